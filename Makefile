@@ -1,0 +1,97 @@
+# SPDX-License-Identifier: GPL-2.0
+# threadstat: build, run and test. The module itself is described by Kbuild.
+#
+#   make            tools (release and ASan/UBSan builds) and the module for
+#                   every test kernel (scripts/kernels.sh)
+#   make run        show threadstat working: here if this kernel can load
+#                   modules, else in a qemu VM booting Debian's 6.12 kernel
+#   make check      every test: lint, host unit tests, then per kernel a VM
+#                   running the kselftests and the CLI tests
+#   make lint       checkpatch --strict and sparse on the module
+#   make clean
+#
+# KVERS="6.1.0-56-amd64 ..." picks the test kernels; KDIR=/path builds the
+# module against one kernel tree only (make module KDIR=...).
+
+O ?= build
+TS_CACHE ?= /var/cache/threadstat
+export TS_CACHE
+
+CC ?= gcc
+PKG_CONFIG ?= pkg-config
+MNL_LIBS := $(shell $(PKG_CONFIG) --libs libmnl 2>/dev/null || echo -lmnl)
+
+BASE_CFLAGS := -std=gnu11 -D_GNU_SOURCE -g -Wall -Wextra -Werror \
+	-Iinclude/uapi -Iuser/lib
+$(O)/release/%: FLAVOR_CFLAGS := -O2
+$(O)/asan/%: FLAVOR_CFLAGS := -O1 -fno-omit-frame-pointer \
+	-fsanitize=address,undefined -fno-sanitize-recover=all
+
+LIB_SRCS := $(wildcard user/lib/*.c)
+CLI_SRCS := $(wildcard user/cli/*.c)
+UNIT_SRCS := $(wildcard user/tests/*_test.c)
+
+FLAVORS := release asan
+LIBS := $(foreach f,$(FLAVORS),$(O)/$(f)/libthreadstat.a)
+CLIS := $(foreach f,$(FLAVORS),$(O)/$(f)/threadstat)
+UNITS := $(patsubst user/tests/%.c,$(O)/asan/tests/%,$(UNIT_SRCS))
+
+.PHONY: all user modules module selftests unit-tests check run lint clean setup
+.DEFAULT_GOAL := all
+
+all: user modules selftests
+
+user: $(LIBS) $(CLIS)
+
+
+define flavor_rules
+$(O)/$(1)/user/%.o: user/%.c
+	@mkdir -p $$(dir $$@)
+	$$(CC) $$(BASE_CFLAGS) $$(FLAVOR_CFLAGS) -MMD -MP -c $$< -o $$@
+$(O)/$(1)/libthreadstat.a: $(patsubst %.c,$(O)/$(1)/%.o,$(LIB_SRCS))
+	$$(AR) rcs $$@ $$^
+$(O)/$(1)/threadstat: $(patsubst %.c,$(O)/$(1)/%.o,$(CLI_SRCS)) $(O)/$(1)/libthreadstat.a
+	$$(CC) $$(FLAVOR_CFLAGS) -o $$@ $$^ $(MNL_LIBS)
+endef
+$(foreach f,$(FLAVORS),$(eval $(call flavor_rules,$(f))))
+
+-include $(shell find $(O) -name '*.d' 2>/dev/null)
+
+# Host unit tests use the kselftest harness too (headers from the kernel
+# source tarball, unpacked by scripts/setup.sh).
+KSFT_DIR := $(TS_CACHE)/linux-src/linux-source-6.12/tools/testing/selftests
+$(O)/asan/tests/%: user/tests/%.c $(O)/asan/libthreadstat.a
+	@mkdir -p $(dir $@)
+	$(CC) $(BASE_CFLAGS) $(FLAVOR_CFLAGS) -isystem $(KSFT_DIR) -o $@ $^ $(MNL_LIBS)
+
+unit-tests: $(UNITS)
+
+# Modules: one build per test kernel, each in $(O)/kmod/KVER.
+modules:
+	@scripts/kernels.sh | while IFS='	' read -r kver kdir vmlinuz; do \
+		scripts/build-module.sh "$$kver" "$$kdir" "$(O)/kmod/$$kver" || exit 1; \
+	done
+
+# One kernel tree given by hand: make module KDIR=/lib/modules/$(uname -r)/build
+module:
+	@test -n "$(KDIR)" || { echo "make module needs KDIR=/path/to/kernel/build"; exit 2; }
+	scripts/build-module.sh custom "$(KDIR)" "$(O)/kmod/custom"
+
+# kselftests, built the way a kernel tree builds them (lib.mk).
+selftests:
+	@scripts/build-selftests.sh "$(O)/selftests"
+
+setup:
+	@scripts/setup.sh
+
+check:
+	@scripts/check.sh
+
+run:
+	@scripts/run.sh
+
+lint:
+	@scripts/lint.sh
+
+clean:
+	rm -rf $(O)

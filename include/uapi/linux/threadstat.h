@@ -1,0 +1,274 @@
+/* SPDX-License-Identifier: (GPL-2.0 WITH Linux-syscall-note) OR BSD-3-Clause */
+/*
+ * threadstat: per-thread and per-CPU statistics over generic netlink.
+ *
+ * This header is the ABI between threadstat.ko and userspace. It is kept in
+ * sync with the YNL spec beside it (threadstat.yaml); a test compares them.
+ *
+ * Commands
+ *   THREADSTAT_CMD_THREAD_GET
+ *     do:   request { tid, fields? }            reply: one thread
+ *     dump: request { tgid?, fields? }          reply: one message per thread
+ *   THREADSTAT_CMD_CPU_GET
+ *     do:   request { cpu }                     reply: one CPU
+ *     dump: request { }                         reply: one message per
+ *                                               possible CPU
+ *   THREADSTAT_CMD_SYSTEM_GET
+ *     do:   request { }                         reply: machine-wide totals
+ *
+ * Attribute tree of a THREADSTAT_CMD_THREAD_GET reply (set "thread"):
+ *   tid, tgid, ppid, comm, uid, start-time, kthread,       (always)
+ *   state, cpu, on-cpu, policy, nice, prio, static-prio, rt-priority,
+ *   cpus-allowed, nr-cpus-allowed, sum-exec-runtime, utime, stime,
+ *   run-delay, pcount, nvcsw, nivcsw, nr-migrations, min-flt, maj-flt
+ *                                                          (group sched)
+ *   schedstats-enabled, wait-sum ... nr-wakeups-idle       (group schedstats)
+ *   delayacct-enabled, delay-blkio ... delay-compact-count (group delayacct)
+ *   stack { kernel-size, kernel-used, kernel-depth, user-start, user-end,
+ *           user-sp, user-depth, user-guard, user-used }   (group stack)
+ *   kernel-stack (repeated string), wchan, kernel-stack-missing
+ *                                                          (group kstack)
+ *   regs { stable, ip, sp, ..., orig-ax }, syscall { nr, args }
+ *                                                          (group regs)
+ *   withheld: mask of requested groups left out for lack of privilege
+ *
+ * The schedstats group is present only while the kernel collects schedstats
+ * (sysctl kernel.sched_schedstats=1), the delayacct group only while delay
+ * accounting is on (kernel.task_delayacct=1); "absent" is not "zero".
+ * schedstats-enabled / delayacct-enabled say which was the case.
+ *
+ * Ids (tid, tgid, ppid, curr-tid, ...) are in the pid namespace of the
+ * process that sent the request; uid is in its user namespace.
+ * Times are in nanoseconds. A CPU set ("cpus-allowed", "siblings") is a
+ * bitmap of native-endian 64-bit words, CPU n being bit n % 64 of word n / 64.
+ * Clients must ignore attributes they do not know.
+ */
+#ifndef _UAPI_LINUX_THREADSTAT_H
+#define _UAPI_LINUX_THREADSTAT_H
+
+#define THREADSTAT_FAMILY_NAME		"threadstat"
+#define THREADSTAT_FAMILY_VERSION	1
+
+/* Scheduling policies, as in SCHED_* of <linux/sched.h>. */
+enum threadstat_policy {
+	THREADSTAT_POLICY_NORMAL = 0,
+	THREADSTAT_POLICY_FIFO = 1,
+	THREADSTAT_POLICY_RR = 2,
+	THREADSTAT_POLICY_BATCH = 3,
+	THREADSTAT_POLICY_ISO = 4,	/* reserved, not implemented */
+	THREADSTAT_POLICY_IDLE = 5,
+	THREADSTAT_POLICY_DEADLINE = 6,
+};
+
+/* Field groups: the "fields" request attribute and "withheld" reply one. */
+enum threadstat_fields {
+	THREADSTAT_FIELDS_SCHED = 1,
+	THREADSTAT_FIELDS_SCHEDSTATS = 2,
+	THREADSTAT_FIELDS_DELAYACCT = 4,
+	THREADSTAT_FIELDS_STACK = 8,
+	THREADSTAT_FIELDS_KSTACK = 16,
+	THREADSTAT_FIELDS_REGS = 32,
+};
+
+#define THREADSTAT_FIELDS_ALL		0x3f
+/* Groups that need CAP_SYS_PTRACE; the others are open to everyone. */
+#define THREADSTAT_FIELDS_PRIVILEGED	(THREADSTAT_FIELDS_STACK | \
+					 THREADSTAT_FIELDS_KSTACK | \
+					 THREADSTAT_FIELDS_REGS)
+
+/* Why a thread has no kernel-stack attribute. */
+enum threadstat_kstack_missing {
+	THREADSTAT_KSTACK_MISSING_RUNNING = 1,	/* on a CPU right now */
+	THREADSTAT_KSTACK_MISSING_EXITED = 2,	/* stack already released */
+};
+
+enum {
+	THREADSTAT_A_THREAD_PAD = 1,
+	THREADSTAT_A_THREAD_TID,
+	THREADSTAT_A_THREAD_TGID,
+	THREADSTAT_A_THREAD_PPID,
+	THREADSTAT_A_THREAD_COMM,
+	THREADSTAT_A_THREAD_UID,
+	THREADSTAT_A_THREAD_START_TIME,
+	THREADSTAT_A_THREAD_KTHREAD,
+	THREADSTAT_A_THREAD_STATE,
+	THREADSTAT_A_THREAD_CPU,
+	THREADSTAT_A_THREAD_ON_CPU,
+	THREADSTAT_A_THREAD_POLICY,
+	THREADSTAT_A_THREAD_NICE,
+	THREADSTAT_A_THREAD_PRIO,
+	THREADSTAT_A_THREAD_STATIC_PRIO,
+	THREADSTAT_A_THREAD_RT_PRIORITY,
+	THREADSTAT_A_THREAD_CPUS_ALLOWED,
+	THREADSTAT_A_THREAD_NR_CPUS_ALLOWED,
+	THREADSTAT_A_THREAD_SUM_EXEC_RUNTIME,
+	THREADSTAT_A_THREAD_UTIME,
+	THREADSTAT_A_THREAD_STIME,
+	THREADSTAT_A_THREAD_RUN_DELAY,
+	THREADSTAT_A_THREAD_PCOUNT,
+	THREADSTAT_A_THREAD_NVCSW,
+	THREADSTAT_A_THREAD_NIVCSW,
+	THREADSTAT_A_THREAD_NR_MIGRATIONS,
+	THREADSTAT_A_THREAD_MIN_FLT,
+	THREADSTAT_A_THREAD_MAJ_FLT,
+	THREADSTAT_A_THREAD_FIELDS,
+	THREADSTAT_A_THREAD_WITHHELD,
+	THREADSTAT_A_THREAD_SCHEDSTATS_ENABLED,
+	THREADSTAT_A_THREAD_WAIT_SUM,
+	THREADSTAT_A_THREAD_WAIT_COUNT,
+	THREADSTAT_A_THREAD_WAIT_MAX,
+	THREADSTAT_A_THREAD_IOWAIT_SUM,
+	THREADSTAT_A_THREAD_IOWAIT_COUNT,
+	THREADSTAT_A_THREAD_SLEEP_SUM,
+	THREADSTAT_A_THREAD_SLEEP_MAX,
+	THREADSTAT_A_THREAD_BLOCK_SUM,
+	THREADSTAT_A_THREAD_BLOCK_MAX,
+	THREADSTAT_A_THREAD_EXEC_MAX,
+	THREADSTAT_A_THREAD_SLICE_MAX,
+	THREADSTAT_A_THREAD_NR_MIGRATIONS_COLD,
+	THREADSTAT_A_THREAD_NR_FAILED_MIGRATIONS_AFFINE,
+	THREADSTAT_A_THREAD_NR_FAILED_MIGRATIONS_RUNNING,
+	THREADSTAT_A_THREAD_NR_FAILED_MIGRATIONS_HOT,
+	THREADSTAT_A_THREAD_NR_FORCED_MIGRATIONS,
+	THREADSTAT_A_THREAD_NR_WAKEUPS,
+	THREADSTAT_A_THREAD_NR_WAKEUPS_SYNC,
+	THREADSTAT_A_THREAD_NR_WAKEUPS_MIGRATE,
+	THREADSTAT_A_THREAD_NR_WAKEUPS_LOCAL,
+	THREADSTAT_A_THREAD_NR_WAKEUPS_REMOTE,
+	THREADSTAT_A_THREAD_NR_WAKEUPS_AFFINE,
+	THREADSTAT_A_THREAD_NR_WAKEUPS_AFFINE_ATTEMPTS,
+	THREADSTAT_A_THREAD_NR_WAKEUPS_PASSIVE,
+	THREADSTAT_A_THREAD_NR_WAKEUPS_IDLE,
+	THREADSTAT_A_THREAD_DELAYACCT_ENABLED,
+	THREADSTAT_A_THREAD_DELAY_BLKIO,
+	THREADSTAT_A_THREAD_DELAY_BLKIO_COUNT,
+	THREADSTAT_A_THREAD_DELAY_SWAPIN,
+	THREADSTAT_A_THREAD_DELAY_SWAPIN_COUNT,
+	THREADSTAT_A_THREAD_DELAY_RECLAIM,
+	THREADSTAT_A_THREAD_DELAY_RECLAIM_COUNT,
+	THREADSTAT_A_THREAD_DELAY_THRASHING,
+	THREADSTAT_A_THREAD_DELAY_THRASHING_COUNT,
+	THREADSTAT_A_THREAD_DELAY_COMPACT,
+	THREADSTAT_A_THREAD_DELAY_COMPACT_COUNT,
+	THREADSTAT_A_THREAD_STACK,
+	THREADSTAT_A_THREAD_KERNEL_STACK,
+	THREADSTAT_A_THREAD_WCHAN,
+	THREADSTAT_A_THREAD_KERNEL_STACK_MISSING,
+	THREADSTAT_A_THREAD_REGS,
+	THREADSTAT_A_THREAD_SYSCALL,
+
+	__THREADSTAT_A_THREAD_MAX,
+	THREADSTAT_A_THREAD_MAX = (__THREADSTAT_A_THREAD_MAX - 1)
+};
+
+enum {
+	THREADSTAT_A_STACK_PAD = 1,
+	THREADSTAT_A_STACK_KERNEL_SIZE,
+	THREADSTAT_A_STACK_KERNEL_USED,
+	THREADSTAT_A_STACK_KERNEL_DEPTH,
+	THREADSTAT_A_STACK_USER_START,
+	THREADSTAT_A_STACK_USER_END,
+	THREADSTAT_A_STACK_USER_SP,
+	THREADSTAT_A_STACK_USER_DEPTH,
+	THREADSTAT_A_STACK_USER_GUARD,
+	THREADSTAT_A_STACK_USER_USED,
+
+	__THREADSTAT_A_STACK_MAX,
+	THREADSTAT_A_STACK_MAX = (__THREADSTAT_A_STACK_MAX - 1)
+};
+
+enum {
+	THREADSTAT_A_REGS_PAD = 1,
+	THREADSTAT_A_REGS_STABLE,
+	THREADSTAT_A_REGS_IP,
+	THREADSTAT_A_REGS_SP,
+	THREADSTAT_A_REGS_BP,
+	THREADSTAT_A_REGS_FLAGS,
+	THREADSTAT_A_REGS_AX,
+	THREADSTAT_A_REGS_BX,
+	THREADSTAT_A_REGS_CX,
+	THREADSTAT_A_REGS_DX,
+	THREADSTAT_A_REGS_SI,
+	THREADSTAT_A_REGS_DI,
+	THREADSTAT_A_REGS_R8,
+	THREADSTAT_A_REGS_R9,
+	THREADSTAT_A_REGS_R10,
+	THREADSTAT_A_REGS_R11,
+	THREADSTAT_A_REGS_R12,
+	THREADSTAT_A_REGS_R13,
+	THREADSTAT_A_REGS_R14,
+	THREADSTAT_A_REGS_R15,
+	THREADSTAT_A_REGS_CS,
+	THREADSTAT_A_REGS_SS,
+	THREADSTAT_A_REGS_ORIG_AX,
+
+	__THREADSTAT_A_REGS_MAX,
+	THREADSTAT_A_REGS_MAX = (__THREADSTAT_A_REGS_MAX - 1)
+};
+
+enum {
+	THREADSTAT_A_SYSCALL_NR = 1,	/* s32; -1 when not in a system call */
+	THREADSTAT_A_SYSCALL_ARGS,	/* binary: six native-endian u64 */
+
+	__THREADSTAT_A_SYSCALL_MAX,
+	THREADSTAT_A_SYSCALL_MAX = (__THREADSTAT_A_SYSCALL_MAX - 1)
+};
+
+enum {
+	THREADSTAT_A_CPU_PAD = 1,
+	THREADSTAT_A_CPU_CPU,
+	THREADSTAT_A_CPU_ONLINE,
+	THREADSTAT_A_CPU_PACKAGE_ID,
+	THREADSTAT_A_CPU_DIE_ID,
+	THREADSTAT_A_CPU_CLUSTER_ID,
+	THREADSTAT_A_CPU_CORE_ID,
+	THREADSTAT_A_CPU_SIBLINGS,
+	THREADSTAT_A_CPU_USER,
+	THREADSTAT_A_CPU_NICE,
+	THREADSTAT_A_CPU_SYSTEM,
+	THREADSTAT_A_CPU_IDLE,
+	THREADSTAT_A_CPU_IOWAIT,
+	THREADSTAT_A_CPU_IRQ,
+	THREADSTAT_A_CPU_SOFTIRQ,
+	THREADSTAT_A_CPU_STEAL,
+	THREADSTAT_A_CPU_GUEST,
+	THREADSTAT_A_CPU_GUEST_NICE,
+	THREADSTAT_A_CPU_FREQ_KHZ,
+	THREADSTAT_A_CPU_CURR_TID,
+	THREADSTAT_A_CPU_CURR_TGID,
+	THREADSTAT_A_CPU_CURR_COMM,
+	THREADSTAT_A_CPU_NR_RUNNING,
+	THREADSTAT_A_CPU_NR_THREADS,
+
+	__THREADSTAT_A_CPU_MAX,
+	THREADSTAT_A_CPU_MAX = (__THREADSTAT_A_CPU_MAX - 1)
+};
+
+enum {
+	THREADSTAT_A_SYSTEM_PAD = 1,
+	THREADSTAT_A_SYSTEM_CPUS_POSSIBLE,
+	THREADSTAT_A_SYSTEM_CPUS_ONLINE,
+	THREADSTAT_A_SYSTEM_BOOT_TIME,
+	THREADSTAT_A_SYSTEM_UPTIME,
+	THREADSTAT_A_SYSTEM_LOAD_1,
+	THREADSTAT_A_SYSTEM_LOAD_5,
+	THREADSTAT_A_SYSTEM_LOAD_15,
+	THREADSTAT_A_SYSTEM_NR_PROCESSES,
+	THREADSTAT_A_SYSTEM_NR_THREADS,
+	THREADSTAT_A_SYSTEM_NR_RUNNING,
+	THREADSTAT_A_SYSTEM_NR_BLOCKED,
+
+	__THREADSTAT_A_SYSTEM_MAX,
+	THREADSTAT_A_SYSTEM_MAX = (__THREADSTAT_A_SYSTEM_MAX - 1)
+};
+
+enum {
+	THREADSTAT_CMD_THREAD_GET = 1,
+	THREADSTAT_CMD_CPU_GET,
+	THREADSTAT_CMD_SYSTEM_GET,
+
+	__THREADSTAT_CMD_MAX,
+	THREADSTAT_CMD_MAX = (__THREADSTAT_CMD_MAX - 1)
+};
+
+#endif /* _UAPI_LINUX_THREADSTAT_H */

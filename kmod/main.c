@@ -1,0 +1,28 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * threadstat.ko: per-thread and per-CPU statistics over generic netlink.
+ *
+ * The module only answers requests; it keeps no per-thread state, so
+ * loading it costs nothing until somebody asks.
+ */
+#include <linux/module.h>
+
+#include "threadstat.h"
+
+static int __init threadstat_init(void)
+{
+	return ts_family_register();
+}
+
+static void __exit threadstat_exit(void)
+{
+	ts_family_unregister();
+}
+
+module_init(threadstat_init);
+module_exit(threadstat_exit);
+
+MODULE_LICENSE("GPL");
+MODULE_DESCRIPTION("Per-thread and per-CPU statistics over generic netlink");
+MODULE_AUTHOR("threadstat developers");
+MODULE_ALIAS_GENL_FAMILY(THREADSTAT_FAMILY_NAME);

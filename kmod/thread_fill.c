@@ -1,0 +1,128 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * One thread's THREAD_GET reply: identity, then each requested group.
+ *
+ * The caller holds a reference on the task, so it cannot be freed, but it
+ * may exit at any moment; values read here are a racy snapshot, as in /proc.
+ */
+#include <linux/cpumask.h>
+#include <linux/cred.h>
+#include <linux/pid.h>
+#include <linux/rcupdate.h>
+#include <linux/sched.h>
+#include <linux/sched/cputime.h>
+#include <linux/sched/prio.h>
+#include <linux/sched/task.h>
+#include <linux/uidgid.h>
+
+#include "threadstat.h"
+
+static int ts_fill_identity(struct sk_buff *skb, struct task_struct *task,
+			    const struct ts_view *view)
+{
+	struct pid_namespace *ns = view->pid_ns;
+	char comm[TASK_COMM_LEN];
+	pid_t tid, tgid, ppid = 0;
+	uid_t uid;
+
+	rcu_read_lock();
+	tid = task_pid_nr_ns(task, ns);
+	tgid = task_tgid_nr_ns(task, ns);
+	if (pid_alive(task))
+		ppid = task_tgid_nr_ns(rcu_dereference(task->real_parent), ns);
+	uid = from_kuid_munged(view->user_ns, task_uid(task));
+	rcu_read_unlock();
+
+	/* Reaped since the caller found it: its ids are gone. */
+	if (!tid)
+		return -ESRCH;
+
+	__get_task_comm(comm, sizeof(comm), task);
+
+	if (nla_put_u32(skb, THREADSTAT_A_THREAD_TID, tid) ||
+	    nla_put_u32(skb, THREADSTAT_A_THREAD_TGID, tgid) ||
+	    nla_put_u32(skb, THREADSTAT_A_THREAD_PPID, ppid) ||
+	    nla_put_string(skb, THREADSTAT_A_THREAD_COMM, comm) ||
+	    nla_put_u32(skb, THREADSTAT_A_THREAD_UID, uid) ||
+	    ts_put_u64(skb, THREADSTAT_A_THREAD_START_TIME,
+		       task->start_boottime))
+		return -EMSGSIZE;
+	if ((task->flags & PF_KTHREAD) &&
+	    nla_put_flag(skb, THREADSTAT_A_THREAD_KTHREAD))
+		return -EMSGSIZE;
+	return 0;
+}
+
+static int ts_fill_sched(struct sk_buff *skb, struct task_struct *task)
+{
+	const struct cpumask *allowed = task->cpus_ptr;
+	u64 utime, stime;
+
+	task_cputime_adjusted(task, &utime, &stime);
+
+	if (nla_put_u8(skb, THREADSTAT_A_THREAD_STATE,
+		       task_state_to_char(task)) ||
+	    nla_put_u32(skb, THREADSTAT_A_THREAD_CPU, task_cpu(task)) ||
+	    nla_put_u32(skb, THREADSTAT_A_THREAD_POLICY, task->policy) ||
+	    nla_put_s32(skb, THREADSTAT_A_THREAD_NICE, task_nice(task)) ||
+	    nla_put_s32(skb, THREADSTAT_A_THREAD_PRIO,
+			task->prio - MAX_RT_PRIO) ||
+	    nla_put_s32(skb, THREADSTAT_A_THREAD_STATIC_PRIO,
+			task->static_prio) ||
+	    nla_put_u32(skb, THREADSTAT_A_THREAD_RT_PRIORITY,
+			task->rt_priority) ||
+	    nla_put(skb, THREADSTAT_A_THREAD_CPUS_ALLOWED,
+		    BITS_TO_LONGS(nr_cpu_ids) * sizeof(long),
+		    cpumask_bits(allowed)) ||
+	    nla_put_u32(skb, THREADSTAT_A_THREAD_NR_CPUS_ALLOWED,
+			task->nr_cpus_allowed) ||
+	    ts_put_u64(skb, THREADSTAT_A_THREAD_SUM_EXEC_RUNTIME,
+		       task->se.sum_exec_runtime) ||
+	    ts_put_u64(skb, THREADSTAT_A_THREAD_UTIME, utime) ||
+	    ts_put_u64(skb, THREADSTAT_A_THREAD_STIME, stime) ||
+	    ts_put_u64(skb, THREADSTAT_A_THREAD_RUN_DELAY,
+		       task->sched_info.run_delay) ||
+	    ts_put_u64(skb, THREADSTAT_A_THREAD_PCOUNT,
+		       task->sched_info.pcount) ||
+	    ts_put_u64(skb, THREADSTAT_A_THREAD_NVCSW, task->nvcsw) ||
+	    ts_put_u64(skb, THREADSTAT_A_THREAD_NIVCSW, task->nivcsw) ||
+	    ts_put_u64(skb, THREADSTAT_A_THREAD_NR_MIGRATIONS,
+		       task->se.nr_migrations) ||
+	    ts_put_u64(skb, THREADSTAT_A_THREAD_MIN_FLT, task->min_flt) ||
+	    ts_put_u64(skb, THREADSTAT_A_THREAD_MAJ_FLT, task->maj_flt))
+		return -EMSGSIZE;
+	if (READ_ONCE(task->on_cpu) &&
+	    nla_put_flag(skb, THREADSTAT_A_THREAD_ON_CPU))
+		return -EMSGSIZE;
+	return 0;
+}
+
+/**
+ * ts_thread_fill() - put one thread's attributes into a reply
+ * @skb: message being built, its genetlink header already in place
+ * @task: the thread; the caller holds a reference on it
+ * @view: requester and requested field groups
+ *
+ * Return: 0, -EMSGSIZE when @skb is full, or -ESRCH when the thread was
+ * reaped and has no ids left.
+ */
+int ts_thread_fill(struct sk_buff *skb, struct task_struct *task,
+		   const struct ts_view *view)
+{
+	int err;
+
+	err = ts_fill_identity(skb, task, view);
+	if (err)
+		return err;
+
+	if (view->withheld &&
+	    nla_put_u32(skb, THREADSTAT_A_THREAD_WITHHELD, view->withheld))
+		return -EMSGSIZE;
+
+	if (view->fields & THREADSTAT_FIELDS_SCHED) {
+		err = ts_fill_sched(skb, task);
+		if (err)
+			return err;
+	}
+	return 0;
+}

@@ -1,0 +1,67 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Internal interfaces of threadstat.ko, shared by its source files.
+ */
+#ifndef _THREADSTAT_H
+#define _THREADSTAT_H
+
+#include <linux/types.h>
+#include <net/genetlink.h>
+#include <uapi/linux/threadstat.h>
+
+struct pid_namespace;
+struct user_namespace;
+struct task_struct;
+
+/* Every attribute set of the family puts its 64-bit padding at type 1. */
+#define TS_ATTR_PAD	1
+
+/**
+ * struct ts_view - who is asking, fixed when a request starts
+ * @pid_ns:	pid namespace ids are translated into
+ * @user_ns:	user namespace uids are translated into
+ * @fields:	THREADSTAT_FIELDS_* groups the requester asked for
+ * @withheld:	requested groups it may not see (no CAP_SYS_PTRACE)
+ * @schedstats:	the kernel is collecting schedstats
+ * @delayacct:	delay accounting is on
+ */
+struct ts_view {
+	struct pid_namespace *pid_ns;
+	struct user_namespace *user_ns;
+	u32 fields;
+	u32 withheld;
+	bool schedstats;
+	bool delayacct;
+};
+
+extern struct genl_family ts_family;
+
+/* family.c */
+int ts_family_register(void);
+void ts_family_unregister(void);
+
+/* thread_get.c: THREADSTAT_CMD_THREAD_GET */
+int ts_thread_get_doit(struct sk_buff *skb, struct genl_info *info);
+int ts_thread_get_start(struct netlink_callback *cb);
+int ts_thread_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb);
+int ts_thread_get_done(struct netlink_callback *cb);
+extern const struct nla_policy ts_thread_get_policy[THREADSTAT_A_THREAD_MAX + 1];
+
+/* thread_fill.c: one thread's attributes */
+int ts_thread_fill(struct sk_buff *skb, struct task_struct *task,
+		   const struct ts_view *view);
+
+/**
+ * ts_put_u64() - put a 64-bit attribute, padded for alignment
+ * @skb: message being built
+ * @type: attribute type
+ * @value: the value
+ *
+ * Return: 0, or -EMSGSIZE when @skb is full.
+ */
+static inline int ts_put_u64(struct sk_buff *skb, int type, u64 value)
+{
+	return nla_put_u64_64bit(skb, type, value, TS_ATTR_PAD);
+}
+
+#endif /* _THREADSTAT_H */

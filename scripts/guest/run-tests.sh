@@ -1,0 +1,80 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# run-tests.sh -- the in-VM half of `make check`, for the kernel it boots.
+#
+# Loads threadstat.ko, runs every kselftest and the CLI tests, unloads the
+# module, checks nothing is left registered, and runs the "module missing"
+# CLI test. Prints "ok"/"not ok" per test program and ends with
+# "guest: N passed, N failed" (counting individual test cases).
+set -uo pipefail
+
+repo=$(dirname "$(dirname "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")")")
+cd "$repo" || exit 1
+kver=$(uname -r)
+ko=build/kmod/$kver/threadstat.ko
+ksft=build/selftests/tree/tools/testing/selftests/threadstat
+pass=0 fail=0
+
+tally() { # NAME STATUS [PASSED FAILED]
+	if [[ $2 == ok ]]; then echo "ok $1"; else echo "not ok $1"; fi
+	pass=$((pass + ${3:-0})) fail=$((fail + ${4:-0}))
+}
+
+if ! insmod "$ko"; then
+	tally "insmod $ko" fail 0 1
+	echo "guest: $pass passed, $fail failed"
+	exit 1
+fi
+tally "insmod" ok 1 0
+
+# kselftest harness programs: their "# Totals:" line counts the cases.
+for t in thread_dump_test thread_get_test request_validation_test; do
+	out=$(cd "$ksft" && timeout 300 "./$t" 2>&1)
+	rc=$?
+	echo "$out" | sed 's/^/    /'
+	totals=$(echo "$out" | grep '^# Totals:' | tail -n 1)
+	p=$(echo "$totals" | sed -n 's/.*pass:\([0-9]*\).*/\1/p')
+	f=$(echo "$totals" | sed -n 's/.*fail:\([0-9]*\).*/\1/p')
+	if [[ -z $p ]]; then p=0 f=1; fi
+	if ((rc != 0 && f == 0)); then f=1; fi
+	tally "$t" "$([[ $rc == 0 ]] && echo ok || echo fail)" "$p" "$f"
+done
+
+# Script tests: one case each (exit 4 is a kselftest skip).
+for t in ynl_dump_test.sh; do
+	out=$(cd "$ksft" && timeout 300 "./$t" 2>&1)
+	rc=$?
+	echo "$out" | sed 's/^/    /'
+	case $rc in
+	0) tally "$t" ok 1 0 ;;
+	4) echo "skip $t" ;;
+	*) tally "$t" fail 0 1 ;;
+	esac
+done
+
+run_cli() { # ARGS...: the CLI test suite, counted by its last line
+	local out rc p f
+	out=$(timeout 300 python3 user/tests/cli_test.py build/asan/threadstat "$@" 2>&1)
+	rc=$?
+	echo "$out" | sed 's/^/    /'
+	p=$(echo "$out" | sed -n 's/^cli: \([0-9]*\) passed, \([0-9]*\) failed$/\1/p')
+	f=$(echo "$out" | sed -n 's/^cli: \([0-9]*\) passed, \([0-9]*\) failed$/\2/p')
+	if [[ -z $p ]]; then p=0 f=1; fi
+	tally "cli_test.py $*" "$([[ $rc == 0 ]] && echo ok || echo fail)" "$p" "$f"
+}
+run_cli
+
+if rmmod threadstat; then
+	tally "rmmod" ok 1 0
+else
+	tally "rmmod" fail 0 1
+fi
+if grep -q '^threadstat ' /proc/modules; then
+	tally "module gone after rmmod" fail 0 1
+else
+	tally "module gone after rmmod" ok 1 0
+fi
+run_cli --module-missing
+
+echo "guest: $pass passed, $fail failed"
+((fail == 0))

@@ -1,0 +1,238 @@
+// SPDX-License-Identifier: GPL-2.0
+/* The threadstat kselftests' netlink client; see threadstat_nl.h. */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <linux/genetlink.h>
+
+#include "threadstat_nl.h"
+
+static int family_attr(const struct nlattr *a, void *data)
+{
+	if (mnl_attr_get_type(a) == CTRL_ATTR_FAMILY_ID &&
+	    !mnl_attr_validate(a, MNL_TYPE_U16))
+		*(uint16_t *)data = mnl_attr_get_u16(a);
+	return MNL_CB_OK;
+}
+
+static int family_cb(const struct nlmsghdr *nlh, void *data)
+{
+	return mnl_attr_parse(nlh, GENL_HDRLEN, family_attr, data);
+}
+
+int tsnl_open(struct tsnl *t)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+	struct genlmsghdr *g;
+	struct nlmsghdr *nlh;
+	int one = 1, n;
+
+	memset(t, 0, sizeof(*t));
+	t->recv_size = 32768;	/* libmnl's MNL_SOCKET_DUMP_SIZE */
+	t->nl = mnl_socket_open(NETLINK_GENERIC);
+	if (!t->nl)
+		return -errno;
+	mnl_socket_setsockopt(t->nl, NETLINK_CAP_ACK, &one, sizeof(one));
+	mnl_socket_setsockopt(t->nl, NETLINK_EXT_ACK, &one, sizeof(one));
+	if (mnl_socket_bind(t->nl, 0, MNL_SOCKET_AUTOPID) < 0)
+		return -errno;
+
+	nlh = mnl_nlmsg_put_header(buf);
+	nlh->nlmsg_type = GENL_ID_CTRL;
+	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK;
+	nlh->nlmsg_seq = ++t->seq;
+	g = mnl_nlmsg_put_extra_header(nlh, sizeof(*g));
+	g->cmd = CTRL_CMD_GETFAMILY;
+	g->version = 1;
+	mnl_attr_put_strz(nlh, CTRL_ATTR_FAMILY_NAME, THREADSTAT_FAMILY_NAME);
+	if (mnl_socket_sendto(t->nl, nlh, nlh->nlmsg_len) < 0)
+		return -errno;
+	do {
+		n = mnl_socket_recvfrom(t->nl, buf, sizeof(buf));
+		if (n < 0)
+			return -errno;
+		n = mnl_cb_run(buf, n, t->seq, mnl_socket_get_portid(t->nl),
+			       family_cb, &t->family);
+	} while (n > 0);
+	if (n < 0)
+		return -errno;
+	return t->family ? 0 : -ENOENT;
+}
+
+void tsnl_close(struct tsnl *t)
+{
+	if (t->nl)
+		mnl_socket_close(t->nl);
+	t->nl = NULL;
+}
+
+struct nlmsghdr *tsnl_msg(struct tsnl *t, void *buf, uint8_t cmd,
+			  uint16_t flags)
+{
+	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
+	struct genlmsghdr *g;
+
+	nlh->nlmsg_type = t->family;
+	nlh->nlmsg_flags = NLM_F_REQUEST | flags;
+	nlh->nlmsg_seq = ++t->seq;
+	g = mnl_nlmsg_put_extra_header(nlh, sizeof(*g));
+	g->cmd = cmd;
+	g->version = THREADSTAT_FAMILY_VERSION;
+	return nlh;
+}
+
+static int thread_attr(const struct nlattr *a, void *data)
+{
+	struct tsnl_thread *th = data;
+	uint16_t type = mnl_attr_get_type(a);
+
+	if (type < 64)
+		th->present |= 1ULL << type;
+	switch (type) {
+	case THREADSTAT_A_THREAD_TID:
+		th->tid = mnl_attr_get_u32(a);
+		break;
+	case THREADSTAT_A_THREAD_TGID:
+		th->tgid = mnl_attr_get_u32(a);
+		break;
+	case THREADSTAT_A_THREAD_PPID:
+		th->ppid = mnl_attr_get_u32(a);
+		break;
+	case THREADSTAT_A_THREAD_CPU:
+		th->cpu = mnl_attr_get_u32(a);
+		break;
+	case THREADSTAT_A_THREAD_POLICY:
+		th->policy = mnl_attr_get_u32(a);
+		break;
+	case THREADSTAT_A_THREAD_RT_PRIORITY:
+		th->rt_priority = mnl_attr_get_u32(a);
+		break;
+	case THREADSTAT_A_THREAD_NICE:
+		th->nice = (int32_t)mnl_attr_get_u32(a);
+		break;
+	case THREADSTAT_A_THREAD_PRIO:
+		th->prio = (int32_t)mnl_attr_get_u32(a);
+		break;
+	case THREADSTAT_A_THREAD_STATIC_PRIO:
+		th->static_prio = (int32_t)mnl_attr_get_u32(a);
+		break;
+	case THREADSTAT_A_THREAD_COMM:
+		strncpy(th->comm, mnl_attr_get_str(a), sizeof(th->comm) - 1);
+		break;
+	case THREADSTAT_A_THREAD_STATE:
+		th->state = (char)mnl_attr_get_u8(a);
+		break;
+	case THREADSTAT_A_THREAD_SUM_EXEC_RUNTIME:
+		th->sum_exec_runtime = mnl_attr_get_u64(a);
+		break;
+	case THREADSTAT_A_THREAD_NVCSW:
+		th->nvcsw = mnl_attr_get_u64(a);
+		break;
+	case THREADSTAT_A_THREAD_NIVCSW:
+		th->nivcsw = mnl_attr_get_u64(a);
+		break;
+	}
+	return MNL_CB_OK;
+}
+
+static void extack_text(const struct nlmsghdr *nlh, size_t off,
+			struct tsnl_reply *r)
+{
+	const struct nlattr *a;
+
+	if (!(nlh->nlmsg_flags & NLM_F_ACK_TLVS))
+		return;
+	mnl_attr_for_each(a, nlh, off)
+		if (mnl_attr_get_type(a) == NLMSGERR_ATTR_MSG)
+			strncpy(r->extack, mnl_attr_get_str(a),
+				sizeof(r->extack) - 1);
+}
+
+int tsnl_send(struct tsnl *t, struct nlmsghdr *nlh, struct tsnl_reply *r)
+{
+	bool dump = nlh->nlmsg_flags & NLM_F_DUMP;
+	char *buf = malloc(t->recv_size);
+	unsigned int cap = 0;
+	int n;
+
+	memset(r, 0, sizeof(*r));
+	if (!buf)
+		return -ENOMEM;
+	if (mnl_socket_sendto(t->nl, nlh, nlh->nlmsg_len) < 0) {
+		free(buf);
+		return -errno;
+	}
+	for (;;) {
+		n = mnl_socket_recvfrom(t->nl, buf, t->recv_size);
+		if (n < 0) {
+			free(buf);
+			return -errno;
+		}
+		r->recvs++;
+		for (nlh = (void *)buf; mnl_nlmsg_ok(nlh, n);
+		     nlh = mnl_nlmsg_next(nlh, &n)) {
+			if (nlh->nlmsg_flags & NLM_F_DUMP_INTR)
+				r->dump_intr = true;
+			if (nlh->nlmsg_type == NLMSG_ERROR) {
+				struct nlmsgerr *e = mnl_nlmsg_get_payload(nlh);
+
+				r->error = e->error;
+				extack_text(nlh, sizeof(*e), r);
+				if (e->error || !dump)
+					goto out;
+				continue;
+			}
+			if (nlh->nlmsg_type == NLMSG_DONE) {
+				r->error = *(int *)mnl_nlmsg_get_payload(nlh);
+				extack_text(nlh, sizeof(int), r);
+				goto out;
+			}
+			if (nlh->nlmsg_type != t->family)
+				continue;
+			if (r->n == cap) {
+				cap = cap ? cap * 2 : 64;
+				r->threads = realloc(r->threads,
+						     cap * sizeof(*r->threads));
+				if (!r->threads) {
+					free(buf);
+					return -ENOMEM;
+				}
+			}
+			memset(&r->threads[r->n], 0, sizeof(r->threads[0]));
+			mnl_attr_parse(nlh, GENL_HDRLEN, thread_attr,
+				       &r->threads[r->n]);
+			r->n++;
+		}
+	}
+out:
+	free(buf);
+	return 0;
+}
+
+void tsnl_reply_free(struct tsnl_reply *r)
+{
+	free(r->threads);
+	r->threads = NULL;
+	r->n = 0;
+}
+
+int tsnl_dump_threads(struct tsnl *t, uint32_t tgid, struct tsnl_reply *r)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+	struct nlmsghdr *nlh;
+
+	nlh = tsnl_msg(t, buf, THREADSTAT_CMD_THREAD_GET, NLM_F_DUMP);
+	if (tgid)
+		mnl_attr_put_u32(nlh, THREADSTAT_A_THREAD_TGID, tgid);
+	return tsnl_send(t, nlh, r);
+}
+
+int tsnl_get_thread(struct tsnl *t, uint32_t tid, struct tsnl_reply *r)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+	struct nlmsghdr *nlh;
+
+	nlh = tsnl_msg(t, buf, THREADSTAT_CMD_THREAD_GET, NLM_F_ACK);
+	mnl_attr_put_u32(nlh, THREADSTAT_A_THREAD_TID, tid);
+	return tsnl_send(t, nlh, r);
+}

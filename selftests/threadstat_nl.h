@@ -1,0 +1,57 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * A deliberately small netlink client for the threadstat kselftests.
+ *
+ * The selftests do not use libthreadstat: they must run from a kernel tree
+ * on their own, and they need to send requests the library never would
+ * (unknown attributes, wrong lengths, bad flags).
+ */
+#ifndef THREADSTAT_SELFTEST_NL_H
+#define THREADSTAT_SELFTEST_NL_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <libmnl/libmnl.h>
+#include <linux/threadstat.h>
+
+struct tsnl {
+	struct mnl_socket *nl;
+	uint16_t family;
+	uint32_t seq;
+	unsigned int recv_size;	/* bytes asked of each recv() */
+};
+
+/* What one thread reply said (the fields the tests check). */
+struct tsnl_thread {
+	uint32_t tid, tgid, ppid, cpu, policy, rt_priority;
+	int32_t nice, prio, static_prio;
+	char comm[16];
+	char state;
+	uint64_t sum_exec_runtime, nvcsw, nivcsw;
+	uint64_t present;	/* bit n: attribute n (n < 64) was present */
+};
+
+struct tsnl_reply {
+	int error;		/* 0 or a negative errno */
+	char extack[256];	/* the kernel's message, if any */
+	bool dump_intr;
+	unsigned int recvs;	/* recv() calls it took */
+	unsigned int n;
+	struct tsnl_thread *threads;	/* malloc'ed */
+};
+
+int tsnl_open(struct tsnl *t);
+void tsnl_close(struct tsnl *t);
+
+/* Start a request: a buffer with the netlink and genetlink headers. */
+struct nlmsghdr *tsnl_msg(struct tsnl *t, void *buf, uint8_t cmd,
+			  uint16_t flags);
+/* Send a message and collect every reply up to the ACK or NLMSG_DONE. */
+int tsnl_send(struct tsnl *t, struct nlmsghdr *nlh, struct tsnl_reply *r);
+void tsnl_reply_free(struct tsnl_reply *r);
+
+/* Convenience requests. */
+int tsnl_dump_threads(struct tsnl *t, uint32_t tgid, struct tsnl_reply *r);
+int tsnl_get_thread(struct tsnl *t, uint32_t tid, struct tsnl_reply *r);
+
+#endif

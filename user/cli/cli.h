@@ -1,0 +1,18 @@
+/* SPDX-License-Identifier: GPL-2.0-only OR BSD-3-Clause */
+/* The threadstat command line: one file per subcommand. */
+#ifndef THREADSTAT_CLI_H
+#define THREADSTAT_CLI_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#define EXIT_USAGE	2
+
+int cmd_threads(int argc, char **argv);
+
+/* Parse a positive decimal id; false on anything else. */
+bool parse_id(const char *s, uint32_t *out);
+/* Print "threadstat: <msg>" to stderr. */
+void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+#endif

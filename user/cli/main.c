@@ -1,0 +1,78 @@
+// SPDX-License-Identifier: GPL-2.0-only OR BSD-3-Clause
+/*
+ * threadstat: one-shot views of threads and CPUs from threadstat.ko.
+ * This file only dispatches to the subcommands.
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "threadstat.h"
+
+static const char usage[] =
+	"usage: threadstat COMMAND [OPTIONS]\n"
+	"\n"
+	"commands:\n"
+	"  threads [--pid TGID] [--tid TID] [--fields LIST] [--json|--csv]\n"
+	"          every thread (or one process's, or one thread) as a table,\n"
+	"          a JSON array or CSV; LIST is a comma-separated list of\n"
+	"          sched, schedstats, delayacct, stack, kstack, regs, or all\n"
+	"\n"
+	"options:\n"
+	"  -h, --help     this text\n"
+	"  -V, --version  the version\n"
+	"\n"
+	"Needs the threadstat kernel module (insmod threadstat.ko).\n"
+	"Exit status: 0 ok, 1 error, 2 bad usage.\n";
+
+void cli_error(const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("threadstat: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+bool parse_id(const char *s, uint32_t *out)
+{
+	unsigned long v;
+	char *end;
+
+	if (!s || *s < '0' || *s > '9')
+		return false;
+	errno = 0;
+	v = strtoul(s, &end, 10);
+	if (errno || *end || v == 0 || v > UINT32_MAX)
+		return false;
+	*out = (uint32_t)v;
+	return true;
+}
+
+int main(int argc, char **argv)
+{
+	if (argc < 2) {
+		fputs(usage, stderr);
+		return EXIT_USAGE;
+	}
+	if (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help")) {
+		fputs(usage, stdout);
+		return 0;
+	}
+	if (!strcmp(argv[1], "-V") || !strcmp(argv[1], "--version")) {
+		printf("threadstat %s (ABI version %d)\n", TS_VERSION,
+		       THREADSTAT_FAMILY_VERSION);
+		return 0;
+	}
+	if (!strcmp(argv[1], "threads"))
+		return cmd_threads(argc - 1, argv + 1);
+
+	cli_error("unknown command '%s'", argv[1]);
+	fputs(usage, stderr);
+	return EXIT_USAGE;
+}

@@ -1,0 +1,38 @@
+/* SPDX-License-Identifier: GPL-2.0-only OR BSD-3-Clause */
+/* libthreadstat internals shared between its source files. */
+#ifndef THREADSTAT_LIB_INTERNAL_H
+#define THREADSTAT_LIB_INTERNAL_H
+
+#include <stdarg.h>
+#include <linux/netlink.h>
+
+#include "threadstat.h"
+
+/* A u32 request attribute; all of the family's request attributes are. */
+struct ts_req_attr {
+	uint16_t type;
+	uint32_t value;
+};
+
+/* Called with the attributes of each reply message (after genlmsghdr). */
+typedef int (*ts_msg_cb)(const void *attrs, size_t len, void *arg);
+
+/*
+ * Send one request and walk its replies until the ACK (do) or NLMSG_DONE
+ * (dump), calling @cb for each reply. Kernel errors come back as -1 with
+ * @err filled from the errno and extack message.
+ */
+int ts_request(struct ts_client *c, uint8_t cmd, bool dump,
+	       const struct ts_req_attr *attrs, size_t n_attrs,
+	       ts_msg_cb cb, void *arg, struct ts_dump_info *info,
+	       struct ts_error *err);
+
+/* Decode attributes of @set into @rec; unknown types are skipped. */
+int ts_decode_set(const struct ts_set *set, void *rec, const void *data,
+		  size_t len, struct ts_error *err);
+
+/* Fill @err (code and printf-style message); always returns -1. */
+int ts_fail(struct ts_error *err, int code, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+#endif /* THREADSTAT_LIB_INTERNAL_H */

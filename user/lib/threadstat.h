@@ -1,0 +1,218 @@
+/* SPDX-License-Identifier: GPL-2.0-only OR BSD-3-Clause */
+/*
+ * libthreadstat: the client side of the "threadstat" generic netlink family.
+ *
+ * This library is the only userspace code that speaks netlink. It opens the
+ * socket, resolves the family, sends requests, walks multipart replies,
+ * reports kernel errors with their extack message, and decodes attributes
+ * into plain structs, validating each by type and ignoring unknown ones so
+ * that a newer module never breaks an older tool.
+ */
+#ifndef THREADSTAT_LIB_H
+#define THREADSTAT_LIB_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <linux/threadstat.h>
+
+#define TS_VERSION "0.1.0"
+
+/* Error details: errno-style code plus a sentence for a person. */
+struct ts_error {
+	int code;		/* positive errno value */
+	char msg[256];
+};
+
+struct ts_client;
+
+/*
+ * Open a netlink socket and resolve the family. When the module is not
+ * loaded this fails with ENOENT and a message that says how to load it.
+ */
+int ts_open(struct ts_client **out, struct ts_error *err);
+void ts_close(struct ts_client *c);
+
+/* ---- field metadata: one table per attribute set ---- */
+
+enum ts_kind {
+	TS_KIND_U8,		/* unsigned 8-bit number */
+	TS_KIND_CHAR,		/* u8 holding an ASCII letter */
+	TS_KIND_BOOL,		/* u8 0/1 */
+	TS_KIND_U32,
+	TS_KIND_S32,
+	TS_KIND_U64,
+	TS_KIND_FLAG,		/* present or not */
+	TS_KIND_STRING,		/* NUL-terminated, copied into a char array */
+	TS_KIND_CPUSET,		/* bitmap of u64 words */
+	TS_KIND_POLICY,		/* u32 scheduling policy */
+	TS_KIND_GROUPS,		/* u32 mask of THREADSTAT_FIELDS_* */
+	TS_KIND_KSTACK_MISSING,	/* u32 enum threadstat_kstack_missing */
+	TS_KIND_STRINGS,	/* repeated string attribute */
+	TS_KIND_NEST,		/* nested attribute set */
+	TS_KIND_U64_ARRAY,	/* binary of native-endian u64 */
+};
+
+struct ts_field {
+	uint16_t type;		/* attribute type in its set */
+	uint8_t kind;		/* enum ts_kind */
+	uint8_t group;		/* THREADSTAT_FIELDS_* bit; 0: always sent */
+	const char *name;	/* spec name, also the JSON key */
+	size_t offset;		/* where the value lives in the record */
+	size_t size;		/* bytes there (arrays, strings); for
+				 * TS_KIND_STRINGS the offset of its count */
+	const struct ts_set *nest; /* TS_KIND_NEST: the nested set */
+};
+
+struct ts_set {
+	const char *name;
+	const struct ts_field *fields;
+	size_t n_fields;
+	uint16_t max_type;
+	size_t present_offset;	/* uint64_t present[2] in the record */
+};
+
+/* Is attribute @type present in a record of @set? */
+bool ts_present(const struct ts_set *set, const void *rec, uint16_t type);
+const struct ts_field *ts_field_by_name(const struct ts_set *set,
+					const char *name);
+const struct ts_field *ts_field_by_type(const struct ts_set *set,
+					uint16_t type);
+
+/* ---- threads ---- */
+
+#define TS_CPUSET_WORDS		16	/* CPUs 0..1023; higher ones dropped */
+#define TS_COMM_LEN		16
+#define TS_WCHAN_LEN		64
+#define TS_SYSCALL_ARGS		6
+
+struct ts_stack {
+	uint64_t present[2];
+	uint64_t kernel_size, kernel_used, kernel_depth;
+	uint64_t user_start, user_end, user_sp, user_depth, user_guard;
+	uint64_t user_used;
+};
+
+struct ts_regs {
+	uint64_t present[2];
+	bool stable;
+	uint64_t ip, sp, bp, flags, ax, bx, cx, dx, si, di;
+	uint64_t r8, r9, r10, r11, r12, r13, r14, r15, cs, ss, orig_ax;
+};
+
+struct ts_syscall {
+	uint64_t present[2];
+	int32_t nr;
+	uint64_t args[TS_SYSCALL_ARGS];
+};
+
+/* Counters of the schedstats and delayacct groups, in attribute order. */
+#define TS_COUNTER_FIRST	THREADSTAT_A_THREAD_WAIT_SUM
+#define TS_COUNTER_LAST		THREADSTAT_A_THREAD_DELAY_COMPACT_COUNT
+#define TS_COUNTERS		(TS_COUNTER_LAST - TS_COUNTER_FIRST + 1)
+
+struct ts_thread {
+	uint64_t present[2];	/* bit per THREADSTAT_A_THREAD_* received */
+
+	uint32_t tid, tgid, ppid, uid;
+	char comm[TS_COMM_LEN];
+	uint64_t start_time;
+	bool kthread;
+
+	char state;
+	bool on_cpu;
+	uint32_t cpu, policy, rt_priority, nr_cpus_allowed;
+	int32_t nice, prio, static_prio;
+	uint64_t cpus_allowed[TS_CPUSET_WORDS];
+	uint64_t sum_exec_runtime, utime, stime, run_delay, pcount;
+	uint64_t nvcsw, nivcsw, nr_migrations, min_flt, maj_flt;
+
+	uint32_t withheld;
+	bool schedstats_enabled, delayacct_enabled;
+	/* schedstats and delayacct counters (wait-sum ... delay-compact-count)
+	 * live in counters[type - TS_COUNTER_FIRST]; present[] says which.
+	 */
+	uint64_t counters[TS_COUNTERS];
+
+	struct ts_stack stack;
+	struct ts_regs regs;
+	struct ts_syscall syscall;
+	char *kernel_stack;	/* frames, NUL-separated; malloc'ed or NULL */
+	uint32_t n_kernel_stack;
+	char wchan[TS_WCHAN_LEN];
+	uint32_t kernel_stack_missing;
+};
+
+extern const struct ts_set ts_thread_set;
+extern const struct ts_set ts_stack_set;
+extern const struct ts_set ts_regs_set;
+extern const struct ts_set ts_syscall_set;
+
+static inline bool ts_thread_has(const struct ts_thread *t, uint16_t type)
+{
+	return ts_present(&ts_thread_set, t, type);
+}
+
+/* Is @cpu set in a CPU bitmap of @words 64-bit words? */
+static inline bool ts_cpuset_has(const uint64_t *set, size_t words,
+				 unsigned int cpu)
+{
+	return cpu / 64 < words && (set[cpu / 64] >> (cpu % 64)) & 1;
+}
+
+struct ts_thread_query {
+	uint32_t tgid;		/* dump only this process; 0: all */
+	uint32_t fields;	/* THREADSTAT_FIELDS_*; 0: the default */
+};
+
+/* Called for each thread of a dump; @t is valid during the call only.
+ * A non-zero return stops the dump and is returned by ts_thread_dump().
+ */
+typedef int (*ts_thread_cb)(const struct ts_thread *t, void *arg);
+
+struct ts_dump_info {
+	bool interrupted;	/* the thread set changed during the dump */
+	size_t messages;
+};
+
+int ts_thread_dump(struct ts_client *c, const struct ts_thread_query *q,
+		   ts_thread_cb cb, void *arg, struct ts_dump_info *info,
+		   struct ts_error *err);
+int ts_thread_get(struct ts_client *c, uint32_t tid, uint32_t fields,
+		  struct ts_thread *out, struct ts_error *err);
+
+/* A growable array of threads, for tools that want them all at once. */
+struct ts_thread_list {
+	struct ts_thread *v;
+	size_t n, cap;
+	bool interrupted;
+};
+
+/*
+ * Dump into @list, retrying up to @retries times while the kernel reports
+ * the thread set changed under the dump; list->interrupted tells if the
+ * last try was still inconsistent.
+ */
+int ts_thread_list_dump(struct ts_client *c, const struct ts_thread_query *q,
+			unsigned int retries, struct ts_thread_list *list,
+			struct ts_error *err);
+void ts_thread_list_free(struct ts_thread_list *list);
+
+/* Decode one THREAD_GET reply payload (attributes after the genl header).
+ * Exposed for tests and for replaying recorded messages.
+ */
+int ts_thread_decode(const void *attrs, size_t len, struct ts_thread *out,
+		     struct ts_error *err);
+/* Free what a decoded thread owns (its kernel stack) and clear it. */
+void ts_thread_release(struct ts_thread *t);
+
+/* ---- names ---- */
+
+const char *ts_policy_name(uint32_t policy);	/* "normal", "fifo", ... */
+const char *ts_group_name(uint32_t bit);	/* "sched", "schedstats", ... */
+/* Parse "sched,stack" or "all" into a mask; -1 on an unknown name. */
+int64_t ts_groups_parse(const char *list, char *bad, size_t bad_len);
+const char *ts_kstack_missing_name(uint32_t why);
+
+#endif /* THREADSTAT_LIB_H */

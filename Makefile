@@ -34,7 +34,7 @@ UNIT_SRCS := $(wildcard user/tests/*_test.c)
 FLAVORS := release asan
 LIBS := $(foreach f,$(FLAVORS),$(O)/$(f)/libthreadstat.a)
 CLIS := $(foreach f,$(FLAVORS),$(O)/$(f)/threadstat)
-UNITS := $(patsubst user/tests/%.c,$(O)/asan/tests/%,$(UNIT_SRCS))
+UNITS := $(foreach f,$(FLAVORS),$(patsubst user/tests/%.c,$(O)/$(f)/tests/%,$(UNIT_SRCS)))
 
 .PHONY: all user modules module selftests unit-tests check run lint clean setup
 .DEFAULT_GOAL := all
@@ -60,6 +60,9 @@ $(foreach f,$(FLAVORS),$(eval $(call flavor_rules,$(f))))
 # Host unit tests use the kselftest harness too (headers from the kernel
 # source tarball, unpacked by scripts/setup.sh).
 KSFT_DIR := $(TS_CACHE)/linux-src/linux-source-6.12/tools/testing/selftests
+$(O)/release/tests/%: user/tests/%.c $(O)/release/libthreadstat.a
+	@mkdir -p $(dir $@)
+	$(CC) $(BASE_CFLAGS) $(FLAVOR_CFLAGS) -isystem $(KSFT_DIR) -o $@ $^ $(MNL_LIBS)
 $(O)/asan/tests/%: user/tests/%.c $(O)/asan/libthreadstat.a
 	@mkdir -p $(dir $@)
 	$(CC) $(BASE_CFLAGS) $(FLAVOR_CFLAGS) -isystem $(KSFT_DIR) -o $@ $^ $(MNL_LIBS)

@@ -11,12 +11,21 @@
 
 static int __init threadstat_init(void)
 {
-	return ts_family_register();
+	int err;
+
+	err = ts_generation_init();
+	if (err)
+		return err;
+	err = ts_family_register();
+	if (err)
+		ts_generation_exit();
+	return err;
 }
 
 static void __exit threadstat_exit(void)
 {
 	ts_family_unregister();
+	ts_generation_exit();
 }
 
 module_init(threadstat_init);

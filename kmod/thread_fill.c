@@ -124,5 +124,15 @@ int ts_thread_fill(struct sk_buff *skb, struct task_struct *task,
 		if (err)
 			return err;
 	}
+	if (view->fields & THREADSTAT_FIELDS_SCHEDSTATS) {
+		err = ts_fill_schedstats(skb, task, view);
+		if (err)
+			return err;
+	}
+	if (view->fields & THREADSTAT_FIELDS_DELAYACCT) {
+		err = ts_fill_delayacct(skb, task, view);
+		if (err)
+			return err;
+	}
 	return 0;
 }

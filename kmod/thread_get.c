@@ -23,11 +23,13 @@
  * @view: requester and requested fields (holds namespace references)
  * @next_tid: first tid the next callback looks at
  * @tgid: only threads of this process, or 0 for all
+ * @generation: ts_generation_read() when the dump started
  */
 struct ts_dump_ctx {
 	struct ts_view view;
 	u32 next_tid;
 	u32 tgid;
+	u32 generation;
 };
 
 static struct ts_dump_ctx *ts_dump_ctx(struct netlink_callback *cb)
@@ -46,6 +48,10 @@ static void ts_view_init(struct ts_view *view, const struct sk_buff *skb,
 	if (!netlink_capable(skb, CAP_SYS_PTRACE))
 		view->withheld = view->fields & THREADSTAT_FIELDS_PRIVILEGED;
 	view->fields &= ~view->withheld;
+	view->schedstats = (view->fields & THREADSTAT_FIELDS_SCHEDSTATS) &&
+			   ts_schedstats_on();
+	view->delayacct = (view->fields & THREADSTAT_FIELDS_DELAYACCT) &&
+			  ts_delayacct_on();
 }
 
 static int ts_thread_put(struct sk_buff *skb, struct task_struct *task,
@@ -163,6 +169,7 @@ int ts_thread_get_start(struct netlink_callback *cb)
 	ctx->tgid = tb[THREADSTAT_A_THREAD_TGID] ?
 		    nla_get_u32(tb[THREADSTAT_A_THREAD_TGID]) : 0;
 	ctx->next_tid = 1;
+	ctx->generation = ts_generation_read();
 	return 0;
 }
 
@@ -203,10 +210,23 @@ int ts_thread_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
 	struct task_struct *task;
 	int err = 0;
 
+	/*
+	 * A thread born or gone since the dump started may be missing from
+	 * it: flag every message from then on, and through cb->seq the
+	 * closing NLMSG_DONE too, as NLM_F_DUMP_INTR.
+	 */
+	cb->seq = ctx->generation;
+	if (ts_generation_read() != ctx->generation)
+		cb->seq = ctx->generation + 1;
+
 	while ((task = ts_next_thread(ctx))) {
+		u16 flags = NLM_F_MULTI;
+
+		if (ts_generation_read() != ctx->generation)
+			flags |= NLM_F_DUMP_INTR;
 		err = ts_thread_put(skb, task, &ctx->view,
 				    NETLINK_CB(cb->skb).portid,
-				    cb->nlh->nlmsg_seq, NLM_F_MULTI);
+				    cb->nlh->nlmsg_seq, flags);
 		put_task_struct(task);
 		if (err == -ESRCH)	/* exited since we found it */
 			err = 0;

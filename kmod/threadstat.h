@@ -51,6 +51,21 @@ extern const struct nla_policy ts_thread_get_policy[THREADSTAT_A_THREAD_MAX + 1]
 int ts_thread_fill(struct sk_buff *skb, struct task_struct *task,
 		   const struct ts_view *view);
 
+/* One file per optional field group. */
+int ts_fill_schedstats(struct sk_buff *skb, struct task_struct *task,
+		       const struct ts_view *view);
+int ts_fill_delayacct(struct sk_buff *skb, struct task_struct *task,
+		      const struct ts_view *view);
+
+/* accounting_state.c */
+bool ts_schedstats_on(void);
+bool ts_delayacct_on(void);
+
+/* generation.c: changes whenever a thread is created or exits */
+int ts_generation_init(void);
+void ts_generation_exit(void);
+u32 ts_generation_read(void);
+
 /**
  * ts_put_u64() - put a 64-bit attribute, padded for alignment
  * @skb: message being built

@@ -88,7 +88,26 @@ static int thread_attr(const struct nlattr *a, void *data)
 
 	if (type < 64)
 		th->present |= 1ULL << type;
+	if (type <= THREADSTAT_A_THREAD_MAX) {
+		th->has[type] = true;
+		switch (mnl_attr_get_payload_len(a)) {
+		case 1:
+			th->v[type] = mnl_attr_get_u8(a);
+			break;
+		case 4:
+			th->v[type] = (int32_t)mnl_attr_get_u32(a);
+			break;
+		case 8:
+			th->v[type] = (int64_t)mnl_attr_get_u64(a);
+			break;
+		}
+	}
 	switch (type) {
+	case THREADSTAT_A_THREAD_CPUS_ALLOWED:
+		memcpy(th->cpus, mnl_attr_get_payload(a),
+		       mnl_attr_get_payload_len(a) < sizeof(th->cpus) ?
+		       mnl_attr_get_payload_len(a) : sizeof(th->cpus));
+		break;
 	case THREADSTAT_A_THREAD_TID:
 		th->tid = mnl_attr_get_u32(a);
 		break;
@@ -216,7 +235,8 @@ void tsnl_reply_free(struct tsnl_reply *r)
 	r->n = 0;
 }
 
-int tsnl_dump_threads(struct tsnl *t, uint32_t tgid, struct tsnl_reply *r)
+int tsnl_dump_fields(struct tsnl *t, uint32_t tgid, uint32_t fields,
+		     struct tsnl_reply *r)
 {
 	char buf[MNL_SOCKET_BUFFER_SIZE];
 	struct nlmsghdr *nlh;
@@ -224,15 +244,30 @@ int tsnl_dump_threads(struct tsnl *t, uint32_t tgid, struct tsnl_reply *r)
 	nlh = tsnl_msg(t, buf, THREADSTAT_CMD_THREAD_GET, NLM_F_DUMP);
 	if (tgid)
 		mnl_attr_put_u32(nlh, THREADSTAT_A_THREAD_TGID, tgid);
+	if (fields)
+		mnl_attr_put_u32(nlh, THREADSTAT_A_THREAD_FIELDS, fields);
 	return tsnl_send(t, nlh, r);
 }
 
-int tsnl_get_thread(struct tsnl *t, uint32_t tid, struct tsnl_reply *r)
+int tsnl_get_fields(struct tsnl *t, uint32_t tid, uint32_t fields,
+		    struct tsnl_reply *r)
 {
 	char buf[MNL_SOCKET_BUFFER_SIZE];
 	struct nlmsghdr *nlh;
 
 	nlh = tsnl_msg(t, buf, THREADSTAT_CMD_THREAD_GET, NLM_F_ACK);
 	mnl_attr_put_u32(nlh, THREADSTAT_A_THREAD_TID, tid);
+	if (fields)
+		mnl_attr_put_u32(nlh, THREADSTAT_A_THREAD_FIELDS, fields);
 	return tsnl_send(t, nlh, r);
+}
+
+int tsnl_dump_threads(struct tsnl *t, uint32_t tgid, struct tsnl_reply *r)
+{
+	return tsnl_dump_fields(t, tgid, 0, r);
+}
+
+int tsnl_get_thread(struct tsnl *t, uint32_t tid, struct tsnl_reply *r)
+{
+	return tsnl_get_fields(t, tid, 0, r);
 }

@@ -29,6 +29,10 @@ struct tsnl_thread {
 	char state;
 	uint64_t sum_exec_runtime, nvcsw, nivcsw;
 	uint64_t present;	/* bit n: attribute n (n < 64) was present */
+	/* Every fixed-size attribute as a number, by type (s32 extended). */
+	bool has[THREADSTAT_A_THREAD_MAX + 1];
+	int64_t v[THREADSTAT_A_THREAD_MAX + 1];
+	uint64_t cpus[16];	/* cpus-allowed, CPUs 0..1023 */
 };
 
 struct tsnl_reply {
@@ -53,5 +57,10 @@ void tsnl_reply_free(struct tsnl_reply *r);
 /* Convenience requests. */
 int tsnl_dump_threads(struct tsnl *t, uint32_t tgid, struct tsnl_reply *r);
 int tsnl_get_thread(struct tsnl *t, uint32_t tid, struct tsnl_reply *r);
+/* The same, asking for the THREADSTAT_FIELDS_* groups in @fields. */
+int tsnl_dump_fields(struct tsnl *t, uint32_t tgid, uint32_t fields,
+		     struct tsnl_reply *r);
+int tsnl_get_fields(struct tsnl *t, uint32_t tid, uint32_t fields,
+		    struct tsnl_reply *r);
 
 #endif

@@ -28,7 +28,7 @@ fi
 tally "insmod" ok 1 0
 
 # kselftest harness programs: their "# Totals:" line counts the cases.
-for t in thread_dump_test thread_get_test request_validation_test; do
+for t in $(cd "$ksft" && ls *_test); do
 	out=$(cd "$ksft" && timeout 300 "./$t" 2>&1)
 	rc=$?
 	echo "$out" | sed 's/^/    /'
@@ -41,7 +41,7 @@ for t in thread_dump_test thread_get_test request_validation_test; do
 done
 
 # Script tests: one case each (exit 4 is a kselftest skip).
-for t in ynl_dump_test.sh; do
+for t in $(cd "$ksft" && ls *_test.sh); do
 	out=$(cd "$ksft" && timeout 300 "./$t" 2>&1)
 	rc=$?
 	echo "$out" | sed 's/^/    /'

@@ -104,7 +104,7 @@ echo "$size" >"$rundir/winsize"
 printf '%s\n' "${TERM:-vt100}" >"$rundir/term"
 [[ $interactive -eq 0 ]] || : >"$rundir/interactive"
 
-qemu=(qemu-system-x86_64 -accel tcg -cpu max -smp "$smp" -m "$mem"
+qemu=(qemu-system-x86_64 -accel tcg -cpu "${TS_VM_CPU:-max}" -smp "$smp" -m "$mem"
 	-nographic -no-reboot
 	-kernel "$vmlinuz" -initrd "$initrd"
 	-nic none

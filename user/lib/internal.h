@@ -31,6 +31,10 @@ int ts_request(struct ts_client *c, uint8_t cmd, bool dump,
 int ts_decode_set(const struct ts_set *set, void *rec, const void *data,
 		  size_t len, struct ts_error *err);
 
+/* Append a copy of @item (@size bytes) to the array *@v of *@n items. */
+int ts_vec_push(void **v, size_t *n, size_t *cap, size_t size,
+		const void *item);
+
 /* Fill @err (code and printf-style message); always returns -1. */
 int ts_fail(struct ts_error *err, int code, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));

@@ -266,21 +266,12 @@ static int ts_list_add(const struct ts_thread *t, void *arg)
 {
 	struct ts_thread_list *list = arg;
 
-	if (list->n == list->cap) {
-		size_t cap = list->cap ? list->cap * 2 : 256;
-		struct ts_thread *v = realloc(list->v, cap * sizeof(*v));
-
-		if (!v) {
-			errno = ENOMEM;
-			return -1;
-		}
-		list->v = v;
-		list->cap = cap;
+	if (ts_vec_push((void **)&list->v, &list->n, &list->cap, sizeof(*t), t)) {
+		errno = ENOMEM;
+		return -1;
 	}
-	list->v[list->n] = *t;
 	/* The list owns the kernel stack from now on. */
 	((struct ts_thread *)t)->kernel_stack = NULL;
-	list->n++;
 	return 0;
 }
 

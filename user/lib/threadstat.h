@@ -207,6 +207,52 @@ int ts_thread_decode(const void *attrs, size_t len, struct ts_thread *out,
 /* Free what a decoded thread owns (its kernel stack) and clear it. */
 void ts_thread_release(struct ts_thread *t);
 
+/* ---- CPUs and the machine ---- */
+
+struct ts_cpu {
+	uint64_t present[2];	/* bit per THREADSTAT_A_CPU_* received */
+	uint32_t cpu;
+	bool online;
+	uint32_t package_id, die_id, cluster_id, core_id;
+	uint64_t siblings[TS_CPUSET_WORDS];
+	/* ns spent in each state since boot */
+	uint64_t user, nice, system, idle, iowait, irq, softirq, steal;
+	uint64_t guest, guest_nice;
+	uint32_t freq_khz;
+	uint32_t curr_tid, curr_tgid;	/* absent when the CPU idles */
+	char curr_comm[TS_COMM_LEN];
+	uint32_t nr_running, nr_threads;
+};
+
+struct ts_system {
+	uint64_t present[2];	/* bit per THREADSTAT_A_SYSTEM_* received */
+	uint32_t cpus_possible, cpus_online;
+	uint64_t boot_time;	/* ns since the epoch */
+	uint64_t uptime;	/* ns since boot */
+	uint32_t load_1, load_5, load_15;	/* load average x 1000 */
+	uint32_t nr_processes, nr_threads, nr_running, nr_blocked;
+};
+
+extern const struct ts_set ts_cpu_set;
+extern const struct ts_set ts_system_set;
+
+struct ts_cpu_list {
+	struct ts_cpu *v;
+	size_t n, cap;
+};
+
+int ts_cpu_list_dump(struct ts_client *c, struct ts_cpu_list *list,
+		     struct ts_error *err);
+void ts_cpu_list_free(struct ts_cpu_list *list);
+int ts_cpu_get(struct ts_client *c, uint32_t cpu, struct ts_cpu *out,
+	       struct ts_error *err);
+int ts_system_get(struct ts_client *c, struct ts_system *out,
+		  struct ts_error *err);
+int ts_cpu_decode(const void *attrs, size_t len, struct ts_cpu *out,
+		  struct ts_error *err);
+int ts_system_decode(const void *attrs, size_t len, struct ts_system *out,
+		     struct ts_error *err);
+
 /* ---- names ---- */
 
 const char *ts_policy_name(uint32_t policy);	/* "normal", "fifo", ... */

@@ -1,0 +1,78 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# check.sh -- `make check`: every test, ending with "N passed, N failed".
+#
+#  1. set-up (scripts/setup.sh installs what a fresh Debian 12 lacks)
+#  2. build: tools (release and ASan/UBSan), module per kernel, selftests
+#  3. host: lint (checkpatch, sparse, W=1), UAPI/spec sync, library unit
+#     tests under ASan/UBSan and again under valgrind
+#  4. per kernel (scripts/kernels.sh): a qemu VM loads the module and runs
+#     scripts/guest/run-tests.sh; a failed load, a timeout or any oops, BUG,
+#     WARNING or lockup in the guest's kernel log fails that kernel
+#
+# One line per stage and per kernel, then the total.
+set -uo pipefail
+
+repo=$(dirname "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")")
+cd "$repo" || exit 1
+export TS_CACHE=${TS_CACHE:-/var/cache/threadstat}
+logdir=build/check
+start=$(date +%s)
+total_pass=0 total_fail=0
+summary=()
+
+scripts/setup.sh || { echo "check: set-up failed"; echo "0 passed, 1 failed"; exit 1; }
+rm -rf "$logdir"
+mkdir -p "$logdir"
+
+if ! make -s -j"$(nproc)" user unit-tests modules selftests >"$logdir/build.log" 2>&1; then
+	cat "$logdir/build.log"
+	echo "check: build failed"
+	echo "0 passed, 1 failed"
+	exit 1
+fi
+
+# stage NAME LOG -- count "<word>: N passed, N failed" from LOG's last such line
+stage() {
+	local name=$1 log=$2 rc=$3 line p f
+	line=$(grep -E '^[a-z0-9.-]*:? ?[0-9]+ passed, [0-9]+ failed' "$log" | tail -n 1)
+	p=$(echo "$line" | sed -nE 's/.* ?([0-9]+) passed, ([0-9]+) failed.*/\1/p')
+	f=$(echo "$line" | sed -nE 's/.* ?([0-9]+) passed, ([0-9]+) failed.*/\2/p')
+	[[ -n $p ]] || { p=0; f=1; }
+	((rc != 0 && f == 0)) && f=1
+	total_pass=$((total_pass + p)) total_fail=$((total_fail + f))
+	summary+=("$(printf '%-28s %4d passed, %d failed' "$name" "$p" "$f")")
+	if ((f)); then
+		echo "---- $name failed; its log ($log):"
+		tail -n 80 "$log"
+	fi
+}
+
+scripts/lint.sh >"$logdir/lint.log" 2>&1
+stage lint "$logdir/lint.log" $?
+
+python3 include/tests/spec_sync_test.py >"$logdir/spec.log" 2>&1
+stage "uapi/spec sync" "$logdir/spec.log" $?
+
+unit_pass=0 unit_fail=0
+for t in build/asan/tests/*_test; do
+	"$t" >>"$logdir/unit.log" 2>&1 && unit_pass=$((unit_pass + 1)) || unit_fail=$((unit_fail + 1))
+	# The release-flavour library under valgrind: no leaks, no bad reads.
+	valgrind -q --error-exitcode=9 --leak-check=full --errors-for-leak-kinds=all \
+		"build/release/tests/$(basename "$t")" >>"$logdir/unit.log" 2>&1 \
+		&& unit_pass=$((unit_pass + 1)) || unit_fail=$((unit_fail + 1))
+done
+echo "unit: $unit_pass passed, $unit_fail failed" >>"$logdir/unit.log"
+stage "unit (asan + valgrind)" "$logdir/unit.log" "$unit_fail"
+
+while IFS='	' read -r kver _ _; do
+	log=$logdir/vm-$kver.log
+	scripts/vm/run.sh --kernel "$kver" --timeout 900 -- scripts/guest/run-tests.sh >"$log" 2>&1
+	stage "kernel $kver" "$log" $?
+done < <(scripts/kernels.sh)
+
+echo
+printf '%s\n' "${summary[@]}"
+echo "check took $(($(date +%s) - start)) s"
+echo "$total_pass passed, $total_fail failed"
+((total_fail == 0))

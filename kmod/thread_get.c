@@ -22,12 +22,14 @@
  * struct ts_dump_ctx - THREAD_GET dump state, kept in cb->ctx
  * @view: requester and requested fields (holds namespace references)
  * @next_tid: first tid the next callback looks at
+ * @last_tid: the walk stops after this tid
  * @tgid: only threads of this process, or 0 for all
  * @generation: ts_generation_read() when the dump started
  */
 struct ts_dump_ctx {
 	struct ts_view view;
 	u32 next_tid;
+	u32 last_tid;
 	u32 tgid;
 	u32 generation;
 };
@@ -157,11 +159,6 @@ int ts_thread_get_start(struct netlink_callback *cb)
 			  ts_thread_get_policy, cb->extack);
 	if (err)
 		return err;
-	if (tb[THREADSTAT_A_THREAD_TID]) {
-		NL_SET_ERR_MSG_ATTR(cb->extack, tb[THREADSTAT_A_THREAD_TID],
-				    "tid selects one thread; send a do request");
-		return -EINVAL;
-	}
 
 	ts_view_init(&ctx->view, cb->skb, tb[THREADSTAT_A_THREAD_FIELDS]);
 	get_pid_ns(ctx->view.pid_ns);
@@ -169,6 +166,12 @@ int ts_thread_get_start(struct netlink_callback *cb)
 	ctx->tgid = tb[THREADSTAT_A_THREAD_TGID] ?
 		    nla_get_u32(tb[THREADSTAT_A_THREAD_TGID]) : 0;
 	ctx->next_tid = 1;
+	ctx->last_tid = PID_MAX_LIMIT;
+	if (tb[THREADSTAT_A_THREAD_TID]) {
+		/* A dump filtered to one thread: zero or one message. */
+		ctx->next_tid = nla_get_u32(tb[THREADSTAT_A_THREAD_TID]);
+		ctx->last_tid = ctx->next_tid;
+	}
 	ctx->generation = ts_generation_read();
 	return 0;
 }
@@ -183,6 +186,8 @@ static struct task_struct *ts_next_thread(struct ts_dump_ctx *ctx)
 	rcu_read_lock();
 	while ((pid = find_ge_pid(ctx->next_tid, ns))) {
 		ctx->next_tid = pid_nr_ns(pid, ns);
+		if (ctx->next_tid > ctx->last_tid)
+			break;
 		task = pid_task(pid, PIDTYPE_PID);
 		if (task && (!ctx->tgid ||
 			     task_tgid_nr_ns(task, ns) == ctx->tgid)) {

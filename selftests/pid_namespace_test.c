@@ -62,11 +62,13 @@ TEST(child_namespace_sees_only_itself)
 	unsigned int i;
 	pid_t child;
 
+	pid_t me = getpid();	/* a tid the child's namespace cannot see */
+
 	ASSERT_EQ(0, unshare(CLONE_NEWPID));
 	child = fork();
 	ASSERT_LE(0, child);
 	if (child == 0)
-		_exit(inside(getppid()));
+		_exit(inside(me));
 
 	ASSERT_EQ(0, tsnl_open(&nl));
 	/* From the initial namespace the child is there, by its real pid. */

@@ -109,7 +109,8 @@ TEST_F(nl, do_without_tid)
 	EXPECT_STREQ("tid is required", r.extack);
 }
 
-TEST_F(nl, dump_with_tid)
+/* A dump given a tid is a dump of that one thread. */
+TEST_F(nl, dump_with_tid_filters)
 {
 	struct nlmsghdr *nlh = tsnl_msg(&self->nl, self->buf,
 					THREADSTAT_CMD_THREAD_GET, NLM_F_DUMP);
@@ -117,8 +118,10 @@ TEST_F(nl, dump_with_tid)
 
 	mnl_attr_put_u32(nlh, THREADSTAT_A_THREAD_TID, getpid());
 	ASSERT_EQ(0, tsnl_send(&self->nl, nlh, &r));
-	EXPECT_EQ(-EINVAL, r.error);
-	EXPECT_STREQ("tid selects one thread; send a do request", r.extack);
+	EXPECT_EQ(0, r.error);
+	ASSERT_EQ(1U, r.n);
+	EXPECT_EQ((uint32_t)getpid(), r.threads[0].tid);
+	tsnl_reply_free(&r);
 }
 
 TEST_F(nl, unknown_command)

@@ -5,6 +5,7 @@
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <fcntl.h>
 #include <pthread.h>
 #include <sched.h>
 #include <stdio.h>
@@ -77,6 +78,29 @@ FIXTURE_TEARDOWN(subjects)
 	tsnl_close(&self->nl);
 }
 
+/* Wait (up to 2 s) until /proc says the thread sleeps. */
+static void settle(uint32_t tid)
+{
+	char path[64], buf[512], *p;
+	int i, fd;
+	ssize_t n;
+
+	snprintf(path, sizeof(path), "/proc/self/task/%u/stat", tid);
+	for (i = 0; i < 200; i++) {
+		fd = open(path, O_RDONLY);
+		n = fd < 0 ? -1 : read(fd, buf, sizeof(buf) - 1);
+		if (fd >= 0)
+			close(fd);
+		if (n <= 0)
+			return;
+		buf[n] = '\0';
+		p = strrchr(buf, ')');
+		if (p && p[2] == 'S')
+			return;
+		usleep(10000);
+	}
+}
+
 TEST_F(subjects, identity_and_scheduling_exact)
 {
 	int i;
@@ -86,6 +110,7 @@ TEST_F(subjects, identity_and_scheduling_exact)
 		struct tsnl_reply r;
 		struct tsnl_thread *t;
 
+		settle(s->tid);
 		ASSERT_EQ(0, tsnl_get_thread(&self->nl, s->tid, &r));
 		ASSERT_EQ(0, r.error);
 		ASSERT_EQ(1U, r.n);

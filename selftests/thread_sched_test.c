@@ -7,6 +7,7 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <pthread.h>
 #include <sched.h>
 #include <signal.h>
@@ -14,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mount.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -41,6 +43,8 @@ static void pin(int cpu)
 static void *subject(void *arg)
 {
 	int who = (int)(uintptr_t)arg, i;
+	struct rusage ru;
+	long start;
 
 	tids[who] = gettid();
 	switch (who) {
@@ -48,11 +52,19 @@ static void *subject(void *arg)
 		pin(1);
 		break;
 	case SLEEPER:
-		for (i = 0; i < 1000; i++)
-			usleep(50);
+		/* A sleep whose timer fires before the thread got off the CPU
+		 * is no context switch: sleep until 1000 of them were.
+		 */
+		getrusage(RUSAGE_THREAD, &ru);
+		start = ru.ru_nvcsw;
+		do {
+			poll(NULL, 0, 1);
+			getrusage(RUSAGE_THREAD, &ru);
+		} while (ru.ru_nvcsw < start + 1000);
 		break;
 	case MIGRATOR:
-		for (i = 0; i < 50; i++)
+		/* The first move may find it on CPU 0 already. */
+		for (i = 0; i < 51; i++)
 			pin(i % 2);
 		break;
 	case SPINNER:
@@ -309,26 +321,56 @@ TEST_F(subjects, schedstats_follow_the_sysctl)
 	write_sysctl(knob, was);
 }
 
+static pthread_barrier_t late_ready, late_release;
+
+static void *late_sleeper(void *arg)
+{
+	*(uint32_t *)arg = gettid();
+	poll(NULL, 0, 10);
+	pthread_barrier_wait(&late_ready);
+	pthread_barrier_wait(&late_release);
+	return NULL;
+}
+
+/*
+ * The kernel keeps delay records only for threads created while delay
+ * accounting is on (delayacct_tsk_init()): such a thread has the group,
+ * one created before has "enabled" but no counters.
+ */
 TEST_F(subjects, delayacct_follows_the_sysctl)
 {
 	const char *knob = "/proc/sys/kernel/task_delayacct";
 	struct tsnl_thread t;
+	uint32_t late_tid;
+	pthread_t late;
 
 	write_sysctl(knob, "0");
 	t = get(_metadata, &self->nl, tids[SLEEPER],
 		THREADSTAT_FIELDS_DELAYACCT);
+	EXPECT_TRUE(t.has[A(DELAYACCT_ENABLED)]);
 	EXPECT_EQ(0, t.v[A(DELAYACCT_ENABLED)]);
 	EXPECT_FALSE(t.has[A(DELAY_BLKIO)]);
 
 	write_sysctl(knob, "1");
-	t = get(_metadata, &self->nl, tids[SLEEPER],
-		THREADSTAT_FIELDS_DELAYACCT);
+	pthread_barrier_init(&late_ready, NULL, 2);
+	pthread_barrier_init(&late_release, NULL, 2);
+	ASSERT_EQ(0, pthread_create(&late, NULL, late_sleeper, &late_tid));
+	pthread_barrier_wait(&late_ready);
+
+	t = get(_metadata, &self->nl, late_tid, THREADSTAT_FIELDS_DELAYACCT);
 	EXPECT_EQ(1, t.v[A(DELAYACCT_ENABLED)]);
 	EXPECT_TRUE(t.has[A(DELAY_BLKIO)]);
 	EXPECT_TRUE(t.has[A(DELAY_COMPACT_COUNT)]);
 	/* /proc/.../stat field 42: block I/O delay in ticks */
-	EXPECT_EQ(stat_field(tids[SLEEPER], 42),
+	EXPECT_EQ(stat_field(late_tid, 42),
 		  t.v[A(DELAY_BLKIO)] / (1000000000 / self->hz));
+
+	t = get(_metadata, &self->nl, tids[SLEEPER],
+		THREADSTAT_FIELDS_DELAYACCT);
+	EXPECT_EQ(1, t.v[A(DELAYACCT_ENABLED)]);
+
+	pthread_barrier_wait(&late_release);
+	pthread_join(late, NULL);
 	write_sysctl(knob, "0");
 }
 

@@ -23,15 +23,16 @@
 # prefixed "vm: kernel log problem:"); else the command's exit status if the
 # guest recorded one; else 124 if the run timed out; else 125: the guest never
 # ran or never finished the command (boot failure or crash; the end of
-# console.log is printed).  The run dir is removed
-# on success (unless --out), kept and named on failure.
+# console.log is printed).  The run dir is removed on success (unless --out),
+# kept and named on failure.
 #
 # Defaults: --kernel = first line of scripts/kernels.sh, --smp 4, --mem 2048,
 # --timeout 600 (ignored with --interactive).  --interactive gives the
 # command the terminal (serial line, sized like this terminal); Ctrl-A X kills
 # the VM.  Env: TS_CACHE (default /var/cache/threadstat) holds the initramfs;
-# TS_VM_APPEND adds kernel command-line words (e.g. "loglevel=7" to debug);
-# TS_KVER is the default --kernel.
+# TS_VM_APPEND adds kernel command-line words ("loglevel=7" shows the boot,
+# "ts.debug" traces guest-init.sh, both into RUNDIR/console.log);
+# TS_KVER is the default --kernel; TS_VM_CPU overrides -cpu max.
 set -euo pipefail
 
 here=$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")
@@ -104,7 +105,7 @@ echo "$size" >"$rundir/winsize"
 printf '%s\n' "${TERM:-vt100}" >"$rundir/term"
 [[ $interactive -eq 0 ]] || : >"$rundir/interactive"
 
-qemu=(qemu-system-x86_64 -accel tcg -cpu "${TS_VM_CPU:-max}" -smp "$smp" -m "$mem"
+qemu=(qemu-system-x86_64 -accel "${TS_VM_ACCEL:-tcg}" -cpu "${TS_VM_CPU:-max}" -smp "$smp" -m "$mem"
 	-nographic -no-reboot
 	-kernel "$vmlinuz" -initrd "$initrd"
 	-nic none
@@ -136,6 +137,7 @@ pattern='Oops|BUG:|WARNING:|RCU stall|rcu_.*detected stall|soft lockup|hard LOCK
 problems=$(grep -aE "$pattern" "$log" 2>/dev/null | tr -d '\r') || problems=
 
 status=
+keep=0
 if [[ -n $problems ]]; then
 	while IFS= read -r line; do
 		echo "vm: kernel log problem: $line" >&2
@@ -144,7 +146,10 @@ if [[ -n $problems ]]; then
 elif [[ -s $rundir/rc ]]; then
 	status=$(<"$rundir/rc")
 	[[ $status =~ ^[0-9]+$ ]] || status=125
-	[[ $timed_out -eq 0 ]] || echo "vm: note: the command finished but the VM did not power off in time" >&2
+	if [[ $timed_out -eq 1 ]]; then
+		echo "vm: note: the command finished but the VM did not power off in time" >&2
+		keep=1
+	fi
 elif [[ $timed_out -eq 1 ]]; then
 	echo "vm: timed out after ${timeout}s (kernel $kver)" >&2
 	status=124
@@ -160,10 +165,11 @@ if [[ ! -s $rundir/rc ]]; then
 		what="the guest never ran the command"
 	fi
 	echo "vm: $what (kernel $kver); end of console.log:" >&2
-	tail -n 40 "$rundir/console.log" 2>/dev/null | tr -d '\r' | sed 's/^/vm| /' >&2 || true
+	tail -n 40 "$rundir/console.log" 2>/dev/null | tr -d '\r' |
+		sed -e 's/\x1b\[[0-9;?]*[a-zA-Z]//g; s/\x1b[a-zA-Z]//g' -e 's/^/vm| /' >&2 || true
 fi
 
-if [[ $status -ne 0 ]]; then
+if [[ $status -ne 0 || $keep -eq 1 ]]; then
 	echo "vm: kernel $kver, exit status $status after ${elapsed}s; run dir kept: $rundir" >&2
 elif [[ -z $out ]]; then
 	rm -rf "$rundir"

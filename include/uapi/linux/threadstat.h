@@ -8,7 +8,7 @@
  * Commands
  *   THREADSTAT_CMD_THREAD_GET
  *     do:   request { tid, fields? }            reply: one thread
- *     dump: request { tgid?, fields? }          reply: one message per thread
+ *     dump: request { tgid?, tid?, fields? }    reply: one message per thread
  *   THREADSTAT_CMD_CPU_GET
  *     do:   request { cpu }                     reply: one CPU
  *     dump: request { }                         reply: one message per

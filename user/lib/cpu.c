@@ -10,10 +10,8 @@
 
 #include "internal.h"
 
-#define C(type_, kind_, name_, member)					\
-	{ .type = THREADSTAT_A_CPU_##type_, .kind = TS_KIND_##kind_,	\
-	  .name = name_, .offset = offsetof(struct ts_cpu, member),	\
-	  .size = sizeof(((struct ts_cpu *)0)->member) }
+#define C(type, kind, name, member) \
+	TS_FIELD(CPU, ts_cpu, type, kind, 0, name, member)
 
 static const struct ts_field ts_cpu_fields[] = {
 	C(CPU, U32, "cpu", cpu),
@@ -41,10 +39,8 @@ static const struct ts_field ts_cpu_fields[] = {
 	C(NR_THREADS, U32, "nr-threads", nr_threads),
 };
 
-#define S(type_, kind_, name_, member)					\
-	{ .type = THREADSTAT_A_SYSTEM_##type_, .kind = TS_KIND_##kind_,	\
-	  .name = name_, .offset = offsetof(struct ts_system, member),	\
-	  .size = sizeof(((struct ts_system *)0)->member) }
+#define S(type, kind, name, member) \
+	TS_FIELD(SYSTEM, ts_system, type, kind, 0, name, member)
 
 static const struct ts_field ts_system_fields[] = {
 	S(CPUS_POSSIBLE, U32, "cpus-possible", cpus_possible),
@@ -60,19 +56,10 @@ static const struct ts_field ts_system_fields[] = {
 	S(NR_BLOCKED, U32, "nr-blocked", nr_blocked),
 };
 
-const struct ts_set ts_cpu_set = {
-	.name = "cpu", .fields = ts_cpu_fields,
-	.n_fields = sizeof(ts_cpu_fields) / sizeof(ts_cpu_fields[0]),
-	.max_type = THREADSTAT_A_CPU_MAX,
-	.present_offset = offsetof(struct ts_cpu, present),
-};
-
-const struct ts_set ts_system_set = {
-	.name = "system", .fields = ts_system_fields,
-	.n_fields = sizeof(ts_system_fields) / sizeof(ts_system_fields[0]),
-	.max_type = THREADSTAT_A_SYSTEM_MAX,
-	.present_offset = offsetof(struct ts_system, present),
-};
+const struct ts_set ts_cpu_set =
+	TS_SET("cpu", ts_cpu, ts_cpu_fields, THREADSTAT_A_CPU_MAX);
+const struct ts_set ts_system_set =
+	TS_SET("system", ts_system, ts_system_fields, THREADSTAT_A_SYSTEM_MAX);
 
 int ts_cpu_decode(const void *attrs, size_t len, struct ts_cpu *out,
 		  struct ts_error *err)

@@ -4,9 +4,25 @@
 #define THREADSTAT_LIB_INTERNAL_H
 
 #include <stdarg.h>
+#include <stddef.h>
 #include <linux/netlink.h>
 
 #include "threadstat.h"
+
+/*
+ * Field-table entries: attribute THREADSTAT_A_<SET>_<TYPE> of kind <KIND>
+ * stored in member @member of struct @rec.
+ */
+#define TS_FIELD(set_, rec, type_, kind_, group_, name_, member)	\
+	{ .type = THREADSTAT_A_##set_##_##type_, .kind = TS_KIND_##kind_,	\
+	  .group = group_, .name = name_,					\
+	  .offset = offsetof(struct rec, member),			\
+	  .size = sizeof(((struct rec *)0)->member) }
+
+#define TS_SET(name_, rec, fields_, max_)				\
+	{ .name = name_, .fields = fields_,				\
+	  .n_fields = sizeof(fields_) / sizeof(fields_[0]),		\
+	  .max_type = max_, .present_offset = offsetof(struct rec, present) }
 
 /* A u32 request attribute; all of the family's request attributes are. */
 struct ts_req_attr {

@@ -10,14 +10,8 @@
 
 #include "internal.h"
 
-#define FIELD(set_, rec, type_, kind_, group_, name_, member)		\
-	{ .type = THREADSTAT_A_##set_##_##type_, .kind = TS_KIND_##kind_,	\
-	  .group = group_, .name = name_,					\
-	  .offset = offsetof(struct rec, member),			\
-	  .size = sizeof(((struct rec *)0)->member) }
-
 #define STACK(type, name, member) \
-	FIELD(STACK, ts_stack, type, U64, THREADSTAT_FIELDS_STACK, name, member)
+	TS_FIELD(STACK, ts_stack, type, U64, THREADSTAT_FIELDS_STACK, name, member)
 
 static const struct ts_field ts_stack_fields[] = {
 	STACK(KERNEL_SIZE, "kernel-size", kernel_size),
@@ -32,10 +26,10 @@ static const struct ts_field ts_stack_fields[] = {
 };
 
 #define REG(type, name, member) \
-	FIELD(REGS, ts_regs, type, U64, THREADSTAT_FIELDS_REGS, name, member)
+	TS_FIELD(REGS, ts_regs, type, U64, THREADSTAT_FIELDS_REGS, name, member)
 
 static const struct ts_field ts_regs_fields[] = {
-	FIELD(REGS, ts_regs, STABLE, BOOL, THREADSTAT_FIELDS_REGS, "stable",
+	TS_FIELD(REGS, ts_regs, STABLE, BOOL, THREADSTAT_FIELDS_REGS, "stable",
 	      stable),
 	REG(IP, "ip", ip), REG(SP, "sp", sp), REG(BP, "bp", bp),
 	REG(FLAGS, "flags", flags), REG(AX, "ax", ax), REG(BX, "bx", bx),
@@ -48,25 +42,20 @@ static const struct ts_field ts_regs_fields[] = {
 };
 
 static const struct ts_field ts_syscall_fields[] = {
-	FIELD(SYSCALL, ts_syscall, NR, S32, THREADSTAT_FIELDS_REGS, "nr", nr),
-	FIELD(SYSCALL, ts_syscall, ARGS, U64_ARRAY, THREADSTAT_FIELDS_REGS,
+	TS_FIELD(SYSCALL, ts_syscall, NR, S32, THREADSTAT_FIELDS_REGS, "nr", nr),
+	TS_FIELD(SYSCALL, ts_syscall, ARGS, U64_ARRAY, THREADSTAT_FIELDS_REGS,
 	      "args", args),
 };
 
-#define SET(name_, rec, fields_, max_)					\
-	{ .name = name_, .fields = fields_,				\
-	  .n_fields = sizeof(fields_) / sizeof(fields_[0]),		\
-	  .max_type = max_, .present_offset = offsetof(struct rec, present) }
-
 const struct ts_set ts_stack_set =
-	SET("stack", ts_stack, ts_stack_fields, THREADSTAT_A_STACK_MAX);
+	TS_SET("stack", ts_stack, ts_stack_fields, THREADSTAT_A_STACK_MAX);
 const struct ts_set ts_regs_set =
-	SET("regs", ts_regs, ts_regs_fields, THREADSTAT_A_REGS_MAX);
+	TS_SET("regs", ts_regs, ts_regs_fields, THREADSTAT_A_REGS_MAX);
 const struct ts_set ts_syscall_set =
-	SET("syscall", ts_syscall, ts_syscall_fields, THREADSTAT_A_SYSCALL_MAX);
+	TS_SET("syscall", ts_syscall, ts_syscall_fields, THREADSTAT_A_SYSCALL_MAX);
 
 #define T(type, kind, group, name, member) \
-	FIELD(THREAD, ts_thread, type, kind, group, name, member)
+	TS_FIELD(THREAD, ts_thread, type, kind, group, name, member)
 #define ID(type, kind, name, member) T(type, kind, 0, name, member)
 #define SCHED(type, kind, name, member) \
 	T(type, kind, THREADSTAT_FIELDS_SCHED, name, member)
@@ -170,7 +159,7 @@ static const struct ts_field ts_thread_fields[] = {
 };
 
 const struct ts_set ts_thread_set =
-	SET("thread", ts_thread, ts_thread_fields, THREADSTAT_A_THREAD_MAX);
+	TS_SET("thread", ts_thread, ts_thread_fields, THREADSTAT_A_THREAD_MAX);
 
 void ts_thread_release(struct ts_thread *t)
 {

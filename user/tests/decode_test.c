@@ -29,6 +29,30 @@ static const void *payload(struct msg *m, size_t *len)
 	return mnl_nlmsg_get_payload(m->nlh);
 }
 
+FIXTURE(dec) {
+	struct ts_thread t;
+	struct ts_error err;
+	struct msg m;
+	size_t len;
+	const void *p;
+};
+
+FIXTURE_SETUP(dec)
+{
+	msg_init(&self->m);
+}
+
+FIXTURE_TEARDOWN(dec)
+{
+}
+
+/* Decode what the test put into self->m. */
+static int decode(FIXTURE_DATA(dec) *self)
+{
+	self->p = payload(&self->m, &self->len);
+	return ts_thread_decode(self->p, self->len, &self->t, &self->err);
+}
+
 TEST(decodes_every_kind)
 {
 	uint64_t cpus[2] = { 0x5, 0x1 };	/* CPUs 0, 2 and 64 */
@@ -93,57 +117,33 @@ TEST(decodes_every_kind)
 	ts_thread_release(&t);
 }
 
-TEST(unknown_attributes_are_skipped)
+TEST_F(dec, unknown_attributes_are_skipped)
 {
-	struct ts_thread t;
-	struct ts_error err;
-	struct msg m;
-	size_t len;
-	const void *p;
-
-	msg_init(&m);
-	mnl_attr_put_u32(m.nlh, THREADSTAT_A_THREAD_MAX + 5, 0xdead);
-	mnl_attr_put_u32(m.nlh, THREADSTAT_A_THREAD_TID, 7);
-	mnl_attr_put_strz(m.nlh, 999, "from a newer module");
-	mnl_attr_put_u32(m.nlh, THREADSTAT_A_THREAD_CPU, 1);
-	p = payload(&m, &len);
-	ASSERT_EQ(0, ts_thread_decode(p, len, &t, &err));
-	EXPECT_EQ(7U, t.tid);
-	EXPECT_EQ(1U, t.cpu);
-	ts_thread_release(&t);
+	mnl_attr_put_u32(self->m.nlh, THREADSTAT_A_THREAD_MAX + 5, 0xdead);
+	mnl_attr_put_u32(self->m.nlh, THREADSTAT_A_THREAD_TID, 7);
+	mnl_attr_put_strz(self->m.nlh, 999, "from a newer module");
+	mnl_attr_put_u32(self->m.nlh, THREADSTAT_A_THREAD_CPU, 1);
+	ASSERT_EQ(0, decode(self));
+	EXPECT_EQ(7U, self->t.tid);
+	EXPECT_EQ(1U, self->t.cpu);
+	ts_thread_release(&self->t);
 }
 
-TEST(wrong_length_is_rejected)
+TEST_F(dec, wrong_length_is_rejected)
 {
-	struct ts_thread t;
-	struct ts_error err;
-	struct msg m;
-	size_t len;
-	const void *p;
-
-	msg_init(&m);
-	mnl_attr_put_u32(m.nlh, THREADSTAT_A_THREAD_TID, 7);
-	mnl_attr_put_u16(m.nlh, THREADSTAT_A_THREAD_NICE, 1);
-	p = payload(&m, &len);
-	ASSERT_EQ(-1, ts_thread_decode(p, len, &t, &err));
-	EXPECT_EQ(EPROTO, err.code);
-	EXPECT_NE(NULL, strstr(err.msg, "thread.nice"));
+	mnl_attr_put_u32(self->m.nlh, THREADSTAT_A_THREAD_TID, 7);
+	mnl_attr_put_u16(self->m.nlh, THREADSTAT_A_THREAD_NICE, 1);
+	ASSERT_EQ(-1, decode(self));
+	EXPECT_EQ(EPROTO, self->err.code);
+	EXPECT_NE(NULL, strstr(self->err.msg, "thread.nice"));
 }
 
-TEST(unterminated_string_is_rejected)
+TEST_F(dec, unterminated_string_is_rejected)
 {
-	struct ts_thread t;
-	struct ts_error err;
-	struct msg m;
-	size_t len;
-	const void *p;
-
-	msg_init(&m);
-	mnl_attr_put_u32(m.nlh, THREADSTAT_A_THREAD_TID, 7);
-	mnl_attr_put(m.nlh, THREADSTAT_A_THREAD_COMM, 4, "abcd");
-	p = payload(&m, &len);
-	ASSERT_EQ(-1, ts_thread_decode(p, len, &t, &err));
-	EXPECT_EQ(EPROTO, err.code);
+	mnl_attr_put_u32(self->m.nlh, THREADSTAT_A_THREAD_TID, 7);
+	mnl_attr_put(self->m.nlh, THREADSTAT_A_THREAD_COMM, 4, "abcd");
+	ASSERT_EQ(-1, decode(self));
+	EXPECT_EQ(EPROTO, self->err.code);
 }
 
 TEST(truncated_stream_is_rejected_at_every_length)
@@ -181,37 +181,23 @@ TEST(truncated_stream_is_rejected_at_every_length)
 	EXPECT_EQ(16U, accepted[3]);
 }
 
-TEST(malformed_nest_is_rejected)
+TEST_F(dec, malformed_nest_is_rejected)
 {
-	struct ts_thread t;
-	struct ts_error err;
 	struct nlattr *nest;
-	struct msg m;
-	size_t len;
-	const void *p;
 
-	msg_init(&m);
-	mnl_attr_put_u32(m.nlh, THREADSTAT_A_THREAD_TID, 7);
-	nest = mnl_attr_nest_start(m.nlh, THREADSTAT_A_THREAD_STACK);
-	mnl_attr_put_u32(m.nlh, THREADSTAT_A_STACK_KERNEL_USED, 5);
-	mnl_attr_nest_end(m.nlh, nest);
-	p = payload(&m, &len);
-	ASSERT_EQ(-1, ts_thread_decode(p, len, &t, &err));
-	EXPECT_NE(NULL, strstr(err.msg, "stack.kernel-used"));
+	mnl_attr_put_u32(self->m.nlh, THREADSTAT_A_THREAD_TID, 7);
+	nest = mnl_attr_nest_start(self->m.nlh, THREADSTAT_A_THREAD_STACK);
+	mnl_attr_put_u32(self->m.nlh, THREADSTAT_A_STACK_KERNEL_USED, 5);
+	mnl_attr_nest_end(self->m.nlh, nest);
+	ASSERT_EQ(-1, decode(self));
+	EXPECT_NE(NULL, strstr(self->err.msg, "stack.kernel-used"));
 }
 
-TEST(reply_without_tid_is_rejected)
+TEST_F(dec, reply_without_tid_is_rejected)
 {
-	struct ts_thread t;
-	struct ts_error err;
-	struct msg m;
-	size_t len;
-	const void *p;
-
-	msg_init(&m);
-	mnl_attr_put_u32(m.nlh, THREADSTAT_A_THREAD_CPU, 1);
-	p = payload(&m, &len);
-	ASSERT_EQ(-1, ts_thread_decode(p, len, &t, &err));
+	mnl_attr_put_u32(self->m.nlh, THREADSTAT_A_THREAD_CPU, 1);
+	ASSERT_EQ(-1, decode(self));
+	EXPECT_EQ(EPROTO, self->err.code);
 }
 
 TEST(group_names_parse)

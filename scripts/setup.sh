@@ -126,7 +126,8 @@ fi
 
 # --- kernel source extracts -------------------------------------------------
 [[ -f $tarball ]] || die "$tarball missing (package linux-source-6.12)"
-stamp_want="$(stat -c '%s %Y' "$tarball") $tarball"
+# Bump the list version when the list of extracts below changes.
+stamp_want="$(stat -c '%s %Y' "$tarball") $tarball extracts-v2"
 if [[ -f $srcdir/.stamp && $(<"$srcdir/.stamp") == "$stamp_want" ]]; then
 	say "kernel source extracts: present in $srcdir"
 else
@@ -136,13 +137,16 @@ else
 	trap 'rm -rf "$tmp"' EXIT
 	tar -C "$tmp" -xf "$tarball" --wildcards \
 		'*/tools/testing/selftests/kselftest*.h' \
+		'*/tools/testing/selftests/kselftest/*' \
+		'*/tools/testing/selftests/lib.mk' \
 		'*/tools/net/ynl/*' \
 		'*/Documentation/netlink/*' \
 		'*/scripts/checkpatch.pl' \
 		'*/scripts/spelling.txt' \
 		'*/scripts/const_structs.checkpatch'
-	[[ -f $tmp/linux-source-6.12/tools/testing/selftests/kselftest_harness.h ]] ||
-		die "kselftest_harness.h not found in $tarball"
+	[[ -f $tmp/linux-source-6.12/tools/testing/selftests/kselftest_harness.h &&
+	   -f $tmp/linux-source-6.12/tools/testing/selftests/lib.mk ]] ||
+		die "kselftest_harness.h or lib.mk not found in $tarball"
 	echo "$stamp_want" >"$tmp/.stamp"
 	chmod 755 "$tmp"
 	rm -rf "$srcdir"

@@ -77,6 +77,11 @@ mnt sysfs /sys
 mnt devtmpfs /dev mode=0755
 mnt devpts /dev/pts gid=5,mode=620,ptmxmode=666
 mnt tmpfs /dev/shm mode=1777,nosuid,nodev
+# devtmpfs lacks the links udev would make; bash process substitution needs /dev/fd.
+[[ -e /dev/fd ]] || ln -s /proc/self/fd /dev/fd
+for i in 0:stdin 1:stdout 2:stderr; do
+	[[ -e /dev/${i#*:} ]] || ln -s "/proc/self/fd/${i%%:*}" "/dev/${i#*:}"
+done
 mnt tmpfs /tmp mode=1777,nosuid,nodev
 
 # /run must be a tmpfs, but mounting one over /run would hide the share at

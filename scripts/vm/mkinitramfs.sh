@@ -61,6 +61,7 @@ done <"$moddir/modules.dep"
 
 declare -A seen=()
 order=()
+absent=()
 add_module() { # relative path; deps first (depth-first), each once
 	local m=$1 d
 	[[ -z ${seen[$m]:-} ]] || return 0
@@ -76,7 +77,7 @@ for name in "${wanted[@]}"; do
 	elif grep -qE "/${name}\.ko" "$moddir/modules.builtin" 2>/dev/null; then
 		: # built in
 	else
-		echo "mkinitramfs: note: $name is neither a module nor built in for $kver, skipped" >&2
+		absent+=("$name") # e.g. fscache on 6.12 (merged into netfs)
 	fi
 done
 
@@ -156,6 +157,11 @@ mount --move /dev $r/dev
 mount --move /proc $r/proc
 mount --move /sys $r/sys
 mkdir -p $r/dev/pts $r/dev/shm
+# devtmpfs lacks the links udev would make; bash process substitution needs /dev/fd.
+ln -sfn /proc/self/fd $r/dev/fd
+ln -sfn /proc/self/fd/0 $r/dev/stdin
+ln -sfn /proc/self/fd/1 $r/dev/stdout
+ln -sfn /proc/self/fd/2 $r/dev/stderr
 mount -t devpts -o gid=5,mode=620,ptmxmode=666 devpts $r/dev/pts
 mount -t tmpfs -o mode=1777,nosuid,nodev tmpfs $r/dev/shm
 mount -t tmpfs -o mode=1777,nosuid,nodev tmpfs $r/tmp
@@ -178,4 +184,4 @@ tmpout=$(mktemp "$out.XXXXXX")
 chmod 644 "$tmpout"
 mv -f "$tmpout" "$out"
 tmpout=
-echo "mkinitramfs: built $out for $kver (modules: $(tr '\n' ' ' <"$stage/modules.order"))" >&2
+echo "mkinitramfs: built $out for $kver (modules: $(paste -sd ' ' "$stage/modules.order")${absent[*]:+; absent: ${absent[*]}})" >&2

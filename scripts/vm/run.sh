@@ -32,7 +32,15 @@
 # the VM.  Env: TS_CACHE (default /var/cache/threadstat) holds the initramfs;
 # TS_VM_APPEND adds kernel command-line words ("loglevel=7" shows the boot,
 # "ts.debug" traces guest-init.sh, both into RUNDIR/console.log);
-# TS_KVER is the default --kernel; TS_VM_CPU overrides -cpu max.
+# TS_KVER is the default --kernel; TS_VM_CPU overrides -cpu max;
+# TS_VM_ACCEL overrides -accel tcg,thread=single.
+#
+# Why thread=single: measured on this 2-core host, one TCG thread running all
+# 4 vCPUs boots and runs faster than multi-threaded TCG (MTTCG: 4 host threads
+# fighting over 2 cores, plus cross-vCPU TLB-flush syncs), and it avoids an
+# MTTCG cross-modifying-code race seen once as a boot-time "Oops: int3" in
+# sched_clock_cpu (a static key being patched) on 6.12.  The guest still has
+# 4 CPUs and preempts between them; TS_VM_ACCEL=tcg gives true parallelism.
 set -euo pipefail
 
 here=$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")
@@ -98,6 +106,13 @@ else
 	echo >>"$rundir/cmd.sh"
 fi
 printf '%s\n' "$PWD" >"$rundir/cwd"
+# The guest's /tmp is a fresh tmpfs: host files under /tmp are invisible there.
+case $PWD/ in
+/tmp/*) echo "vm: warning: \$PWD is under /tmp, which the guest cannot see; the command will run in /" >&2 ;;
+esac
+while IFS= read -r p; do
+	[[ ! -e $p ]] || echo "vm: warning: $p exists on the host but not in the guest (/tmp is a fresh tmpfs there)" >&2
+done < <(grep -oE "/tmp/[^[:space:];|&<>()'\"]+" "$rundir/cmd.sh" | sort -u)
 size=
 if [[ -t 0 ]]; then size=$(stty size 2>/dev/null) || size=; fi
 [[ $size =~ ^[0-9]+\ [0-9]+$ && $size != "0 0" ]] || size="24 80"
@@ -105,7 +120,7 @@ echo "$size" >"$rundir/winsize"
 printf '%s\n' "${TERM:-vt100}" >"$rundir/term"
 [[ $interactive -eq 0 ]] || : >"$rundir/interactive"
 
-qemu=(qemu-system-x86_64 -accel "${TS_VM_ACCEL:-tcg}" -cpu "${TS_VM_CPU:-max}" -smp "$smp" -m "$mem"
+qemu=(qemu-system-x86_64 -accel "${TS_VM_ACCEL:-tcg,thread=single}" -cpu "${TS_VM_CPU:-max}" -smp "$smp" -m "$mem"
 	-nographic -no-reboot
 	-kernel "$vmlinuz" -initrd "$initrd"
 	-nic none

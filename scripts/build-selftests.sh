@@ -25,6 +25,8 @@ for f in "$ksrc/tools/testing/selftests/lib.mk" \
 	[[ -f $f ]] || { echo "build-selftests: $f missing; run scripts/setup.sh" >&2; exit 1; }
 done
 
+# Start from nothing: a stale test binary must never be what gets run.
+rm -rf "$ksft/threadstat"
 mkdir -p "$ksft/threadstat" "$tree/Documentation/netlink/specs" "$tree/tools/net"
 cp "$ksrc"/tools/testing/selftests/{lib.mk,kselftest.h,kselftest_harness.h} "$ksft/"
 cp -r "$ksrc/tools/testing/selftests/kselftest" "$ksft/"

@@ -36,8 +36,8 @@ fi
 stage() {
 	local name=$1 log=$2 rc=$3 line p f
 	line=$(grep -E '^[a-z0-9.-]*:? ?[0-9]+ passed, [0-9]+ failed' "$log" | tail -n 1)
-	p=$(echo "$line" | sed -nE 's/.* ?([0-9]+) passed, ([0-9]+) failed.*/\1/p')
-	f=$(echo "$line" | sed -nE 's/.* ?([0-9]+) passed, ([0-9]+) failed.*/\2/p')
+	p=$(echo "$line" | sed -nE 's/^[^0-9]*([0-9]+) passed, ([0-9]+) failed.*/\1/p')
+	f=$(echo "$line" | sed -nE 's/^[^0-9]*([0-9]+) passed, ([0-9]+) failed.*/\2/p')
 	[[ -n $p ]] || { p=0; f=1; }
 	((rc != 0 && f == 0)) && f=1
 	total_pass=$((total_pass + p)) total_fail=$((total_fail + f))

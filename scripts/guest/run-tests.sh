@@ -28,6 +28,9 @@ fi
 tally "insmod" ok 1 0
 
 # kselftest harness programs: their "# Totals:" line counts the cases.
+if ! ls "$ksft"/*_test >/dev/null 2>&1; then
+	tally "kselftests built in $ksft" fail 0 1
+fi
 for t in $(cd "$ksft" && ls *_test); do
 	out=$(cd "$ksft" && timeout 300 "./$t" 2>&1)
 	rc=$?

@@ -28,10 +28,10 @@
 #include <linux/sched.h>
 #include <linux/stacktrace.h>
 #include <linux/string.h>
-#include <linux/version.h>
 #include <asm/unwind.h>
 
 #include "threadstat.h"
+#include "compat.h"
 #include "task_stack_access.h"
 
 /* A trace is at most this many frames of at most this many bytes each. */
@@ -63,7 +63,7 @@ static bool ts_sched_frame(const char *frame)
 	return false;
 }
 
-#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 7, 0)
+#ifdef TS_HAVE_STACK_TRACE_SAVE_TSK
 static unsigned int ts_kstack_save(struct task_struct *task,
 				   unsigned long *entries, unsigned int max)
 {

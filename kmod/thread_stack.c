@@ -46,10 +46,10 @@
 #include <linux/sched.h>
 #include <linux/sched/mm.h>
 #include <linux/sched/task_stack.h>
-#include <linux/version.h>
 #include <uapi/linux/magic.h>
 
 #include "threadstat.h"
+#include "compat.h"
 #include "task_stack_access.h"
 
 struct ts_stack_usage {
@@ -107,15 +107,9 @@ static bool ts_kernel_stack_usage(struct task_struct *task,
 static struct page *ts_resident_page(struct mm_struct *mm, unsigned long addr)
 {
 	struct page *page;
-	long got;
 
-#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 5, 0)
-	got = get_user_pages_remote(mm, addr, 1, FOLL_NOFAULT, &page, NULL);
-#else
-	got = get_user_pages_remote(mm, addr, 1, FOLL_NOFAULT, &page, NULL,
-				    NULL);
-#endif
-	return got == 1 ? page : NULL;
+	return ts_get_user_page(mm, addr, FOLL_NOFAULT, &page) == 1 ? page :
+								       NULL;
 }
 
 /*

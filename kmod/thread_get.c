@@ -173,8 +173,13 @@ int ts_thread_get_start(struct netlink_callback *cb)
 		ctx->last_tid = ctx->next_tid;
 	}
 	ctx->generation = ts_generation_read();
-	/* One thread with a full kernel stack must fit in an empty skb. */
-	cb->min_dump_alloc = TS_THREAD_MSG_SIZE;
+	/*
+	 * One thread with a full kernel stack must fit in an empty skb;
+	 * without the kstack group a thread fits in the default size, so
+	 * clients reading with small buffers keep working.
+	 */
+	if (ctx->view.fields & THREADSTAT_FIELDS_KSTACK)
+		cb->min_dump_alloc = TS_THREAD_MSG_SIZE;
 	return 0;
 }
 

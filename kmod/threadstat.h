@@ -66,8 +66,10 @@ int ts_fill_regs(struct sk_buff *skb, struct task_struct *task,
 /*
  * Room for the largest THREAD_GET reply: every group and a full kernel
  * stack (frames are capped in count and length, see thread_kstack.c).
- * Do replies are allocated this big and dumps ask for skbs at least this
- * big, so one thread always fits in an empty message.
+ * Do replies are allocated this big and dumps that ask for the kstack
+ * group get skbs at least this big, so one thread always fits in an empty
+ * message (a client must read dumps with buffers this large; libmnl's
+ * MNL_SOCKET_DUMP_SIZE is 32 KiB).
  */
 #define TS_THREAD_MSG_SIZE	8192
 

@@ -11,8 +11,8 @@
  * /proc/TID/syscall, what the kstack and regs groups replace.
  * Run as root with threadstat.ko loaded; prints numbers, asserts nothing.
  *
- * usage: field_cost [THREADS [RUNS]]   (default 1000 threads, 5 runs; the
- * best run counts)
+ * usage: field_cost [THREADS [RUNS]]   (default 1000 threads, 5 rounds;
+ * each request's best round counts)
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -51,29 +51,20 @@ static int count(const struct ts_thread *t, void *arg)
 	return 0;
 }
 
-/* Best time of @runs dumps of our threads with @fields, per thread. */
-static double dump_cost(struct ts_client *c, uint32_t fields, int runs,
-			size_t *threads)
+/* Time of one dump of our threads with @fields, per thread. */
+static double dump_cost(struct ts_client *c, uint32_t fields, size_t *threads)
 {
 	struct ts_thread_query q = { .tgid = (uint32_t)getpid(),
 				     .fields = fields };
 	struct ts_error err;
-	double best = 0;
-	int i;
+	double t0 = now_us();
 
-	for (i = 0; i < runs; i++) {
-		double t0 = now_us(), dt;
-
-		*threads = 0;
-		if (ts_thread_dump(c, &q, count, threads, NULL, &err)) {
-			fprintf(stderr, "field_cost: dump: %s\n", err.msg);
-			exit(1);
-		}
-		dt = now_us() - t0;
-		if (!i || dt < best)
-			best = dt;
+	*threads = 0;
+	if (ts_thread_dump(c, &q, count, threads, NULL, &err)) {
+		fprintf(stderr, "field_cost: dump: %s\n", err.msg);
+		exit(1);
 	}
-	return best / (double)*threads;
+	return (now_us() - t0) / (double)*threads;
 }
 
 /* Best time of @runs passes reading /proc/TID/stack and syscall. */
@@ -121,20 +112,33 @@ static int sysctl_on(const char *path)
 	return atoi(buf);
 }
 
+/*
+ * The requests measured: sched, each other group alone and with sched, and
+ * everything. Measured round-robin, @runs rounds, keeping each one's best
+ * time, so that noise from other load hits all of them alike.
+ */
+#define NR_GROUPS	6
+#define NR_CASES	(2 * NR_GROUPS + 1)
+
+static uint32_t case_fields(int i)
+{
+	if (i == NR_CASES - 1)
+		return THREADSTAT_FIELDS_ALL;
+	if (i < NR_GROUPS)
+		return 1u << i;
+	return (1u << (i - NR_GROUPS)) | THREADSTAT_FIELDS_SCHED;
+}
+
 int main(int argc, char **argv)
 {
-	static const uint32_t groups[] = {
-		THREADSTAT_FIELDS_SCHED, THREADSTAT_FIELDS_SCHEDSTATS,
-		THREADSTAT_FIELDS_DELAYACCT, THREADSTAT_FIELDS_STACK,
-		THREADSTAT_FIELDS_KSTACK, THREADSTAT_FIELDS_REGS,
-	};
 	int n = argc > 1 ? atoi(argv[1]) : 1000;
 	int runs = argc > 2 ? atoi(argv[2]) : 5;
-	double sched, alone, added;
+	double best[NR_CASES], t;
 	struct ts_error err;
 	struct ts_client *c;
 	pthread_t *th;
-	size_t i, threads = 0;
+	size_t threads = 0;
+	int i, r;
 
 	if (n <= 0 || runs <= 0) {
 		fprintf(stderr, "usage: field_cost [THREADS [RUNS]]\n");
@@ -150,7 +154,7 @@ int main(int argc, char **argv)
 		perror("field_cost");
 		return 1;
 	}
-	for (i = 0; i < (size_t)n; i++) {
+	for (i = 0; i < n; i++) {
 		errno = pthread_create(&th[i], NULL, blocked, &tids[i]);
 		if (errno) {
 			perror("pthread_create");
@@ -159,34 +163,39 @@ int main(int argc, char **argv)
 	}
 	usleep(200000 + n * 100);	/* let them all reach read() */
 
-	sched = dump_cost(c, THREADSTAT_FIELDS_SCHED, runs, &threads);
+	for (r = 0; r < runs; r++) {
+		for (i = 0; i < NR_CASES; i++) {
+			if (i == NR_GROUPS)	/* sched with sched */
+				continue;
+			t = dump_cost(c, case_fields(i), &threads);
+			if (!r || t < best[i])
+				best[i] = t;
+		}
+	}
+
 	printf("field_cost: %zu threads (%d blocked in read), best of %d "
-	       "dumps, microseconds per thread\n", threads, n, runs);
+	       "rounds, microseconds per thread\n", threads, n, runs);
 	printf("kernel.sched_schedstats=%d kernel.task_delayacct=%d (a group "
 	       "that is off costs next to nothing)\n",
 	       sysctl_on("/proc/sys/kernel/sched_schedstats"),
 	       sysctl_on("/proc/sys/kernel/task_delayacct"));
 	printf("%-12s %8s %16s\n", "group", "alone", "added to sched");
-	for (i = 0; i < sizeof(groups) / sizeof(groups[0]); i++) {
-		alone = dump_cost(c, groups[i], runs, &threads);
-		if (groups[i] == THREADSTAT_FIELDS_SCHED) {
-			printf("%-12s %8.2f %16s\n", ts_group_name(groups[i]),
-			       alone, "-");
-			continue;
-		}
-		added = dump_cost(c, groups[i] | THREADSTAT_FIELDS_SCHED, runs,
-				  &threads) - sched;
-		printf("%-12s %8.2f %16.2f\n", ts_group_name(groups[i]), alone,
-		       added);
+	for (i = 0; i < NR_GROUPS; i++) {
+		if (!i)
+			printf("%-12s %8.2f %16s\n", ts_group_name(1u << i),
+			       best[i], "-");
+		else
+			printf("%-12s %8.2f %16.2f\n", ts_group_name(1u << i),
+			       best[i], best[NR_GROUPS + i] - best[0]);
 	}
-	alone = dump_cost(c, THREADSTAT_FIELDS_ALL, runs, &threads);
-	printf("%-12s %8.2f %16.2f\n", "all", alone, alone - sched);
+	printf("%-12s %8.2f %16.2f\n", "all", best[NR_CASES - 1],
+	       best[NR_CASES - 1] - best[0]);
 	printf("for scale: /proc/TID/stack + /proc/TID/syscall %.2f\n",
 	       proc_cost(n, runs));
 
 	ts_close(c);
 	close(pipe_fds[1]);	/* readers see EOF and return */
-	for (i = 0; i < (size_t)n; i++)
+	for (i = 0; i < n; i++)
 		pthread_join(th[i], NULL);
 	free(th);
 	free(tids);

@@ -183,6 +183,29 @@ static void get_one(struct __test_metadata *_metadata, struct tsnl *nl,
 	ASSERT_EQ(1U, r->n);
 }
 
+/* Every group of a subject, once it sleeps in read(). */
+static const struct tsnl_thread *get_reader(struct __test_metadata *_metadata,
+					    struct tsnl *nl,
+					    const struct subject *s,
+					    struct tsnl_reply *r)
+{
+	ASSERT_TRUE(blocked_in(s->tid, __NR_read));
+	get_one(_metadata, nl, s->tid, r);
+	return &r->threads[0];
+}
+
+static void user_depth_used(struct __test_metadata *_metadata,
+			    const struct tsnl_thread *t, const char *who,
+			    uint64_t *depth, uint64_t *used)
+{
+	ASSERT_TRUE(t->stack_has[THREADSTAT_A_STACK_USER_DEPTH]);
+	ASSERT_TRUE(t->stack_has[THREADSTAT_A_STACK_USER_USED]);
+	*depth = t->stack[THREADSTAT_A_STACK_USER_DEPTH];
+	*used = t->stack[THREADSTAT_A_STACK_USER_USED];
+	TH_LOG("%s: user-depth %lu, user-used %lu", who,
+	       (unsigned long)*depth, (unsigned long)*used);
+}
+
 /* The r-xp mappings of libc in /proc/self/maps: is @ip in one? */
 static bool in_libc_text(uint64_t ip)
 {
@@ -286,9 +309,7 @@ TEST_F(threads, pipe_reader_syscall_regs_kstack)
 	struct tsnl_reply r;
 	unsigned int i;
 
-	ASSERT_TRUE(blocked_in(s->tid, __NR_read));
-	get_one(_metadata, &self->nl, s->tid, &r);
-	t = &r.threads[0];
+	t = get_reader(_metadata, &self->nl, s, &r);
 
 	ASSERT_TRUE(t->has[THREADSTAT_A_THREAD_SYSCALL]);
 	EXPECT_EQ(__NR_read, t->syscall_nr);
@@ -334,15 +355,8 @@ TEST_F(threads, deep_user_stack)
 	struct tsnl_reply r;
 	uint64_t depth, used;
 
-	ASSERT_TRUE(blocked_in(s->tid, __NR_read));
-	get_one(_metadata, &self->nl, s->tid, &r);
-	t = &r.threads[0];
-	ASSERT_TRUE(t->stack_has[THREADSTAT_A_STACK_USER_DEPTH]);
-	ASSERT_TRUE(t->stack_has[THREADSTAT_A_STACK_USER_USED]);
-	depth = t->stack[THREADSTAT_A_STACK_USER_DEPTH];
-	used = t->stack[THREADSTAT_A_STACK_USER_USED];
-	TH_LOG("deep: user-depth %lu, user-used %lu", (unsigned long)depth,
-	       (unsigned long)used);
+	t = get_reader(_metadata, &self->nl, s, &r);
+	user_depth_used(_metadata, t, "deep", &depth, &used);
 	EXPECT_GE(depth, MiB);
 	EXPECT_GE(used, depth);
 	/* read() and libc below the recursion: a page or two, not more */
@@ -360,13 +374,8 @@ TEST_F(threads, user_stack_high_water_mark)
 	struct tsnl_reply r;
 	uint64_t depth, used;
 
-	ASSERT_TRUE(blocked_in(s->tid, __NR_read));
-	get_one(_metadata, &self->nl, s->tid, &r);
-	t = &r.threads[0];
-	depth = t->stack[THREADSTAT_A_STACK_USER_DEPTH];
-	used = t->stack[THREADSTAT_A_STACK_USER_USED];
-	TH_LOG("returned: user-depth %lu, user-used %lu",
-	       (unsigned long)depth, (unsigned long)used);
+	t = get_reader(_metadata, &self->nl, s, &r);
+	user_depth_used(_metadata, t, "returned", &depth, &used);
 	EXPECT_LT(depth, 64 * 1024);
 	EXPECT_GE(used, MiB);
 	EXPECT_LT(used, MiB + 256 * 1024);
@@ -381,9 +390,7 @@ TEST_F(threads, four_mib_stack)
 	struct tsnl_reply r;
 	uint64_t size, guard;
 
-	ASSERT_TRUE(blocked_in(s->tid, __NR_read));
-	get_one(_metadata, &self->nl, s->tid, &r);
-	t = &r.threads[0];
+	t = get_reader(_metadata, &self->nl, s, &r);
 	ASSERT_TRUE(t->stack_has[THREADSTAT_A_STACK_USER_GUARD]);
 	size = t->stack[THREADSTAT_A_STACK_USER_END] -
 	       t->stack[THREADSTAT_A_STACK_USER_START];

@@ -8,6 +8,7 @@
 #   make check      every test: lint, host unit tests, then per kernel a VM
 #                   running the kselftests and the CLI tests
 #   make lint       checkpatch --strict and sparse on the module
+#   make bench-fields  build bench/field_cost (per-group cost per thread)
 #   make clean
 #
 # KVERS="6.1.0-56-amd64 ..." picks the test kernels; KDIR=/path builds the
@@ -36,7 +37,8 @@ LIBS := $(foreach f,$(FLAVORS),$(O)/$(f)/libthreadstat.a)
 CLIS := $(foreach f,$(FLAVORS),$(O)/$(f)/threadstat)
 UNITS := $(foreach f,$(FLAVORS),$(patsubst user/tests/%.c,$(O)/$(f)/tests/%,$(UNIT_SRCS)))
 
-.PHONY: all user modules module selftests unit-tests check run lint clean setup
+.PHONY: all user modules module selftests unit-tests check run lint clean setup \
+	bench-fields
 .DEFAULT_GOAL := all
 
 all: user modules selftests
@@ -68,6 +70,13 @@ $(O)/asan/tests/%: user/tests/%.c $(O)/asan/libthreadstat.a
 	$(CC) $(BASE_CFLAGS) $(FLAVOR_CFLAGS) -isystem $(KSFT_DIR) -o $@ $^ $(MNL_LIBS)
 
 unit-tests: $(UNITS)
+
+# Benchmarks: programs that print numbers (run them in the VM, as root,
+# with the module loaded).
+bench-fields: $(O)/release/bench/field_cost
+$(O)/release/bench/%: bench/%.c $(O)/release/libthreadstat.a
+	@mkdir -p $(dir $@)
+	$(CC) $(BASE_CFLAGS) $(FLAVOR_CFLAGS) -pthread -o $@ $^ $(MNL_LIBS)
 
 # Modules: one build per test kernel, each in $(O)/kmod/KVER.
 modules:

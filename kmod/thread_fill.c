@@ -4,6 +4,8 @@
  *
  * The caller holds a reference on the task, so it cannot be freed, but it
  * may exit at any moment; values read here are a racy snapshot, as in /proc.
+ * The privileged groups (stack, kstack, regs) reach this point only for a
+ * requester with CAP_SYS_PTRACE: ts_view.withheld took them out otherwise.
  */
 #include <linux/cpumask.h>
 #include <linux/cred.h>
@@ -131,6 +133,21 @@ int ts_thread_fill(struct sk_buff *skb, struct task_struct *task,
 	}
 	if (view->fields & THREADSTAT_FIELDS_DELAYACCT) {
 		err = ts_fill_delayacct(skb, task, view);
+		if (err)
+			return err;
+	}
+	if (view->fields & THREADSTAT_FIELDS_STACK) {
+		err = ts_fill_stack(skb, task, view);
+		if (err)
+			return err;
+	}
+	if (view->fields & THREADSTAT_FIELDS_KSTACK) {
+		err = ts_fill_kstack(skb, task, view);
+		if (err)
+			return err;
+	}
+	if (view->fields & THREADSTAT_FIELDS_REGS) {
+		err = ts_fill_regs(skb, task, view);
 		if (err)
 			return err;
 	}

@@ -119,7 +119,7 @@ int ts_thread_get_doit(struct sk_buff *skb, struct genl_info *info)
 		return -ENOENT;
 	}
 
-	msg = genlmsg_new(GENLMSG_DEFAULT_SIZE, GFP_KERNEL);
+	msg = genlmsg_new(TS_THREAD_MSG_SIZE, GFP_KERNEL);
 	if (!msg) {
 		err = -ENOMEM;
 		goto out_put_task;
@@ -173,6 +173,13 @@ int ts_thread_get_start(struct netlink_callback *cb)
 		ctx->last_tid = ctx->next_tid;
 	}
 	ctx->generation = ts_generation_read();
+	/*
+	 * One thread with a full kernel stack must fit in an empty skb;
+	 * without the kstack group a thread fits in the default size, so
+	 * clients reading with small buffers keep working.
+	 */
+	if (ctx->view.fields & THREADSTAT_FIELDS_KSTACK)
+		cb->min_dump_alloc = TS_THREAD_MSG_SIZE;
 	return 0;
 }
 

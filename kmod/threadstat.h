@@ -56,6 +56,22 @@ int ts_fill_schedstats(struct sk_buff *skb, struct task_struct *task,
 		       const struct ts_view *view);
 int ts_fill_delayacct(struct sk_buff *skb, struct task_struct *task,
 		      const struct ts_view *view);
+int ts_fill_stack(struct sk_buff *skb, struct task_struct *task,
+		  const struct ts_view *view);
+int ts_fill_kstack(struct sk_buff *skb, struct task_struct *task,
+		   const struct ts_view *view);
+int ts_fill_regs(struct sk_buff *skb, struct task_struct *task,
+		 const struct ts_view *view);
+
+/*
+ * Room for the largest THREAD_GET reply: every group and a full kernel
+ * stack (frames are capped in count and length, see thread_kstack.c).
+ * Do replies are allocated this big and dumps that ask for the kstack
+ * group get skbs at least this big, so one thread always fits in an empty
+ * message (a client must read dumps with buffers this large; libmnl's
+ * MNL_SOCKET_DUMP_SIZE is 32 KiB).
+ */
+#define TS_THREAD_MSG_SIZE	8192
 
 /* accounting_state.c */
 bool ts_schedstats_on(void);

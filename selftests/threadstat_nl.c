@@ -81,6 +81,64 @@ struct nlmsghdr *tsnl_msg(struct tsnl *t, void *buf, uint8_t cmd,
 	return nlh;
 }
 
+static void put_u64(bool *has, uint64_t *v, unsigned int max,
+		    const struct nlattr *a)
+{
+	uint16_t type = mnl_attr_get_type(a);
+
+	if (type > max || mnl_attr_get_payload_len(a) != 8)
+		return;
+	has[type] = true;
+	v[type] = mnl_attr_get_u64(a);
+}
+
+static int stack_attr(const struct nlattr *a, void *data)
+{
+	struct tsnl_thread *th = data;
+
+	put_u64(th->stack_has, th->stack, THREADSTAT_A_STACK_MAX, a);
+	return MNL_CB_OK;
+}
+
+static int regs_attr(const struct nlattr *a, void *data)
+{
+	struct tsnl_thread *th = data;
+
+	if (mnl_attr_get_type(a) == THREADSTAT_A_REGS_STABLE) {
+		th->regs_has[THREADSTAT_A_REGS_STABLE] = true;
+		th->regs[THREADSTAT_A_REGS_STABLE] = mnl_attr_get_u8(a);
+	}
+	put_u64(th->regs_has, th->regs, THREADSTAT_A_REGS_MAX, a);
+	return MNL_CB_OK;
+}
+
+static int syscall_attr(const struct nlattr *a, void *data)
+{
+	struct tsnl_thread *th = data;
+	uint16_t type = mnl_attr_get_type(a);
+
+	if (type > THREADSTAT_A_SYSCALL_MAX)
+		return MNL_CB_OK;
+	th->syscall_has[type] = true;
+	if (type == THREADSTAT_A_SYSCALL_NR)
+		th->syscall_nr = (int32_t)mnl_attr_get_u32(a);
+	else if (mnl_attr_get_payload_len(a) == sizeof(th->syscall_args))
+		memcpy(th->syscall_args, mnl_attr_get_payload(a),
+		       sizeof(th->syscall_args));
+	return MNL_CB_OK;
+}
+
+static void copy_str(char *dst, size_t size, const struct nlattr *a)
+{
+	size_t len = strnlen(mnl_attr_get_payload(a),
+			     mnl_attr_get_payload_len(a));
+
+	if (len >= size)
+		len = size - 1;
+	memcpy(dst, mnl_attr_get_payload(a), len);
+	dst[len] = '\0';
+}
+
 static int thread_attr(const struct nlattr *a, void *data)
 {
 	struct tsnl_thread *th = data;
@@ -150,6 +208,24 @@ static int thread_attr(const struct nlattr *a, void *data)
 	case THREADSTAT_A_THREAD_NIVCSW:
 		th->nivcsw = mnl_attr_get_u64(a);
 		break;
+	case THREADSTAT_A_THREAD_STACK:
+		mnl_attr_parse_nested(a, stack_attr, th);
+		break;
+	case THREADSTAT_A_THREAD_REGS:
+		mnl_attr_parse_nested(a, regs_attr, th);
+		break;
+	case THREADSTAT_A_THREAD_SYSCALL:
+		mnl_attr_parse_nested(a, syscall_attr, th);
+		break;
+	case THREADSTAT_A_THREAD_KERNEL_STACK:
+		if (th->n_frames < TSNL_FRAMES)
+			copy_str(th->frames[th->n_frames], sizeof(th->frames[0]),
+				 a);
+		th->n_frames++;
+		break;
+	case THREADSTAT_A_THREAD_WCHAN:
+		copy_str(th->wchan, sizeof(th->wchan), a);
+		break;
 	}
 	return MNL_CB_OK;
 }
@@ -165,6 +241,20 @@ static void extack_text(const struct nlmsghdr *nlh, size_t off,
 		if (mnl_attr_get_type(a) == NLMSGERR_ATTR_MSG)
 			strncpy(r->extack, mnl_attr_get_str(a),
 				sizeof(r->extack) - 1);
+}
+
+static int keep_raw(struct tsnl_reply *r, const struct nlmsghdr *nlh)
+{
+	size_t len = MNL_ALIGN(nlh->nlmsg_len);
+	unsigned char *raw = realloc(r->raw, r->raw_len + len);
+
+	if (!raw)
+		return -1;
+	memcpy(raw + r->raw_len, nlh, nlh->nlmsg_len);
+	memset(raw + r->raw_len + nlh->nlmsg_len, 0, len - nlh->nlmsg_len);
+	r->raw = raw;
+	r->raw_len += len;
+	return 0;
 }
 
 int tsnl_send(struct tsnl *t, struct nlmsghdr *nlh, struct tsnl_reply *r)
@@ -217,6 +307,10 @@ int tsnl_send(struct tsnl *t, struct nlmsghdr *nlh, struct tsnl_reply *r)
 					return -ENOMEM;
 				}
 			}
+			if (keep_raw(r, nlh)) {
+				free(buf);
+				return -ENOMEM;
+			}
 			memset(&r->threads[r->n], 0, sizeof(r->threads[0]));
 			mnl_attr_parse(nlh, GENL_HDRLEN, thread_attr,
 				       &r->threads[r->n]);
@@ -233,6 +327,9 @@ void tsnl_reply_free(struct tsnl_reply *r)
 	free(r->threads);
 	r->threads = NULL;
 	r->n = 0;
+	free(r->raw);
+	r->raw = NULL;
+	r->raw_len = 0;
 }
 
 int tsnl_dump_fields(struct tsnl *t, uint32_t tgid, uint32_t fields,

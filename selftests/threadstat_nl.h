@@ -33,6 +33,19 @@ struct tsnl_thread {
 	bool has[THREADSTAT_A_THREAD_MAX + 1];
 	int64_t v[THREADSTAT_A_THREAD_MAX + 1];
 	uint64_t cpus[16];	/* cpus-allowed, CPUs 0..1023 */
+	/* The stack, regs and syscall nests, by attribute type. */
+	bool stack_has[THREADSTAT_A_STACK_MAX + 1];
+	uint64_t stack[THREADSTAT_A_STACK_MAX + 1];
+	bool regs_has[THREADSTAT_A_REGS_MAX + 1];
+	uint64_t regs[THREADSTAT_A_REGS_MAX + 1];
+	bool syscall_has[THREADSTAT_A_SYSCALL_MAX + 1];
+	int32_t syscall_nr;
+	uint64_t syscall_args[6];
+	/* kernel-stack frames (the first TSNL_FRAMES) and wchan */
+#define TSNL_FRAMES	32
+	unsigned int n_frames;
+	char frames[TSNL_FRAMES][128];
+	char wchan[128];
 };
 
 struct tsnl_reply {
@@ -42,6 +55,9 @@ struct tsnl_reply {
 	unsigned int recvs;	/* recv() calls it took */
 	unsigned int n;
 	struct tsnl_thread *threads;	/* malloc'ed */
+	/* Every THREAD_GET message as received, back to back (malloc'ed). */
+	unsigned char *raw;
+	size_t raw_len;
 };
 
 int tsnl_open(struct tsnl *t);

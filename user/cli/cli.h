@@ -9,6 +9,7 @@
 #define EXIT_USAGE	2
 
 int cmd_threads(int argc, char **argv);
+int cmd_thread(int argc, char **argv);
 
 /* Parse a positive decimal id; false on anything else. */
 bool parse_id(const char *s, uint32_t *out);

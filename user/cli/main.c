@@ -20,6 +20,9 @@ static const char usage[] =
 	"          every thread (or one process's, or one thread) as a table,\n"
 	"          a JSON array or CSV; LIST is a comma-separated list of\n"
 	"          sched, schedstats, delayacct, stack, kstack, regs, or all\n"
+	"  thread TID [--json]\n"
+	"          one thread in full: every group the caller may see, with\n"
+	"          its stacks, kernel stack trace, registers and system call\n"
 	"\n"
 	"options:\n"
 	"  -h, --help     this text\n"
@@ -71,6 +74,8 @@ int main(int argc, char **argv)
 	}
 	if (!strcmp(argv[1], "threads"))
 		return cmd_threads(argc - 1, argv + 1);
+	if (!strcmp(argv[1], "thread"))
+		return cmd_thread(argc - 1, argv + 1);
 
 	cli_error("unknown command '%s'", argv[1]);
 	fputs(usage, stderr);

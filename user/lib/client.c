@@ -213,7 +213,8 @@ static int ts_family_cb(const void *attrs, size_t len, void *arg)
 
 static int ts_resolve(struct ts_client *c, struct ts_error *err)
 {
-	char buf[TS_SEND_BUF];
+	/* Zeroed: libmnl 1.0.4 leaves the padding after the name unset. */
+	char buf[TS_SEND_BUF] = { 0 };
 	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
 	struct genlmsghdr *genl;
 

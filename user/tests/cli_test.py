@@ -155,6 +155,114 @@ def help_and_version():
     assert run("--version").stdout.startswith("threadstat ")
 
 
+# A thread of ours blocked in read(fd, buf, 1234) on a pipe.
+reader_fd, reader_wfd = os.pipe()
+reader_tid = []
+
+
+def reader():
+    reader_tid.append(threading.get_native_id())
+    os.read(reader_fd, 1234)
+
+
+reader_thread = threading.Thread(target=reader, name="reader")
+reader_thread.start()
+time.sleep(0.3)
+RTID = str(reader_tid[0])
+NOBODY = ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups",
+          "--inh-caps=-all", "--bounding-set=-all"]
+
+
+@test
+def thread_json_has_stack_regs_syscall():
+    t = json.loads(run("thread", RTID, "--json").stdout)
+    assert t["tid"] == reader_tid[0] and t["tgid"] == me
+    assert t["syscall"]["nr"] == 0, t["syscall"]  # __NR_read
+    args = t["syscall"]["args"]
+    assert len(args) == 6 and args[0] == reader_fd and args[2] == 1234, args
+    assert t["regs"]["stable"] is True
+    assert t["regs"]["sp"] == t["stack"]["user-sp"]
+    st = t["stack"]
+    assert st["user-start"] <= st["user-sp"] < st["user-end"]
+    assert st["user-depth"] == st["user-end"] - st["user-sp"]
+    assert st["user-used"] >= st["user-depth"]
+    assert 0 < st["kernel-used"] <= st["kernel-size"]
+    assert t["wchan"] == "pipe_read"
+    assert t["kernel-stack"][0].startswith("pipe_read+0x"), t["kernel-stack"]
+    assert "withheld" not in t
+
+
+@test
+def thread_page_has_every_section():
+    out = run("thread", RTID).stdout
+    lines = out.splitlines()
+    assert lines[0] == f"thread {RTID} (python3) of process {me}", lines[0]
+    sections = [l for l in lines[1:] if l and not l.startswith(" ")]
+    assert sections == ["identity", "scheduling", "schedstats",
+                        "delay accounting", "stack", "kernel stack",
+                        "registers", "syscall"], sections
+    assert any(l.split() == ["wchan", "pipe_read"] for l in lines), out
+    assert any(l.strip().startswith("#0  pipe_read+0x") for l in lines), out
+    args = [l.split() for l in lines if l.split()[:1] == ["args"]]
+    assert len(args) == 1 and len(args[0]) == 7, args
+    assert args[0][1] == hex(reader_fd) and args[0][3] == "0x4d2", args
+    assert "withheld" not in out
+
+
+@test
+def thread_page_unprivileged_says_withheld():
+    p = subprocess.run([*NOBODY, BIN, "thread", RTID], capture_output=True,
+                       text=True, timeout=60)
+    assert p.returncode == 0, p.stderr
+    assert p.stdout.count("withheld: needs CAP_SYS_PTRACE") == 4, p.stdout
+    assert "state " in p.stdout and "pipe_read" not in p.stdout
+    p = subprocess.run([*NOBODY, BIN, "thread", RTID, "--json"],
+                       capture_output=True, text=True, timeout=60)
+    t = json.loads(p.stdout)
+    assert t["withheld"] == ["stack", "kstack", "regs"], t["withheld"]
+    for key in ("stack", "regs", "syscall", "kernel-stack", "wchan"):
+        assert key not in t, key
+    assert t["state"] == "S"
+
+
+@test
+def thread_kernel_thread_has_no_registers():
+    out = run("thread", "2").stdout
+    assert "(none: a kernel thread)" in out, out
+    assert "(no user stack: a kernel thread)" in out, out
+    assert any(l.split() == ["wchan", "kthreadd"] for l in out.splitlines())
+
+
+@test
+def thread_errors():
+    p = run("thread", "4194000", check=False)
+    assert p.returncode == 1 and "no such thread" in p.stderr, p.stderr
+    for args in (["thread"], ["thread", "x"], ["thread", "1", "2"],
+                 ["thread", "1", "--bogus"]):
+        p = run(*args, check=False)
+        assert p.returncode == 2, (args, p.returncode)
+
+
+@test
+def threads_table_and_csv_with_stack_regs_kstack():
+    out = run("threads", "--pid", str(me), "--fields",
+              "stack,regs,kstack").stdout.splitlines()
+    head = out[0].split()
+    for col in ("STACK.KERNEL-USED", "STACK.USER-USED", "WCHAN", "REGS.IP",
+                "SYSCALL.NR"):
+        assert col in head, (col, head)
+    assert len(out) - 1 == len(proc_tids(me))
+    text = run("threads", "--pid", str(me), "--fields", "stack,regs,kstack",
+               "--csv").stdout
+    rows = {int(r["tid"]): r for r in csv.DictReader(io.StringIO(text))}
+    r = rows[reader_tid[0]]
+    assert r["wchan"] == "pipe_read", r
+    assert r["kernel-stack"].startswith("pipe_read+0x"), r["kernel-stack"]
+    assert r["syscall.nr"] == "0" and r["regs.dx"] == "1234", r
+
+
+os.write(reader_wfd, b"x")
+reader_thread.join()
 stop.set()
 for t in workers:
     t.join()

@@ -1,0 +1,39 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The two exported APIs in which the supported kernels (6.1 and 6.12)
+ * differ for threadstat. This is the one file that tests kernel versions
+ * (scripts/lint.sh lets checkpatch accept it here and nowhere else).
+ */
+#ifndef _THREADSTAT_COMPAT_H
+#define _THREADSTAT_COMPAT_H
+
+#include <linux/mm.h>
+#include <linux/version.h>
+
+/* stack_trace_save_tsk() is exported to modules from 6.7 on. */
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 7, 0)
+#define TS_HAVE_STACK_TRACE_SAVE_TSK	1
+#endif
+
+/**
+ * ts_get_user_page() - get_user_pages_remote() for one page
+ * @mm: the address space, its mmap lock held for reading
+ * @addr: user address in the page
+ * @gup_flags: FOLL_* flags
+ * @page: the page, referenced, on success
+ *
+ * The vmas argument went away in 6.5.
+ *
+ * Return: 1 with *@page set, else 0 or a negative errno.
+ */
+static inline long ts_get_user_page(struct mm_struct *mm, unsigned long addr,
+				    unsigned int gup_flags, struct page **page)
+{
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 5, 0)
+	return get_user_pages_remote(mm, addr, 1, gup_flags, page, NULL);
+#else
+	return get_user_pages_remote(mm, addr, 1, gup_flags, page, NULL, NULL);
+#endif
+}
+
+#endif /* _THREADSTAT_COMPAT_H */

@@ -1,0 +1,124 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The regs group: the user registers a thread saved when it last entered
+ * the kernel (the pt_regs at the top of its kernel stack, x86_64), and the
+ * system call it is in, the way /proc/PID/syscall tells it.
+ *
+ * Kernel threads have no user registers and get neither nest. The copy is
+ * exact ("stable") when the thread stayed off CPU while we read it; for a
+ * running thread the saved set is stale (it may be back in user mode) and
+ * the syscall nest is left out, as /proc/PID/syscall says "running".
+ * Registers hold user values only, never a kernel address: the kernel
+ * saves kernel-mode interrupt frames elsewhere on the stack.
+ */
+#include <linux/ptrace.h>
+#include <linux/rcupdate.h>
+#include <linux/sched.h>
+#include <asm/syscall.h>
+
+#include "threadstat.h"
+#include "task_stack_access.h"
+
+#define TS_REG(attr, field) \
+	{ THREADSTAT_A_REGS_##attr, offsetof(struct pt_regs, field) }
+
+static const struct {
+	u16 type;
+	u16 offset;
+} ts_regs[] = {
+	TS_REG(IP, ip), TS_REG(SP, sp), TS_REG(BP, bp), TS_REG(FLAGS, flags),
+	TS_REG(AX, ax), TS_REG(BX, bx), TS_REG(CX, cx), TS_REG(DX, dx),
+	TS_REG(SI, si), TS_REG(DI, di), TS_REG(R8, r8), TS_REG(R9, r9),
+	TS_REG(R10, r10), TS_REG(R11, r11), TS_REG(R12, r12),
+	TS_REG(R13, r13), TS_REG(R14, r14), TS_REG(R15, r15),
+	TS_REG(CS, cs), TS_REG(SS, ss), TS_REG(ORIG_AX, orig_ax),
+};
+
+static int ts_put_regs(struct sk_buff *skb, const struct pt_regs *regs,
+		       bool stable)
+{
+	const char *base = (const char *)regs;
+	struct nlattr *nest;
+	size_t i;
+
+	nest = nla_nest_start(skb, THREADSTAT_A_THREAD_REGS);
+	if (!nest || nla_put_u8(skb, THREADSTAT_A_REGS_STABLE, stable))
+		return -EMSGSIZE;
+	for (i = 0; i < ARRAY_SIZE(ts_regs); i++)
+		if (ts_put_u64(skb, ts_regs[i].type,
+			       *(const unsigned long *)(base +
+							ts_regs[i].offset)))
+			return -EMSGSIZE;
+	nla_nest_end(skb, nest);
+	return 0;
+}
+
+/*
+ * The system call a blocked thread is in: orig_ax holds its number from
+ * the syscall entry on, and -1 after an interrupt or exception entry. The
+ * arguments come from the saved registers by the task's ABI (64-bit: di,
+ * si, dx, r10, r8, r9; compat: bx, cx, dx, si, di, bp), through the same
+ * helpers /proc/PID/syscall uses.
+ */
+static int ts_put_syscall(struct sk_buff *skb, struct task_struct *task,
+			  struct pt_regs *regs)
+{
+	unsigned long args[6];
+	u64 args64[6];
+	struct nlattr *nest;
+	int nr, i;
+
+	nr = syscall_get_nr(task, regs);
+	if (nr < 0)
+		nr = -1;
+
+	nest = nla_nest_start(skb, THREADSTAT_A_THREAD_SYSCALL);
+	if (!nest || nla_put_s32(skb, THREADSTAT_A_SYSCALL_NR, nr))
+		return -EMSGSIZE;
+	if (nr >= 0) {
+		syscall_get_arguments(task, regs, args);
+		for (i = 0; i < 6; i++)
+			args64[i] = args[i];
+		if (nla_put(skb, THREADSTAT_A_SYSCALL_ARGS, sizeof(args64),
+			    args64))
+			return -EMSGSIZE;
+	}
+	nla_nest_end(skb, nest);
+	return 0;
+}
+
+/**
+ * ts_fill_regs() - put the regs group of one thread
+ * @skb: message being built
+ * @task: the thread (referenced by the caller)
+ * @view: requester (unused: the caller checked the privilege)
+ *
+ * Return: 0 or -EMSGSIZE.
+ */
+int ts_fill_regs(struct sk_buff *skb, struct task_struct *task,
+		 const struct ts_view *view)
+{
+	struct pt_regs regs;
+	unsigned long ncsw;
+	bool off_cpu, stable;
+	const void *stack;
+	int err;
+
+	if (task->flags & PF_KTHREAD)
+		return 0;
+
+	off_cpu = ts_off_cpu_begin(task, &ncsw);
+	rcu_read_lock();
+	stack = READ_ONCE(task->stack);
+	if (stack)
+		regs = *ts_stack_user_regs(stack);
+	rcu_read_unlock();
+	if (!stack)		/* exited: nothing saved any more */
+		return 0;
+	stable = off_cpu && ts_off_cpu_end(task, ncsw);
+
+	err = ts_put_regs(skb, &regs, stable);
+	if (err || !stable)
+		return err;
+	return ts_put_syscall(skb, task, &regs);
+}

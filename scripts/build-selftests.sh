@@ -35,5 +35,8 @@ cp "$repo/include/uapi/linux/threadstat.yaml" "$tree/Documentation/netlink/specs
 cp "$repo"/selftests/* "$ksft/threadstat/"
 
 echo "  SELFTESTS"
-make -s -C "$ksft/threadstat" KHDR_INCLUDES="-isystem $repo/include/uapi" \
+# OUTPUT explicitly: lib.mk only defaults it to the current directory in a
+# top-level make, and under "make selftests" it would otherwise be "" (/).
+make -s -C "$ksft/threadstat" OUTPUT="$ksft/threadstat" \
+	KHDR_INCLUDES="-isystem $repo/include/uapi" \
 	USERCFLAGS=-Werror

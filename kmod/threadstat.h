@@ -58,6 +58,8 @@ int ts_fill_delayacct(struct sk_buff *skb, struct task_struct *task,
 		      const struct ts_view *view);
 
 /* accounting_state.c */
+void ts_accounting_init(void);
+void ts_accounting_exit(void);
 bool ts_schedstats_on(void);
 bool ts_delayacct_on(void);
 

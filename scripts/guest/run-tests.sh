@@ -12,6 +12,10 @@ repo=$(dirname "$(dirname "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")")")
 cd "$repo" || exit 1
 kver=$(uname -r)
 ko=build/kmod/$kver/threadstat.ko
+# lifecycle_test.sh reloads the module; TS_PROFILE=long (make stress) runs
+# the hardening tests' long profile, which needs a longer time limit.
+export TS_MODULE=$repo/$ko
+limit=${TS_TEST_TIMEOUT:-300}
 ksft=build/selftests/tree/tools/testing/selftests/threadstat
 pass=0 fail=0
 
@@ -29,7 +33,7 @@ tally "insmod" ok 1 0
 
 # kselftest harness programs: their "# Totals:" line counts the cases.
 for t in $(cd "$ksft" && ls *_test); do
-	out=$(cd "$ksft" && timeout 300 "./$t" 2>&1)
+	out=$(cd "$ksft" && timeout "$limit" "./$t" 2>&1)
 	rc=$?
 	echo "$out" | sed 's/^/    /'
 	totals=$(echo "$out" | grep '^# Totals:' | tail -n 1)
@@ -42,7 +46,7 @@ done
 
 # Script tests: one case each (exit 4 is a kselftest skip).
 for t in $(cd "$ksft" && ls *_test.sh); do
-	out=$(cd "$ksft" && timeout 300 "./$t" 2>&1)
+	out=$(cd "$ksft" && timeout "$limit" "./$t" 2>&1)
 	rc=$?
 	echo "$out" | sed 's/^/    /'
 	case $rc in

@@ -11,6 +11,7 @@
 #include <linux/genetlink.h>
 
 #include "nl_strict.h"
+#include "threadstat_nl.h"
 
 /*
  * Reply attribute types, one letter per type (index = type) from the YNL
@@ -312,15 +313,10 @@ int nls_recv(struct nls *s)
 struct nlmsghdr *nls_msg(struct nls *s, void *buf, uint8_t cmd,
 			 uint16_t flags)
 {
-	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
-	struct genlmsghdr *g;
+	struct tsnl t = { .family = s->family, .seq = s->seq };
+	struct nlmsghdr *nlh = tsnl_msg(&t, buf, cmd, flags);
 
-	nlh->nlmsg_type = s->family;
-	nlh->nlmsg_flags = NLM_F_REQUEST | flags;
-	nlh->nlmsg_seq = ++s->seq;
-	g = mnl_nlmsg_put_extra_header(nlh, sizeof(*g));
-	g->cmd = cmd;
-	g->version = THREADSTAT_FAMILY_VERSION;
+	s->seq = t.seq;
 	return nlh;
 }
 

@@ -37,8 +37,8 @@ for t in $(cd "$ksft" && ls *_test); do
 	rc=$?
 	echo "$out" | sed 's/^/    /'
 	totals=$(echo "$out" | grep '^# Totals:' | tail -n 1)
-	p=$(echo "$totals" | sed -n 's/.*pass:\([0-9]*\).*/\1/p')
-	f=$(echo "$totals" | sed -n 's/.*fail:\([0-9]*\).*/\1/p')
+	p=$(echo "$totals" | sed -n 's/.*Totals: pass:\([0-9]*\).*/\1/p')
+	f=$(echo "$totals" | sed -n 's/.* fail:\([0-9]*\).*/\1/p')
 	if [[ -z $p ]]; then p=0 f=1; fi
 	if ((rc != 0 && f == 0)); then f=1; fi
 	tally "$t" "$([[ $rc == 0 ]] && echo ok || echo fail)" "$p" "$f"

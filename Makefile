@@ -7,6 +7,7 @@
 #                   modules, else in a qemu VM booting Debian's 6.12 kernel
 #   make check      every test: lint, host unit tests, then per kernel a VM
 #                   running the kselftests and the CLI tests
+#   make stress     per kernel a VM running the long hardening profile
 #   make lint       checkpatch --strict and sparse on the module
 #   make bench-fields  build bench/field_cost (per-group cost per thread)
 #   make clean
@@ -37,8 +38,8 @@ LIBS := $(foreach f,$(FLAVORS),$(O)/$(f)/libthreadstat.a)
 CLIS := $(foreach f,$(FLAVORS),$(O)/$(f)/threadstat)
 UNITS := $(foreach f,$(FLAVORS),$(patsubst user/tests/%.c,$(O)/$(f)/tests/%,$(UNIT_SRCS)))
 
-.PHONY: all user modules module selftests unit-tests check run lint clean setup \
-	bench-fields
+.PHONY: all user modules module selftests unit-tests check stress run lint clean \
+	setup bench-fields
 .DEFAULT_GOAL := all
 
 all: user modules selftests
@@ -98,6 +99,9 @@ setup:
 
 check:
 	@scripts/check.sh
+
+stress:
+	@scripts/stress.sh
 
 run:
 	@scripts/run.sh

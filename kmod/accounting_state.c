@@ -7,6 +7,14 @@
  * modules, and while a switch is off the counters stand still: a thread's
  * zero would mean "not counted", not "never waited". So we read the sysctl
  * files, once per request, and leave the groups out while they are off.
+ *
+ * The files are opened once, when the module loads, and only read per
+ * request. A path looked up per request would be resolved against the
+ * requester's root, and an unprivileged user can chroot (as root of its own
+ * user namespace) into a tree where that path is a FIFO nobody writes --
+ * stalling its request while it holds genetlink's cb_lock, so that a family
+ * (un)registering waits forever and every genetlink request behind that
+ * waits too -- or a file that says whatever it likes.
  */
 #include <linux/err.h>
 #include <linux/fs.h>
@@ -14,22 +22,56 @@
 
 #include "threadstat.h"
 
-static bool ts_sysctl_on(const char *path)
+static struct file *ts_schedstats_file;
+static struct file *ts_delayacct_file;
+
+static struct file *ts_sysctl_open(const char *path)
+{
+	struct file *file = filp_open(path, O_RDONLY, 0);
+
+	if (IS_ERR(file)) {
+		pr_warn("threadstat: cannot open %s (%ld); reporting it off\n",
+			path, PTR_ERR(file));
+		return NULL;
+	}
+	return file;
+}
+
+static bool ts_sysctl_on(struct file *file)
 {
 	char buf[8] = {};
-	struct file *file;
 	loff_t pos = 0;
 	ssize_t len;
 	int val = 0;
 
-	file = filp_open(path, O_RDONLY, 0);
-	if (IS_ERR(file))
+	if (!file)
 		return false;
 	len = kernel_read(file, buf, sizeof(buf) - 1, &pos);
-	filp_close(file, NULL);
 	if (len <= 0 || kstrtoint(strim(buf), 10, &val))
 		return false;
 	return val != 0;
+}
+
+/**
+ * ts_accounting_init() - open the sysctl files, in the loader's namespaces
+ *
+ * A file that cannot be opened makes its group read as off.
+ */
+void ts_accounting_init(void)
+{
+	ts_schedstats_file = ts_sysctl_open("/proc/sys/kernel/sched_schedstats");
+	ts_delayacct_file = ts_sysctl_open("/proc/sys/kernel/task_delayacct");
+}
+
+/**
+ * ts_accounting_exit() - close what ts_accounting_init() opened
+ */
+void ts_accounting_exit(void)
+{
+	if (ts_delayacct_file)
+		fput(ts_delayacct_file);
+	if (ts_schedstats_file)
+		fput(ts_schedstats_file);
 }
 
 /**
@@ -39,7 +81,7 @@ static bool ts_sysctl_on(const char *path)
  */
 bool ts_schedstats_on(void)
 {
-	return ts_sysctl_on("/proc/sys/kernel/sched_schedstats");
+	return ts_sysctl_on(ts_schedstats_file);
 }
 
 /**
@@ -49,5 +91,5 @@ bool ts_schedstats_on(void)
  */
 bool ts_delayacct_on(void)
 {
-	return ts_sysctl_on("/proc/sys/kernel/task_delayacct");
+	return ts_sysctl_on(ts_delayacct_file);
 }

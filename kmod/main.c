@@ -16,15 +16,19 @@ static int __init threadstat_init(void)
 	err = ts_generation_init();
 	if (err)
 		return err;
+	ts_accounting_init();
 	err = ts_family_register();
-	if (err)
+	if (err) {
+		ts_accounting_exit();
 		ts_generation_exit();
+	}
 	return err;
 }
 
 static void __exit threadstat_exit(void)
 {
 	ts_family_unregister();
+	ts_accounting_exit();
 	ts_generation_exit();
 }
 

@@ -168,9 +168,14 @@ int ts_thread_get_start(struct netlink_callback *cb)
 	ctx->next_tid = 1;
 	ctx->last_tid = PID_MAX_LIMIT;
 	if (tb[THREADSTAT_A_THREAD_TID]) {
-		/* A dump filtered to one thread: zero or one message. */
+		/*
+		 * A dump filtered to one thread: zero or one message. No pid
+		 * is above PID_MAX_LIMIT, and find_ge_pid() takes an int that
+		 * a tid of 2^31 or more would turn negative (idr_get_next()
+		 * then WARNs), so such a filter gives next > last: no walk.
+		 */
 		ctx->next_tid = nla_get_u32(tb[THREADSTAT_A_THREAD_TID]);
-		ctx->last_tid = ctx->next_tid;
+		ctx->last_tid = min_t(u32, ctx->next_tid, PID_MAX_LIMIT);
 	}
 	ctx->generation = ts_generation_read();
 	/*
@@ -191,7 +196,8 @@ static struct task_struct *ts_next_thread(struct ts_dump_ctx *ctx)
 	struct pid *pid;
 
 	rcu_read_lock();
-	while ((pid = find_ge_pid(ctx->next_tid, ns))) {
+	while (ctx->next_tid <= ctx->last_tid &&
+	       (pid = find_ge_pid(ctx->next_tid, ns))) {
 		ctx->next_tid = pid_nr_ns(pid, ns);
 		if (ctx->next_tid > ctx->last_tid)
 			break;

@@ -74,6 +74,8 @@ int ts_fill_regs(struct sk_buff *skb, struct task_struct *task,
 #define TS_THREAD_MSG_SIZE	8192
 
 /* accounting_state.c */
+void ts_accounting_init(void);
+void ts_accounting_exit(void);
 bool ts_schedstats_on(void);
 bool ts_delayacct_on(void);
 

@@ -12,6 +12,10 @@ repo=$(dirname "$(dirname "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")")")
 cd "$repo" || exit 1
 kver=$(uname -r)
 ko=build/kmod/$kver/threadstat.ko
+# lifecycle_test.sh reloads the module; TS_PROFILE=long (make stress) runs
+# the hardening tests' long profile, which needs a longer time limit.
+export TS_MODULE=$repo/$ko
+limit=${TS_TEST_TIMEOUT:-300}
 ksft=build/selftests/tree/tools/testing/selftests/threadstat
 pass=0 fail=0
 
@@ -32,7 +36,7 @@ if ! ls "$ksft"/*_test >/dev/null 2>&1; then
 	tally "kselftests built in $ksft" fail 0 1
 fi
 for t in $(cd "$ksft" && ls *_test); do
-	out=$(cd "$ksft" && timeout 300 "./$t" 2>&1)
+	out=$(cd "$ksft" && timeout "$limit" "./$t" 2>&1)
 	rc=$?
 	echo "$out" | sed 's/^/    /'
 	totals=$(echo "$out" | grep '^# Totals:' | tail -n 1)
@@ -45,7 +49,7 @@ done
 
 # Script tests: one case each (exit 4 is a kselftest skip).
 for t in $(cd "$ksft" && ls *_test.sh); do
-	out=$(cd "$ksft" && timeout 300 "./$t" 2>&1)
+	out=$(cd "$ksft" && timeout "$limit" "./$t" 2>&1)
 	rc=$?
 	echo "$out" | sed 's/^/    /'
 	case $rc in

@@ -1,0 +1,39 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# stress.sh -- `make stress`: the hardening tests' long profile, per kernel.
+#
+# Boots each kernel of scripts/kernels.sh in the qemu VM and runs
+# scripts/guest/run-tests.sh with TS_PROFILE=long: 1M fuzzed datagrams,
+# 60 s of thread churn and of CPU hotplug under dumps, 100 module
+# unload/load cycles, besides every other test. A failed test or any
+# oops/WARNING/lockup in the guest's log (run.sh exits 3) fails the kernel.
+# Ends with "stress: N passed, N failed" (kernels).
+set -uo pipefail
+
+repo=$(dirname "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")")
+cd "$repo" || exit 1
+logdir=build/stress
+mkdir -p "$logdir"
+pass=0 fail=0
+
+make -s -j"$(nproc)" user modules selftests >"$logdir/build.log" 2>&1 || {
+	cat "$logdir/build.log"; echo "stress: 0 passed, 1 failed"; exit 1; }
+
+while IFS='	' read -r kver _ _; do
+	log=$logdir/vm-$kver.log
+	start=$(date +%s)
+	scripts/vm/run.sh --kernel "$kver" --timeout 7200 -- \
+		'TS_PROFILE=long TS_TEST_TIMEOUT=3600 scripts/guest/run-tests.sh' >"$log" 2>&1
+	rc=$?
+	grep -E '^    # (seed|fuzzed|replies|errors|[0-9.]+ s:)|^    (lifecycle|ts_dump_loop):|guest:' "$log" | sed "s/^/$kver: /"
+	if ((rc == 0)); then
+		pass=$((pass + 1))
+	else
+		fail=$((fail + 1))
+		echo "---- $kver failed (status $rc); end of $log:"
+		tail -n 60 "$log"
+	fi
+	echo "$kver: $(($(date +%s) - start)) s"
+done < <(scripts/kernels.sh)
+echo "stress: $pass passed, $fail failed"
+((fail == 0))

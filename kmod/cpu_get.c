@@ -18,8 +18,8 @@
 #include <linux/cpumask.h>
 #include <linux/kernel_stat.h>
 #include <linux/mm.h>
-#include <linux/slab.h>
 #include <linux/pid_namespace.h>
+#include <linux/slab.h>
 #include <linux/tick.h>
 #include <linux/topology.h>
 #include <net/genetlink.h>

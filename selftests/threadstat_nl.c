@@ -139,6 +139,20 @@ static void copy_str(char *dst, size_t size, const struct nlattr *a)
 	dst[len] = '\0';
 }
 
+/* A fixed-size attribute as a number (4 bytes sign-extended, for s32). */
+static int64_t attr_number(const struct nlattr *a)
+{
+	switch (mnl_attr_get_payload_len(a)) {
+	case 1:
+		return mnl_attr_get_u8(a);
+	case 4:
+		return (int32_t)mnl_attr_get_u32(a);
+	case 8:
+		return (int64_t)mnl_attr_get_u64(a);
+	}
+	return 0;
+}
+
 static int thread_attr(const struct nlattr *a, void *data)
 {
 	struct tsnl_thread *th = data;
@@ -148,17 +162,7 @@ static int thread_attr(const struct nlattr *a, void *data)
 		th->present |= 1ULL << type;
 	if (type <= THREADSTAT_A_THREAD_MAX) {
 		th->has[type] = true;
-		switch (mnl_attr_get_payload_len(a)) {
-		case 1:
-			th->v[type] = mnl_attr_get_u8(a);
-			break;
-		case 4:
-			th->v[type] = (int32_t)mnl_attr_get_u32(a);
-			break;
-		case 8:
-			th->v[type] = (int64_t)mnl_attr_get_u64(a);
-			break;
-		}
+		th->v[type] = attr_number(a);
 	}
 	switch (type) {
 	case THREADSTAT_A_THREAD_CPUS_ALLOWED:
@@ -239,24 +243,14 @@ static int rec_attr(const struct nlattr *a, void *data)
 	if (type > TSNL_REC_MAX)
 		return MNL_CB_OK;
 	rec->has[type] = true;
-	switch (len) {
-	case 1:
-		rec->v[type] = mnl_attr_get_u8(a);
-		break;
-	case 4:
-		rec->v[type] = mnl_attr_get_u32(a);
-		break;
-	case 8:
-		rec->v[type] = (int64_t)mnl_attr_get_u64(a);
-		break;
-	}
+	rec->v[type] = attr_number(a);
 	if (rec->cmd != THREADSTAT_CMD_CPU_GET)
 		return MNL_CB_OK;
 	if (type == THREADSTAT_A_CPU_SIBLINGS)
 		memcpy(rec->cpus, mnl_attr_get_payload(a),
 		       len < sizeof(rec->cpus) ? len : sizeof(rec->cpus));
 	if (type == THREADSTAT_A_CPU_CURR_COMM)
-		strncpy(rec->comm, mnl_attr_get_str(a), sizeof(rec->comm) - 1);
+		copy_str(rec->comm, sizeof(rec->comm), a);
 	return MNL_CB_OK;
 }
 

@@ -24,6 +24,7 @@
 #include <linux/topology.h>
 #include <net/genetlink.h>
 
+#include "compat.h"
 #include "threadstat.h"
 
 /**
@@ -61,7 +62,7 @@ static int ts_cpu_fill_topology(struct sk_buff *skb, unsigned int cpu)
 {
 	int cluster_id = -1;
 
-#ifndef TS_NO_CLUSTER_ID	/* set by Kbuild where it is not exported */
+#ifdef TS_HAVE_CLUSTER_ID
 	cluster_id = topology_cluster_id(cpu);
 #endif
 	if (ts_put_topology_id(skb, THREADSTAT_A_CPU_PACKAGE_ID,

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * The two exported APIs in which the supported kernels (6.1 and 6.12)
- * differ for threadstat. This is the one file that tests kernel versions
+ * The exported APIs in which the supported kernels (6.1 and 6.12) differ
+ * for threadstat. This is the one file that tests kernel versions
  * (scripts/lint.sh lets checkpatch accept it here and nowhere else).
  */
 #ifndef _THREADSTAT_COMPAT_H
@@ -13,6 +13,14 @@
 /* stack_trace_save_tsk() is exported to modules from 6.7 on. */
 #if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 7, 0)
 #define TS_HAVE_STACK_TRACE_SAVE_TSK	1
+#endif
+
+/*
+ * topology_cluster_id(): before 6.7, x86 kept it in the per-CPU variable
+ * cpu_l2c_id, which is not exported; from 6.7 on it is in cpu_info.
+ */
+#if !defined(CONFIG_X86) || LINUX_VERSION_CODE >= KERNEL_VERSION(6, 7, 0)
+#define TS_HAVE_CLUSTER_ID	1
 #endif
 
 /**

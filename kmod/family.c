@@ -18,6 +18,13 @@ const struct nla_policy ts_thread_get_policy[THREADSTAT_A_THREAD_MAX + 1] = {
 		NLA_POLICY_MASK(NLA_U32, THREADSTAT_FIELDS_ALL),
 };
 
+const struct nla_policy ts_cpu_get_policy[THREADSTAT_A_CPU_MAX + 1] = {
+	[THREADSTAT_A_CPU_CPU] = { .type = NLA_U32 },
+};
+
+/* No request attributes: strict validation rejects every one. */
+static const struct nla_policy ts_system_get_policy[THREADSTAT_A_SYSTEM_MAX + 1];
+
 static const struct genl_ops ts_ops[] = {
 	{
 		.cmd = THREADSTAT_CMD_THREAD_GET,
@@ -27,6 +34,21 @@ static const struct genl_ops ts_ops[] = {
 		.done = ts_thread_get_done,
 		.policy = ts_thread_get_policy,
 		.maxattr = ARRAY_SIZE(ts_thread_get_policy) - 1,
+	},
+	{
+		.cmd = THREADSTAT_CMD_CPU_GET,
+		.doit = ts_cpu_get_doit,
+		.start = ts_cpu_get_start,
+		.dumpit = ts_cpu_get_dumpit,
+		.done = ts_cpu_get_done,
+		.policy = ts_cpu_get_policy,
+		.maxattr = ARRAY_SIZE(ts_cpu_get_policy) - 1,
+	},
+	{
+		.cmd = THREADSTAT_CMD_SYSTEM_GET,
+		.doit = ts_system_get_doit,
+		.policy = ts_system_get_policy,
+		.maxattr = ARRAY_SIZE(ts_system_get_policy) - 1,
 	},
 };
 

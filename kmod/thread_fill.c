@@ -73,9 +73,7 @@ static int ts_fill_sched(struct sk_buff *skb, struct task_struct *task)
 			task->static_prio) ||
 	    nla_put_u32(skb, THREADSTAT_A_THREAD_RT_PRIORITY,
 			task->rt_priority) ||
-	    nla_put(skb, THREADSTAT_A_THREAD_CPUS_ALLOWED,
-		    BITS_TO_LONGS(nr_cpu_ids) * sizeof(long),
-		    cpumask_bits(allowed)) ||
+	    ts_put_cpumask(skb, THREADSTAT_A_THREAD_CPUS_ALLOWED, allowed) ||
 	    nla_put_u32(skb, THREADSTAT_A_THREAD_NR_CPUS_ALLOWED,
 			task->nr_cpus_allowed) ||
 	    ts_put_u64(skb, THREADSTAT_A_THREAD_SUM_EXEC_RUNTIME,

@@ -5,6 +5,8 @@
 #ifndef _THREADSTAT_H
 #define _THREADSTAT_H
 
+#include <linux/cpumask.h>
+#include <linux/sched.h>
 #include <linux/types.h>
 #include <net/genetlink.h>
 #include <uapi/linux/threadstat.h>
@@ -79,6 +81,39 @@ void ts_accounting_exit(void);
 bool ts_schedstats_on(void);
 bool ts_delayacct_on(void);
 
+/* cpu_get.c: THREADSTAT_CMD_CPU_GET */
+int ts_cpu_get_doit(struct sk_buff *skb, struct genl_info *info);
+int ts_cpu_get_start(struct netlink_callback *cb);
+int ts_cpu_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb);
+int ts_cpu_get_done(struct netlink_callback *cb);
+extern const struct nla_policy ts_cpu_get_policy[THREADSTAT_A_CPU_MAX + 1];
+
+/**
+ * struct ts_cpu_tally - what one walk over every thread found about a CPU
+ * @curr:	the running thread, while ts_cpu_tally() walks; NULL after
+ * @curr_tid:	thread running there, in the requester's pid namespace; 0
+ *		when the CPU idles or runs a thread invisible to the requester
+ * @curr_tgid:	its process
+ * @nr_running:	threads in state R whose CPU this is
+ * @nr_threads:	threads whose current or last CPU this is
+ * @curr_comm:	name of the running thread
+ */
+struct ts_cpu_tally {
+	struct task_struct *curr;
+	pid_t curr_tid;
+	pid_t curr_tgid;
+	u32 nr_running;
+	u32 nr_threads;
+	char curr_comm[TASK_COMM_LEN];
+};
+
+/* cpu_tally.c: one RCU walk over all threads, sorted by CPU */
+void ts_cpu_tally(struct ts_cpu_tally *tally, unsigned int first,
+		  unsigned int count, struct pid_namespace *ns);
+
+/* system_get.c: THREADSTAT_CMD_SYSTEM_GET */
+int ts_system_get_doit(struct sk_buff *skb, struct genl_info *info);
+
 /* generation.c: changes whenever a thread is created or exits */
 int ts_generation_init(void);
 void ts_generation_exit(void);
@@ -95,6 +130,25 @@ u32 ts_generation_read(void);
 static inline int ts_put_u64(struct sk_buff *skb, int type, u64 value)
 {
 	return nla_put_u64_64bit(skb, type, value, TS_ATTR_PAD);
+}
+
+/**
+ * ts_put_cpumask() - put a CPU set as the ABI's bitmap of u64 words
+ * @skb: message being built
+ * @type: attribute type
+ * @mask: the CPUs
+ *
+ * Only the words up to nr_cpu_ids are sent.
+ *
+ * Return: 0, or -EMSGSIZE when @skb is full.
+ */
+static inline int ts_put_cpumask(struct sk_buff *skb, int type,
+				 const struct cpumask *mask)
+{
+	/* The kernel's bitmap is the ABI's where a long is a u64. */
+	BUILD_BUG_ON(sizeof(long) != sizeof(u64));
+	return nla_put(skb, type, BITS_TO_LONGS(nr_cpu_ids) * sizeof(long),
+		       cpumask_bits(mask));
 }
 
 #endif /* _THREADSTAT_H */

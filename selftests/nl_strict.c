@@ -127,8 +127,10 @@ static const char *check_attrs(const void *p, int len, int set, int depth)
 				return sub_why;
 			break;
 		}
-		/* Registers may hold anything; nothing else is an address. */
-		if (plen == 8 && set != SET_REGS) {
+		/* Registers may hold anything; no other u64 is an address.
+		 * (A nest's payload is attributes, checked when recursing.)
+		 */
+		if (kind == 'U' && set != SET_REGS) {
 			uint64_t v;
 
 			memcpy(&v, data, 8);

@@ -139,6 +139,20 @@ static void copy_str(char *dst, size_t size, const struct nlattr *a)
 	dst[len] = '\0';
 }
 
+/* A fixed-size attribute as a number (4 bytes sign-extended, for s32). */
+static int64_t attr_number(const struct nlattr *a)
+{
+	switch (mnl_attr_get_payload_len(a)) {
+	case 1:
+		return mnl_attr_get_u8(a);
+	case 4:
+		return (int32_t)mnl_attr_get_u32(a);
+	case 8:
+		return (int64_t)mnl_attr_get_u64(a);
+	}
+	return 0;
+}
+
 static int thread_attr(const struct nlattr *a, void *data)
 {
 	struct tsnl_thread *th = data;
@@ -148,17 +162,7 @@ static int thread_attr(const struct nlattr *a, void *data)
 		th->present |= 1ULL << type;
 	if (type <= THREADSTAT_A_THREAD_MAX) {
 		th->has[type] = true;
-		switch (mnl_attr_get_payload_len(a)) {
-		case 1:
-			th->v[type] = mnl_attr_get_u8(a);
-			break;
-		case 4:
-			th->v[type] = (int32_t)mnl_attr_get_u32(a);
-			break;
-		case 8:
-			th->v[type] = (int64_t)mnl_attr_get_u64(a);
-			break;
-		}
+		th->v[type] = attr_number(a);
 	}
 	switch (type) {
 	case THREADSTAT_A_THREAD_CPUS_ALLOWED:
@@ -230,6 +234,45 @@ static int thread_attr(const struct nlattr *a, void *data)
 	return MNL_CB_OK;
 }
 
+static int rec_attr(const struct nlattr *a, void *data)
+{
+	struct tsnl_rec *rec = data;
+	uint16_t type = mnl_attr_get_type(a);
+	size_t len = mnl_attr_get_payload_len(a);
+
+	if (type > TSNL_REC_MAX)
+		return MNL_CB_OK;
+	rec->has[type] = true;
+	rec->v[type] = attr_number(a);
+	if (rec->cmd != THREADSTAT_CMD_CPU_GET)
+		return MNL_CB_OK;
+	if (type == THREADSTAT_A_CPU_SIBLINGS)
+		memcpy(rec->cpus, mnl_attr_get_payload(a),
+		       len < sizeof(rec->cpus) ? len : sizeof(rec->cpus));
+	if (type == THREADSTAT_A_CPU_CURR_COMM)
+		copy_str(rec->comm, sizeof(rec->comm), a);
+	return MNL_CB_OK;
+}
+
+/* Keep a CPU_GET or SYSTEM_GET reply in r->recs. */
+static int add_rec(struct tsnl_reply *r, const struct nlmsghdr *nlh,
+		   uint8_t cmd)
+{
+	struct tsnl_rec *recs;
+
+	_Static_assert((int)THREADSTAT_A_SYSTEM_MAX <= (int)TSNL_REC_MAX,
+		       "tsnl_rec holds both sets");
+	recs = realloc(r->recs, (r->n_recs + 1) * sizeof(*recs));
+	if (!recs)
+		return -ENOMEM;
+	r->recs = recs;
+	memset(&recs[r->n_recs], 0, sizeof(*recs));
+	recs[r->n_recs].cmd = cmd;
+	mnl_attr_parse(nlh, GENL_HDRLEN, rec_attr, &recs[r->n_recs]);
+	r->n_recs++;
+	return 0;
+}
+
 static void extack_text(const struct nlmsghdr *nlh, size_t off,
 			struct tsnl_reply *r)
 {
@@ -262,6 +305,7 @@ int tsnl_send(struct tsnl *t, struct nlmsghdr *nlh, struct tsnl_reply *r)
 	bool dump = nlh->nlmsg_flags & NLM_F_DUMP;
 	char *buf = malloc(t->recv_size);
 	unsigned int cap = 0;
+	uint8_t cmd;
 	int n;
 
 	memset(r, 0, sizeof(*r));
@@ -298,6 +342,14 @@ int tsnl_send(struct tsnl *t, struct nlmsghdr *nlh, struct tsnl_reply *r)
 			}
 			if (nlh->nlmsg_type != t->family)
 				continue;
+			cmd = ((struct genlmsghdr *)mnl_nlmsg_get_payload(nlh))->cmd;
+			if (cmd != THREADSTAT_CMD_THREAD_GET) {
+				if (add_rec(r, nlh, cmd)) {
+					free(buf);
+					return -ENOMEM;
+				}
+				continue;
+			}
 			if (r->n == cap) {
 				cap = cap ? cap * 2 : 64;
 				r->threads = realloc(r->threads,
@@ -330,6 +382,9 @@ void tsnl_reply_free(struct tsnl_reply *r)
 	free(r->raw);
 	r->raw = NULL;
 	r->raw_len = 0;
+	free(r->recs);
+	r->recs = NULL;
+	r->n_recs = 0;
 }
 
 int tsnl_dump_fields(struct tsnl *t, uint32_t tgid, uint32_t fields,
@@ -367,4 +422,30 @@ int tsnl_dump_threads(struct tsnl *t, uint32_t tgid, struct tsnl_reply *r)
 int tsnl_get_thread(struct tsnl *t, uint32_t tid, struct tsnl_reply *r)
 {
 	return tsnl_get_fields(t, tid, 0, r);
+}
+
+int tsnl_get_cpu(struct tsnl *t, uint32_t cpu, struct tsnl_reply *r)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+	struct nlmsghdr *nlh;
+
+	nlh = tsnl_msg(t, buf, THREADSTAT_CMD_CPU_GET, NLM_F_ACK);
+	mnl_attr_put_u32(nlh, THREADSTAT_A_CPU_CPU, cpu);
+	return tsnl_send(t, nlh, r);
+}
+
+int tsnl_dump_cpus(struct tsnl *t, struct tsnl_reply *r)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+
+	return tsnl_send(t, tsnl_msg(t, buf, THREADSTAT_CMD_CPU_GET,
+				     NLM_F_DUMP), r);
+}
+
+int tsnl_get_system(struct tsnl *t, struct tsnl_reply *r)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+
+	return tsnl_send(t, tsnl_msg(t, buf, THREADSTAT_CMD_SYSTEM_GET,
+				     NLM_F_ACK), r);
 }

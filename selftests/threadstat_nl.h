@@ -48,6 +48,16 @@ struct tsnl_thread {
 	char wchan[128];
 };
 
+/* A CPU_GET or SYSTEM_GET reply: its fixed-size attributes by type. */
+#define TSNL_REC_MAX	THREADSTAT_A_CPU_MAX
+struct tsnl_rec {
+	uint8_t cmd;		/* THREADSTAT_CMD_CPU_GET or _SYSTEM_GET */
+	bool has[TSNL_REC_MAX + 1];
+	int64_t v[TSNL_REC_MAX + 1];	/* u8, u32 and u64 values */
+	uint64_t cpus[16];	/* siblings, CPUs 0..1023 */
+	char comm[16];		/* curr-comm */
+};
+
 struct tsnl_reply {
 	int error;		/* 0 or a negative errno */
 	char extack[256];	/* the kernel's message, if any */
@@ -58,6 +68,8 @@ struct tsnl_reply {
 	/* Every THREAD_GET message as received, back to back (malloc'ed). */
 	unsigned char *raw;
 	size_t raw_len;
+	unsigned int n_recs;
+	struct tsnl_rec *recs;		/* CPU and SYSTEM replies, malloc'ed */
 };
 
 int tsnl_open(struct tsnl *t);
@@ -78,5 +90,10 @@ int tsnl_dump_fields(struct tsnl *t, uint32_t tgid, uint32_t fields,
 		     struct tsnl_reply *r);
 int tsnl_get_fields(struct tsnl *t, uint32_t tid, uint32_t fields,
 		    struct tsnl_reply *r);
+
+/* CPU_GET for one CPU (do) or all of them (dump), and SYSTEM_GET. */
+int tsnl_get_cpu(struct tsnl *t, uint32_t cpu, struct tsnl_reply *r);
+int tsnl_dump_cpus(struct tsnl *t, struct tsnl_reply *r);
+int tsnl_get_system(struct tsnl *t, struct tsnl_reply *r);
 
 #endif

@@ -23,6 +23,12 @@ static const char usage[] =
 	"  thread TID [--json]\n"
 	"          one thread in full: every group the caller may see, with\n"
 	"          its stacks, kernel stack trace, registers and system call\n"
+	"  cpus [--json]\n"
+	"          every possible CPU: online state, topology, time shares\n"
+	"          since boot, what runs there now\n"
+	"  system [--json]\n"
+	"          machine-wide totals: CPUs, boot time, uptime, load,\n"
+	"          process and thread counts\n"
 	"\n"
 	"options:\n"
 	"  -h, --help     this text\n"
@@ -76,6 +82,10 @@ int main(int argc, char **argv)
 		return cmd_threads(argc - 1, argv + 1);
 	if (!strcmp(argv[1], "thread"))
 		return cmd_thread(argc - 1, argv + 1);
+	if (!strcmp(argv[1], "cpus"))
+		return cmd_cpus(argc - 1, argv + 1);
+	if (!strcmp(argv[1], "system"))
+		return cmd_system(argc - 1, argv + 1);
 
 	cli_error("unknown command '%s'", argv[1]);
 	fputs(usage, stderr);

@@ -117,19 +117,28 @@ void ts_cpu_list_free(struct ts_cpu_list *list)
 	memset(list, 0, sizeof(*list));
 }
 
+/* A do request's reply, decoded with its error kept for the caller. */
+struct ts_one {
+	void *out;
+	struct ts_error *err;
+};
+
 static int ts_cpu_keep(const void *attrs, size_t len, void *arg)
 {
-	return ts_cpu_decode(attrs, len, arg, NULL);
+	struct ts_one *one = arg;
+
+	return ts_cpu_decode(attrs, len, one->out, one->err);
 }
 
 int ts_cpu_get(struct ts_client *c, uint32_t cpu, struct ts_cpu *out,
 	       struct ts_error *err)
 {
 	struct ts_req_attr a = { THREADSTAT_A_CPU_CPU, cpu };
+	struct ts_one one = { out, err };
 
 	memset(out, 0, sizeof(*out));
 	if (ts_request(c, THREADSTAT_CMD_CPU_GET, false, &a, 1, ts_cpu_keep,
-		       out, NULL, err))
+		       &one, NULL, err))
 		return -1;
 	if (!ts_present(&ts_cpu_set, out, THREADSTAT_A_CPU_CPU))
 		return ts_fail(err, EPROTO, "no CPU in the reply");
@@ -138,13 +147,33 @@ int ts_cpu_get(struct ts_client *c, uint32_t cpu, struct ts_cpu *out,
 
 static int ts_system_keep(const void *attrs, size_t len, void *arg)
 {
-	return ts_system_decode(attrs, len, arg, NULL);
+	struct ts_one *one = arg;
+
+	return ts_system_decode(attrs, len, one->out, one->err);
 }
 
 int ts_system_get(struct ts_client *c, struct ts_system *out,
 		  struct ts_error *err)
 {
+	struct ts_one one = { out, err };
+
 	memset(out, 0, sizeof(*out));
-	return ts_request(c, THREADSTAT_CMD_SYSTEM_GET, false, NULL, 0,
-			  ts_system_keep, out, NULL, err);
+	if (ts_request(c, THREADSTAT_CMD_SYSTEM_GET, false, NULL, 0,
+		       ts_system_keep, &one, NULL, err))
+		return -1;
+	if (!ts_present(&ts_system_set, out, THREADSTAT_A_SYSTEM_CPUS_POSSIBLE))
+		return ts_fail(err, EPROTO, "no system totals in the reply");
+	return 0;
+}
+
+/* Guest time is already part of user and nice time: not added twice. */
+uint64_t ts_cpu_total_ns(const struct ts_cpu *cpu)
+{
+	return cpu->user + cpu->nice + cpu->system + cpu->idle + cpu->iowait +
+	       cpu->irq + cpu->softirq + cpu->steal;
+}
+
+uint64_t ts_cpu_busy_ns(const struct ts_cpu *cpu)
+{
+	return ts_cpu_total_ns(cpu) - cpu->idle - cpu->iowait;
 }

@@ -250,6 +250,11 @@ int ts_system_get(struct ts_client *c, struct ts_system *out,
 		  struct ts_error *err);
 int ts_cpu_decode(const void *attrs, size_t len, struct ts_cpu *out,
 		  struct ts_error *err);
+/* All time a CPU accounted since boot, and the part that was not idle or
+ * iowait; ns. Differences of two samples give utilisation.
+ */
+uint64_t ts_cpu_total_ns(const struct ts_cpu *cpu);
+uint64_t ts_cpu_busy_ns(const struct ts_cpu *cpu);
 int ts_system_decode(const void *attrs, size_t len, struct ts_system *out,
 		     struct ts_error *err);
 

@@ -143,10 +143,100 @@ def missing_tid_is_an_error():
 def bad_arguments_exit_2():
     for args in (["threads", "--pid", "x"], ["threads", "--tid", "0"],
                  ["threads", "--fields", "bogus"], ["threads", "extra"],
+                 ["cpus", "extra"], ["cpus", "--bogus"], ["system", "x"],
                  ["nosuchcommand"], []):
         p = run(*args, check=False)
         assert p.returncode == 2, (args, p.returncode)
         assert p.stderr, args
+
+
+def cpulist(path):
+    """A sysfs CPU list ("0-2,4") as a list of numbers."""
+    cpus = []
+    for part in open(path).read().strip().split(","):
+        if part:
+            first, _, last = part.partition("-")
+            cpus.extend(range(int(first), int(last or first) + 1))
+    return cpus
+
+
+def topology(cpu, name):
+    return open(f"/sys/devices/system/cpu/cpu{cpu}/topology/{name}").read().strip()
+
+
+@test
+def cpus_json_matches_sysfs():
+    rows = json.loads(run("cpus", "--json").stdout)
+    possible = cpulist("/sys/devices/system/cpu/possible")
+    online = cpulist("/sys/devices/system/cpu/online")
+    assert [r["cpu"] for r in rows] == possible, rows
+    for r in rows:
+        cpu = r["cpu"]
+        assert r["online"] is (cpu in online), r
+        if cpu not in online:
+            assert "package-id" not in r and "siblings" not in r, r
+            continue
+        assert r["package-id"] == int(topology(cpu, "physical_package_id"))
+        assert r["core-id"] == int(topology(cpu, "core_id"))
+        assert r["siblings"] == cpulist(
+            f"/sys/devices/system/cpu/cpu{cpu}/topology/thread_siblings_list")
+        for key in ("user", "nice", "system", "idle", "iowait", "irq",
+                    "softirq", "steal", "guest", "guest-nice"):
+            assert isinstance(r[key], int) and r[key] >= 0, (key, r)
+        assert r["idle"] + r["user"] + r["system"] > 0, r
+        assert r["nr-running"] <= r["nr-threads"], r
+
+
+@test
+def cpus_json_shows_us_running():
+    # This process runs `threadstat` and waits; the tool itself is the
+    # thread running on its own CPU while the kernel answers it.
+    rows = json.loads(run("cpus", "--json").stdout)
+    comms = [r.get("curr-comm") for r in rows]
+    assert "threadstat" in comms, comms
+
+
+@test
+def cpus_table_has_a_row_per_cpu():
+    out = run("cpus").stdout.splitlines()
+    head = out[0].split()
+    assert head[:3] == ["CPU", "ONLINE", "PKG"] and head[-1] == "CURR-COMM", head
+    assert len(out) - 1 == len(cpulist("/sys/devices/system/cpu/possible"))
+    row = out[1].split()
+    share = [float(row[head.index(h)]) for h in
+             ("USER%", "NICE%", "SYS%", "IRQ%", "SOFTIRQ%", "STEAL%",
+              "IOWAIT%", "IDLE%")]
+    assert abs(sum(share) - 100) < 1, share
+
+
+@test
+def system_json_matches_proc():
+    s = json.loads(run("system", "--json").stdout)
+    assert s["cpus-possible"] == len(cpulist("/sys/devices/system/cpu/possible"))
+    assert s["cpus-online"] == len(cpulist("/sys/devices/system/cpu/online"))
+    uptime = float(open("/proc/uptime").read().split()[0])
+    assert 0 <= uptime - s["uptime"] / 1e9 < 5, (uptime, s["uptime"])
+    btime = int(next(line.split()[1] for line in open("/proc/stat")
+                     if line.startswith("btime ")))
+    assert abs(s["boot-time"] // 10**9 - btime) <= 1, (s["boot-time"], btime)
+    threads = 0
+    for p in filter(str.isdigit, os.listdir("/proc")):
+        try:
+            threads += len(os.listdir(f"/proc/{p}/task"))
+        except FileNotFoundError:  # exited meanwhile
+            pass
+    assert abs(s["nr-threads"] - threads) <= 5, (s["nr-threads"], threads)
+    for key in ("load-1", "load-5", "load-15", "nr-processes", "nr-running",
+                "nr-blocked"):
+        assert isinstance(s[key], int), key
+
+
+@test
+def system_text_has_every_line():
+    out = run("system").stdout
+    for label in ("cpus:", "boot time:", "uptime:", "load average:",
+                  "processes:", "threads:"):
+        assert label in out, (label, out)
 
 
 @test

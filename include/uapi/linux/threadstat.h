@@ -11,8 +11,8 @@
  *     dump: request { tgid?, tid?, fields? }    reply: one message per thread
  *   THREADSTAT_CMD_CPU_GET
  *     do:   request { cpu }                     reply: one CPU
- *     dump: request { }                         reply: one message per
- *                                               possible CPU
+ *     dump: request { cpu? }                    reply: one message per
+ *                                               possible CPU (or just cpu)
  *   THREADSTAT_CMD_SYSTEM_GET
  *     do:   request { }                         reply: machine-wide totals
  *

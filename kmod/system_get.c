@@ -1,0 +1,114 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * THREADSTAT_CMD_SYSTEM_GET: the machine-wide numbers a top header shows.
+ *
+ * Only what exported interfaces give: CPU counts, boot time, uptime and
+ * load averages, plus process and thread counts from one RCU walk over
+ * the thread list, restricted to the requester's pid namespace. The fork
+ * and context switch totals of /proc/stat (total_forks,
+ * nr_context_switches()) are not exported, so this reply has none.
+ */
+#include <linux/cpumask.h>
+#include <linux/pid.h>
+#include <linux/pid_namespace.h>
+#include <linux/rcupdate.h>
+#include <linux/sched.h>
+#include <linux/sched/loadavg.h>
+#include <linux/sched/signal.h>
+#include <linux/timekeeping.h>
+#include <net/genetlink.h>
+
+#include "threadstat.h"
+
+struct ts_system_counts {
+	u32 processes;
+	u32 threads;
+	u32 running;
+	u32 blocked;
+};
+
+static void ts_system_count(struct ts_system_counts *n,
+			    struct pid_namespace *ns)
+{
+	bool all = ns == &init_pid_ns;	/* every thread has an id there */
+	struct task_struct *p, *t;
+
+	memset(n, 0, sizeof(*n));
+	rcu_read_lock();
+	for_each_process(p) {
+		if (!all && !task_tgid_nr_ns(p, ns))
+			continue;
+		n->processes++;
+		for_each_thread(p, t) {
+			char state = task_state_to_char(t);
+
+			if (!all && !task_pid_nr_ns(t, ns))
+				continue;
+			n->threads++;
+			n->running += state == 'R';
+			n->blocked += state == 'D';
+		}
+	}
+	rcu_read_unlock();
+}
+
+/* A load average, as /proc/loadavg's fixed point, times 1000, rounded. */
+static u32 ts_load_x1000(unsigned long avg)
+{
+	return (avg * 1000 + FIXED_1 / 2) >> FSHIFT;
+}
+
+static int ts_system_fill(struct sk_buff *skb, struct pid_namespace *ns)
+{
+	struct ts_system_counts n;
+	struct timespec64 boot;
+
+	getboottime64(&boot);
+	ts_system_count(&n, ns);
+
+	if (nla_put_u32(skb, THREADSTAT_A_SYSTEM_CPUS_POSSIBLE,
+			num_possible_cpus()) ||
+	    nla_put_u32(skb, THREADSTAT_A_SYSTEM_CPUS_ONLINE,
+			num_online_cpus()) ||
+	    ts_put_u64(skb, THREADSTAT_A_SYSTEM_BOOT_TIME,
+		       timespec64_to_ns(&boot)) ||
+	    ts_put_u64(skb, THREADSTAT_A_SYSTEM_UPTIME,
+		       ktime_get_boottime_ns()) ||
+	    nla_put_u32(skb, THREADSTAT_A_SYSTEM_LOAD_1,
+			ts_load_x1000(READ_ONCE(avenrun[0]))) ||
+	    nla_put_u32(skb, THREADSTAT_A_SYSTEM_LOAD_5,
+			ts_load_x1000(READ_ONCE(avenrun[1]))) ||
+	    nla_put_u32(skb, THREADSTAT_A_SYSTEM_LOAD_15,
+			ts_load_x1000(READ_ONCE(avenrun[2]))) ||
+	    nla_put_u32(skb, THREADSTAT_A_SYSTEM_NR_PROCESSES, n.processes) ||
+	    nla_put_u32(skb, THREADSTAT_A_SYSTEM_NR_THREADS, n.threads) ||
+	    nla_put_u32(skb, THREADSTAT_A_SYSTEM_NR_RUNNING, n.running) ||
+	    nla_put_u32(skb, THREADSTAT_A_SYSTEM_NR_BLOCKED, n.blocked))
+		return -EMSGSIZE;
+	return 0;
+}
+
+/**
+ * ts_system_get_doit() - answer a SYSTEM_GET request
+ * @skb: the request
+ * @info: parsed request (it has no attributes)
+ *
+ * Return: 0 with the reply sent, or a negative errno.
+ */
+int ts_system_get_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	struct sk_buff *msg;
+	void *hdr;
+
+	msg = genlmsg_new(GENLMSG_DEFAULT_SIZE, GFP_KERNEL);
+	if (!msg)
+		return -ENOMEM;
+	hdr = genlmsg_put_reply(msg, info, &ts_family, 0,
+				THREADSTAT_CMD_SYSTEM_GET);
+	if (!hdr || ts_system_fill(msg, task_active_pid_ns(current))) {
+		nlmsg_free(msg);
+		return -EMSGSIZE;
+	}
+	genlmsg_end(msg, hdr);
+	return genlmsg_reply(msg, info);
+}

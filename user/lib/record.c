@@ -386,10 +386,10 @@ static int read_file_header(struct ts_rec_reader *r, struct ts_error *err)
 	uint32_t crc;
 	size_t got = fread(hdr, 1, sizeof(hdr), r->f);
 
-	if (got < 8 || memcmp(hdr, TS_REC_MAGIC, 8))
-		return ts_fail(err, EBADMSG, "%s", got ?
-			       "not a threadtop recording" :
-			       "the recording is empty");
+	if (!got)
+		return ts_fail(err, EBADMSG, "the recording is empty");
+	if (memcmp(hdr, TS_REC_MAGIC, got < 8 ? got : 8))
+		return ts_fail(err, EBADMSG, "not a threadtop recording");
 	if (got < sizeof(hdr))
 		return truncated(err, got, "file header");
 	memcpy(&crc, hdr + 16, 4);
@@ -429,8 +429,12 @@ static int check_all(struct ts_rec_reader *r, struct ts_error *err)
 				return corrupt(err, f.offset,
 					       "the first frame is not the "
 					       "recording's description");
+			uint16_t major = r->info.major, minor = r->info.minor;
+
 			if (ts_rec_decode_info(f.data, f.len, &r->info, err))
 				return corrupt_payload(err, f.offset);
+			r->info.major = major;
+			r->info.minor = minor;
 			have_info = true;
 			continue;
 		}

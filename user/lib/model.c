@@ -196,6 +196,7 @@ static void thread_from(struct ts_mthread *mt, const struct ts_thread *t)
 	mt->s.ppid = t->ppid;
 	mt->s.uid = t->uid;
 	mt->s.start_time = t->start_time;
+	mt->s.n_threads = 1;
 	memcpy(mt->s.comm, t->comm, sizeof(mt->s.comm));
 	mt->s.state = '?';
 	if (t->kthread)
@@ -322,6 +323,7 @@ static void process_add(struct ts_mprocess *p, const struct ts_mthread *t)
 	    (leader && p->s.state != 'R' && p->s.state != 'D'))
 		p->s.state = t->s.state;
 	p->n_threads++;
+	p->s.n_threads = p->n_threads;
 }
 
 static int build_processes(struct ts_model *m, struct ts_mthread *threads,

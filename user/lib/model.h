@@ -36,6 +36,7 @@ struct ts_mstat {
 	int32_t nice, prio;
 	uint64_t start_time;	/* ns after boot */
 	uint64_t runtime;	/* ns on a CPU, cumulative (TIME) */
+	uint32_t n_threads;	/* 1 for a thread */
 	double cpu_pct;		/* runtime delta / interval */
 	double wait_pct;	/* run-delay delta / interval: runnable, waiting */
 	double vcsw_rate, icsw_rate, migr_rate;	/* per second */
@@ -53,7 +54,7 @@ struct ts_mthread {
 
 struct ts_mprocess {
 	struct ts_mstat s;	/* the leader's identity, summed rates */
-	uint32_t n_threads;
+	uint32_t n_threads;	/* == s.n_threads */
 	uint32_t first;		/* its threads: by_process[first ...] */
 };
 
@@ -145,7 +146,7 @@ const struct ts_mprocess *ts_model_process(const struct ts_model *m,
 enum ts_col {
 	TS_COL_ID, TS_COL_USER, TS_COL_STATE, TS_COL_CPU, TS_COL_POLICY,
 	TS_COL_PRI, TS_COL_NI, TS_COL_CPU_PCT, TS_COL_WAIT_PCT, TS_COL_VCSW,
-	TS_COL_ICSW, TS_COL_MIGR, TS_COL_TIME, TS_COL_COMMAND,
+	TS_COL_ICSW, TS_COL_MIGR, TS_COL_THREADS, TS_COL_TIME, TS_COL_COMMAND,
 	TS_COLS
 };
 

@@ -413,6 +413,23 @@ static int read_file_header(struct ts_rec_reader *r, struct ts_error *err)
 	return 0;
 }
 
+/* The first frame describes the recording (the header gave the version). */
+static int read_info(struct ts_rec_reader *r, const struct ts_rec_frame *f,
+		     struct ts_error *err)
+{
+	uint16_t major = r->info.major, minor = r->info.minor;
+
+	if (f->kind != TS_REC_INFO)
+		return corrupt(err, f->offset,
+			       "the first frame is not the recording's "
+			       "description");
+	if (ts_rec_decode_info(f->data, f->len, &r->info, err))
+		return corrupt_payload(err, f->offset);
+	r->info.major = major;
+	r->info.minor = minor;
+	return 0;
+}
+
 /* Walk every frame once: checksums, lengths, and the sample structure. */
 static int check_all(struct ts_rec_reader *r, struct ts_error *err)
 {
@@ -425,16 +442,8 @@ static int check_all(struct ts_rec_reader *r, struct ts_error *err)
 
 	while ((rc = read_frame(r, &f, err)) > 0) {
 		if (!have_info) {
-			if (f.kind != TS_REC_INFO)
-				return corrupt(err, f.offset,
-					       "the first frame is not the "
-					       "recording's description");
-			uint16_t major = r->info.major, minor = r->info.minor;
-
-			if (ts_rec_decode_info(f.data, f.len, &r->info, err))
-				return corrupt_payload(err, f.offset);
-			r->info.major = major;
-			r->info.minor = minor;
+			if (read_info(r, &f, err))
+				return -1;
 			have_info = true;
 			continue;
 		}

@@ -98,6 +98,8 @@ int ts_mstat_cmp(const struct ts_mstat *a, const struct ts_mstat *b,
 		return num_cmp(b->icsw_rate, a->icsw_rate);
 	case TS_COL_MIGR:
 		return num_cmp(b->migr_rate, a->migr_rate);
+	case TS_COL_THREADS:
+		return num_cmp(b->n_threads, a->n_threads);
 	case TS_COL_TIME:
 		return num_cmp(b->runtime, a->runtime);
 	case TS_COL_COMMAND:

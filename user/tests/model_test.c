@@ -101,6 +101,7 @@ TEST_F(model, processes_sum_their_threads)
 	p = ts_model_process(&self->m, 100);
 	ASSERT_NE(NULL, p);
 	EXPECT_EQ(3U, p->n_threads);
+	EXPECT_EQ(3U, p->s.n_threads);
 	EXPECT_STREQ("server", p->s.comm);	/* the leader names it */
 	EXPECT_EQ(1U, p->s.ppid);
 	EXPECT_EQ('R', p->s.state);		/* a thread runs */
@@ -285,6 +286,10 @@ TEST_F(model, sort_orders)
 	q.sort = TS_COL_CPU_PCT;
 	ASSERT_EQ(0, ts_rows_build(&self->m, &q, &self->rows));
 	EXPECT_STREQ("P100 P200 P1",
+		     row_ids(&self->m, &self->rows, buf, sizeof(buf)));
+	q.sort = TS_COL_THREADS;
+	ASSERT_EQ(0, ts_rows_build(&self->m, &q, &self->rows));
+	EXPECT_STREQ("P100 P1 P200",
 		     row_ids(&self->m, &self->rows, buf, sizeof(buf)));
 }
 

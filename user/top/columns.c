@@ -159,12 +159,11 @@ void cell_text(char *buf, size_t len, enum ts_col c, const struct ts_mstat *s,
 	case TS_COL_POLICY:
 		snprintf(buf, len, "%-*.*s", w, w, policy_short(s->policy));
 		break;
-	case TS_COL_PRI:
-		if (s->policy == THREADSTAT_POLICY_FIFO ||
-		    s->policy == THREADSTAT_POLICY_RR)
-			snprintf(buf, len, "%*s", w, "RT");
+	case TS_COL_PRI:	/* as top's PR: 20 + nice; -100 is top RT */
+		if (s->prio <= -100)
+			snprintf(buf, len, "%*s", w, "rt");
 		else
-			snprintf(buf, len, "%*" PRId32, w, s->prio - 100);
+			snprintf(buf, len, "%*" PRId32, w, s->prio);
 		break;
 	case TS_COL_NI:
 		snprintf(buf, len, "%*" PRId32, w, s->nice);

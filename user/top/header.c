@@ -152,8 +152,8 @@ static int meters_draw(struct top *t, struct surface *s)
 		return 1;
 	}
 	w = s->width / per_line - 1;
-	if (w > 60)
-		w = 60;
+	if (w > 40)
+		w = 40;
 	for (row = 0; row < lines; row++) {
 		for (i = 0; i < per_line; i++) {
 			size_t c = (size_t)(row + i * lines);

@@ -276,7 +276,7 @@ def resize_to_80x24_keeps_the_screen_consistent():
 def q_exits_0():
     start("-d", "5")
     keys("h")
-    wait_for(lambda s: "Any key returns" in s, "the help screen")
+    wait_for(lambda s: "any other key returns" in s, "the help screen")
     keys("Escape")
     wait_for(lambda s: "COMMAND" in s, "the list again")
     keys("q")

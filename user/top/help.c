@@ -27,32 +27,47 @@ static const char *const marks[] = {
 	"WAIT%: share of the interval runnable but waiting for a CPU.",
 };
 
+/* Line @n of the help, or false past the end. */
+static bool help_line(int n, struct surface *s)
+{
+	const int n_keys = (int)(sizeof(keys) / sizeof(keys[0]));
+	const int n_marks = (int)(sizeof(marks) / sizeof(marks[0]));
+
+	if (n < n_keys) {
+		surf_printf(s, ROLE_FKEY, "  %-28s", keys[n][0]);
+		surf_put(s, ROLE_NORMAL, keys[n][1]);
+		return true;
+	}
+	n -= n_keys + 1;	/* a blank line between */
+	if (n >= 0 && n < n_marks)
+		surf_printf(s, ROLE_NORMAL, "  %s", marks[n]);
+	if (n == n_marks + 1)
+		surf_put(s, ROLE_TITLE, "Columns");
+	n -= n_marks + 2;
+	if (n < 0)
+		return true;
+	if (n >= TS_COLS)
+		return false;
+	surf_printf(s, ROLE_FKEY, "  %-8s", columns[n].title);
+	surf_put(s, ROLE_NORMAL, columns[n].help);
+	return true;
+}
+
 void help_draw(struct top *t, struct surface *s)
 {
-	size_t i;
-	int c;
+	int total = (int)(sizeof(keys) / sizeof(keys[0]) +
+			  sizeof(marks) / sizeof(marks[0])) + 3 + TS_COLS;
+	int room = s->height - 2, n;
 
-	(void)t;
-	surf_put(s, ROLE_TITLE, "threadtop " TS_VERSION
-		 " - the top for threads. Any key returns.");
+	if (t->detail_scroll > total - room)
+		t->detail_scroll = total > room ? total - room : 0;
+
+	surf_put(s, ROLE_TITLE, "threadtop " TS_VERSION " - the top for "
+		 "threads. Arrows scroll, any other key returns.");
 	surf_newline(s);
-	surf_newline(s);
-	for (i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
-		surf_printf(s, ROLE_FKEY, "  %-28s", keys[i][0]);
-		surf_put(s, ROLE_NORMAL, keys[i][1]);
-		surf_newline(s);
-	}
-	surf_newline(s);
-	for (i = 0; i < sizeof(marks) / sizeof(marks[0]); i++) {
-		surf_printf(s, ROLE_NORMAL, "  %s", marks[i]);
-		surf_newline(s);
-	}
-	surf_newline(s);
-	surf_put(s, ROLE_TITLE, "Columns");
-	surf_newline(s);
-	for (c = 0; c < TS_COLS; c++) {
-		surf_printf(s, ROLE_FKEY, "  %-8s", columns[c].title);
-		surf_put(s, ROLE_NORMAL, columns[c].help);
+	for (n = t->detail_scroll; s->y < s->height - 1; n++) {
+		if (!help_line(n, s))
+			break;
 		surf_newline(s);
 	}
 	surf_finish(s);

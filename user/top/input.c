@@ -254,13 +254,7 @@ static void open_menu(struct top *t, enum menu m)
 /* Keys of the detail and help screens. */
 static bool page_key(struct top *t, int key)
 {
-	if (t->view == VIEW_HELP) {
-		if (key == 'q' || key == KEY_F(10))
-			return false;
-		t->view = t->back;
-		return true;
-	}
-	if (t->view != VIEW_DETAIL)
+	if (t->view != VIEW_DETAIL && t->view != VIEW_HELP)
 		return false;
 	switch (key) {
 	case KEY_UP:
@@ -290,8 +284,14 @@ static bool page_key(struct top *t, int key)
 	case KEY_ENTER:
 		switch_view(t, t->back);
 		return true;
-	default:
+	case 'q':
+	case KEY_F(10):
 		return false;
+	default:
+		if (t->view != VIEW_HELP)
+			return false;
+		switch_view(t, t->back);	/* any key leaves the help */
+		return true;
 	}
 }
 
@@ -358,8 +358,11 @@ void input_key(struct top *t, int key)
 	case '?':
 	case KEY_F(1):
 		if (t->view != VIEW_HELP) {
-			t->back = list_view(t) ? t->view : t->back;
-			t->view = VIEW_HELP;
+			enum view back = list_view(t) ? t->view : t->back;
+
+			switch_view(t, VIEW_HELP);
+			t->back = back;
+			t->detail_scroll = 0;
 		}
 		return;
 	case 'p':

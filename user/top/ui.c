@@ -58,17 +58,17 @@ static void footer_draw(struct top *t, struct surface *s)
 	} else if (t->note[0]) {
 		surf_put(s, ROLE_PROMPT, t->note);
 	} else {
-		footer_key(t, s, "F1", "Help  ", KEY_F(1));
-		footer_key(t, s, "F2", "Cols  ", KEY_F(2));
-		footer_key(t, s, "F3", "Search", KEY_F(3));
-		footer_key(t, s, "F4", "Filter", KEY_F(4));
-		footer_key(t, s, "F5", "Tree  ", KEY_F(5));
-		footer_key(t, s, "F6", "SortBy", KEY_F(6));
-		footer_key(t, s, " p", "Procs ", 'p');
-		footer_key(t, s, " c", "Cores ", 'c');
-		footer_key(t, s, "F10", "Quit ", KEY_F(10));
 		if (t->filter[0])
-			surf_printf(s, ROLE_PROMPT, " [filter: %s]", t->filter);
+			surf_printf(s, ROLE_PROMPT, "[%s] ", t->filter);
+		footer_key(t, s, "F1", "Help ", KEY_F(1));
+		footer_key(t, s, "F2", "Cols ", KEY_F(2));
+		footer_key(t, s, "F3", "Search ", KEY_F(3));
+		footer_key(t, s, "F4", "Filter ", KEY_F(4));
+		footer_key(t, s, "F5", "Tree ", KEY_F(5));
+		footer_key(t, s, "F6", "SortBy ", KEY_F(6));
+		footer_key(t, s, "p", "Procs ", 'p');
+		footer_key(t, s, "c", "Cores ", 'c');
+		footer_key(t, s, "F10", "Quit ", KEY_F(10));
 	}
 	surf_pad(s, ROLE_NORMAL, -1);
 }

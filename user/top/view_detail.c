@@ -149,7 +149,7 @@ static void rates(struct out *o, const struct ts_mthread *th)
 	time_text(buf, sizeof(buf), th->s.runtime);
 	cell(o, "TIME", buf);
 	snprintf(buf, sizeof(buf), "%u -> %u", th->prev_cpu, th->s.cpu);
-	cell(o, "CPU (before -> now)", buf);
+	cell(o, "CPU was -> now", buf);
 	cell(o, "new", th->s.flags & TS_MF_NEW ? "yes" : "no");
 }
 

@@ -41,17 +41,23 @@ void ts_model_init(struct ts_model *m)
 	m->complete = true;
 }
 
-static void ts_model_clear(struct ts_model *m)
+/* Free what a published sample owns, but its threads. */
+static void free_published(struct ts_model *m)
 {
-	struct ts_model_stage *st = m->stage;
-
-	free(m->threads);
 	free(m->processes);
 	free(m->by_process);
 	free(m->cpus);
 	free(m->by_cpu);
 	free(m->vanished);
 	ts_thread_release(&m->detail);
+}
+
+static void ts_model_clear(struct ts_model *m)
+{
+	struct ts_model_stage *st = m->stage;
+
+	free(m->threads);
+	free_published(m);
 	m->threads = NULL;
 	m->processes = NULL;
 	m->by_process = m->by_cpu = m->vanished = NULL;
@@ -542,13 +548,7 @@ int ts_model_commit(struct ts_model *m, bool complete)
 		n_new += !!(st->threads[i].s.flags & TS_MF_NEW);
 	}
 	memset(st->seen, 0, st->seen_cap);
-
-	free(m->processes);
-	free(m->by_process);
-	free(m->cpus);
-	free(m->by_cpu);
-	free(m->vanished);
-	ts_thread_release(&m->detail);
+	free_published(m);
 
 	/* The old thread array becomes the next sample's staging area. */
 	m->threads = st->threads;
@@ -599,24 +599,29 @@ oom:
 	return -1;
 }
 
-const struct ts_mthread *ts_model_thread(const struct ts_model *m,
-					 uint32_t tid)
+/* Where @id is in the published threads (or processes); NO_INDEX if not. */
+static uint32_t find(const struct ts_model *m, bool process, uint32_t id)
 {
 	uint32_t i;
 
-	if (m->stage && ts_idmap_get(&m->stage->tids, tid, &i) &&
-	    i < m->n_threads)
-		return &m->threads[i];
-	return NULL;
+	if (!m->stage ||
+	    !ts_idmap_get(process ? &m->stage->tgids : &m->stage->tids, id, &i))
+		return NO_INDEX;
+	return i < (process ? m->n_processes : m->n_threads) ? i : NO_INDEX;
+}
+
+const struct ts_mthread *ts_model_thread(const struct ts_model *m,
+					 uint32_t tid)
+{
+	uint32_t i = find(m, false, tid);
+
+	return i == NO_INDEX ? NULL : &m->threads[i];
 }
 
 const struct ts_mprocess *ts_model_process(const struct ts_model *m,
 					   uint32_t tgid)
 {
-	uint32_t i;
+	uint32_t i = find(m, true, tgid);
 
-	if (m->stage && ts_idmap_get(&m->stage->tgids, tgid, &i) &&
-	    i < m->n_processes)
-		return &m->processes[i];
-	return NULL;
+	return i == NO_INDEX ? NULL : &m->processes[i];
 }

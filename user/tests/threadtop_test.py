@@ -18,41 +18,12 @@ import sys
 import tempfile
 import time
 
+from suite import Skip, Suite
+
 BIN = os.path.abspath(sys.argv[1])
 TMUX = ["tmux", "-L", "threadtop-test", "-f", "/dev/null"]
 WORK = tempfile.mkdtemp(prefix="threadtop-test.")
 RC_FILE = os.path.join(WORK, "rc")
-results = []
-
-
-def test(fn):
-    try:
-        fn()
-        results.append((fn.__name__, None))
-    except Skip as e:
-        print(f"skip {fn.__name__}: {e}")
-    except Exception as e:  # report every failure, keep going
-        results.append((fn.__name__, e))
-    finally:
-        stop()
-    return fn
-
-
-class Skip(Exception):
-    pass
-
-
-def finish():
-    failed = 0
-    for name, err in results:
-        if err is None:
-            print(f"ok {name}")
-        else:
-            failed += 1
-            print(f"not ok {name}: {err!r}")
-    print(f"threadtop: {len(results) - failed} passed, {failed} failed")
-    shutil.rmtree(WORK, ignore_errors=True)
-    sys.exit(1 if failed else 0)
 
 
 def run(*args, check=True):
@@ -84,6 +55,15 @@ def start(*args, width=120, height=40):
 
 def stop():
     tmux("kill-server")
+
+
+suite = Suite("threadtop", after_each=stop)
+test = suite.test
+
+
+def finish():
+    shutil.rmtree(WORK, ignore_errors=True)
+    suite.finish()
 
 
 def screen():

@@ -72,59 +72,54 @@ static void open_detail(struct top *t, uint32_t tid)
 	sampler_poke(t);	/* fetch every field of it now */
 }
 
-static void expand(struct top *t, int how)	/* 1 open, 0 close, -1 flip */
+/* A copy of the selected row's stat, and its kind; false: no row. */
+static bool selected(struct top *t, struct ts_mstat *out, uint8_t *kind)
 {
-	const struct ts_row *r;
-	const struct ts_mstat *st;
-	uint32_t tgid;
+	const struct ts_mstat *st = NULL;
 
-	if (t->view != VIEW_PROCESSES)
-		return;
 	pthread_mutex_lock(&t->lock);
 	top_rows(t);
-	if (t->sel >= t->rows.n) {
-		pthread_mutex_unlock(&t->lock);
-		return;
+	if (t->sel < t->rows.n) {
+		st = ts_row_stat(&t->model, &t->rows.v[t->sel]);
+		*kind = t->rows.v[t->sel].kind;
+		if (st)
+			*out = *st;
 	}
-	r = &t->rows.v[t->sel];
-	st = ts_row_stat(&t->model, r);
-	tgid = st ? st->tgid : 0;
 	pthread_mutex_unlock(&t->lock);
-	if (!tgid)
+	return st;
+}
+
+static void expand(struct top *t, int how)	/* 1 open, 0 close, -1 flip */
+{
+	struct ts_mstat st;
+	uint8_t kind;
+
+	if (t->view != VIEW_PROCESSES || !selected(t, &st, &kind))
 		return;
 	if (how < 0)
-		how = !ts_idset_has(&t->expanded, tgid);
+		how = !ts_idset_has(&t->expanded, st.tgid);
 	if (how) {
-		ts_idset_add(&t->expanded, tgid);
+		ts_idset_add(&t->expanded, st.tgid);
 	} else {
-		ts_idset_del(&t->expanded, tgid);
+		ts_idset_del(&t->expanded, st.tgid);
 		t->sel_kind = TS_ROW_PROCESS;	/* back to the process */
-		t->sel_id = tgid;
+		t->sel_id = st.tgid;
 	}
 	changed(t);
 }
 
 static void enter(struct top *t)
 {
-	const struct ts_row *r;
-	const struct ts_mstat *st;
+	struct ts_mstat st;
+	uint8_t kind;
 	bool thread;
 	uint32_t id;
 
-	pthread_mutex_lock(&t->lock);
-	top_rows(t);
-	if (t->sel >= t->rows.n) {
-		pthread_mutex_unlock(&t->lock);
+	if (!selected(t, &st, &kind))
 		return;
-	}
-	r = &t->rows.v[t->sel];
-	st = ts_row_stat(&t->model, r);
-	thread = r->kind == TS_ROW_THREAD;
-	id = st ? st->id : 0;
 	/* A process of one thread has nothing to expand: it is the thread. */
-	if (st && !thread && st->n_threads < 2)
-		thread = true;
-	pthread_mutex_unlock(&t->lock);
+	thread = kind == TS_ROW_THREAD || st.n_threads < 2;
+	id = st.id;
 	if (!id)
 		return;
 	if (thread)

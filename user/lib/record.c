@@ -18,14 +18,11 @@
 
 /* ---- payload attributes ---- */
 
+/* TS_FIELD() for the recorder's own attributes (TS_REC_A_<SET>_<TYPE>). */
 #define FIELD(rec, set_, type_, kind_, name_, member)			\
 	{ .type = TS_REC_A_##set_##_##type_, .kind = TS_KIND_##kind_,	\
 	  .name = name_, .offset = offsetof(struct rec, member),	\
 	  .size = sizeof(((struct rec *)0)->member) }
-#define SET(name_, rec, fields_, max_)					\
-	{ .name = name_, .fields = fields_,				\
-	  .n_fields = sizeof(fields_) / sizeof(fields_[0]),		\
-	  .max_type = (max_) - 1, .present_offset = offsetof(struct rec, present) }
 
 static const struct ts_field info_fields[] = {
 	FIELD(ts_rec_info, INFO, WRITER, STRING, "writer", writer),
@@ -46,12 +43,14 @@ static const struct ts_field end_fields[] = {
 	FIELD(ts_rec_end, END, THREADS, U32, "threads", threads),
 };
 
-static const struct ts_set info_set =
-	SET("recording-info", ts_rec_info, info_fields, __TS_REC_A_INFO_MAX);
-static const struct ts_set begin_set =
-	SET("sample-begin", ts_rec_begin, begin_fields, __TS_REC_A_BEGIN_MAX);
-static const struct ts_set end_set =
-	SET("sample-end", ts_rec_end, end_fields, __TS_REC_A_END_MAX);
+static const struct ts_set info_set = TS_SET("recording-info", ts_rec_info,
+					    info_fields,
+					    __TS_REC_A_INFO_MAX - 1);
+static const struct ts_set begin_set = TS_SET("sample-begin", ts_rec_begin,
+					     begin_fields,
+					     __TS_REC_A_BEGIN_MAX - 1);
+static const struct ts_set end_set = TS_SET("sample-end", ts_rec_end,
+					   end_fields, __TS_REC_A_END_MAX - 1);
 
 int ts_rec_decode_info(const void *data, size_t len, struct ts_rec_info *out,
 		       struct ts_error *err)

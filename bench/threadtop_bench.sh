@@ -41,7 +41,9 @@ if ((!guest)); then
 	gcc -O2 -Wall -Wextra -Werror -o build/bench/spawn_threads \
 		bench/spawn_threads.c -lpthread
 	[[ -f build/kmod/$kver/threadstat.ko ]] || make -s modules
-	exec scripts/vm/run.sh --kernel "$kver" --mem 4096 --timeout 3600 -- \
+	# The run dir stays in build/bench/vm: output.txt grows as it runs.
+	exec scripts/vm/run.sh --kernel "$kver" --mem 4096 --timeout 7200 \
+		--out build/bench/vm -- \
 		bench/threadtop_bench.sh --guest --counts "$counts"
 fi
 
@@ -53,25 +55,29 @@ ulimit -u unlimited 2>/dev/null || true
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
-# cost CMD...: "cpu_seconds max_rss_kib" of one run of CMD.
+# cost CMD...: "user_s sys_s max_rss_kib" of one run of CMD.
 cost() {
 	local out=$tmp/time
 	/usr/bin/time -f '%U %S %M' -o "$out" "$@" >/dev/null 2>"$tmp/err" || {
 		echo "bench: $* failed: $(cat "$tmp/err")" >&2
 		return 1
 	}
-	awk '{ printf "%.3f %d\n", $1 + $2, $3 }' "$out"
+	cat "$out"
 }
 
-# per_refresh LABEL K CMD...: CPU ms per refresh and RSS MiB; @N@ in CMD
-# is the number of refreshes (1, then K + 1).
+# per_refresh LABEL K CMD...: CPU ms per refresh (user + system, and the
+# system part: the kernel's share, /proc or netlink) and RSS MiB; @N@ in
+# CMD is the number of refreshes (1, then K + 1).
 per_refresh() {
-	local label=$1 k=$2 c1 r1 ck rk
+	local label=$1 k=$2 u1 s1 r1 uk sk rk
 	shift 2
-	read -r c1 r1 < <(cost "${@/@N@/1}")
-	read -r ck rk < <(cost "${@/@N@/$((k + 1))}")
-	awk -v l="$label" -v c1="$c1" -v ck="$ck" -v k="$k" -v rk="$rk" \
-		'BEGIN { printf "  %-18s %10.1f ms CPU per refresh  %7.1f MiB max RSS\n", l, (ck - c1) * 1000 / k, rk / 1024 }'
+	read -r u1 s1 r1 < <(cost "${@/@N@/1}")
+	read -r uk sk rk < <(cost "${@/@N@/$((k + 1))}")
+	awk -v l="$label" -v u1="$u1" -v s1="$s1" -v uk="$uk" -v sk="$sk" \
+		-v k="$k" -v rk="$rk" 'BEGIN {
+		printf "  %-16s %9.1f ms CPU per refresh (%7.1f in the kernel)  %6.1f MiB max RSS\n",
+			l, (uk + sk - u1 - s1) * 1000 / k, (sk - s1) * 1000 / k,
+			rk / 1024 }'
 }
 
 echo "threadtop benchmark on $(uname -r), $(nproc) vCPUs (TCG), $(date -u +%F)"

@@ -116,14 +116,22 @@ void time_text(char *buf, size_t len, uint64_t ns)
 		snprintf(buf, len, "%" PRIu64 "d", h / 24);
 }
 
+/* Rates with integer formatting: %f is slow, and this runs for every
+ * cell of every row.
+ */
 static void rate_text(char *buf, size_t len, double v, int width)
 {
-	if (v < 999.95)
-		snprintf(buf, len, "%*.1f", width, v);
-	else if (v < 999999.5)
-		snprintf(buf, len, "%*.0f", width, v);
+	long long tenths = (long long)(v * 10 + 0.5);
+
+	if (v < 0)
+		tenths = 0;
+	if (tenths < 10000)
+		snprintf(buf, len, "%*lld.%lld", width - 2, tenths / 10,
+			 tenths % 10);
+	else if (tenths < 10000000)
+		snprintf(buf, len, "%*lld", width, (tenths + 5) / 10);
 	else
-		snprintf(buf, len, "%*.0fk", width - 1, v / 1000);
+		snprintf(buf, len, "%*lldk", width - 1, (tenths + 5000) / 10000);
 }
 
 static const char *policy_short(uint32_t policy)

@@ -133,7 +133,8 @@ struct top {
 	enum input_mode input;
 	enum menu menu;
 	int menu_sel;
-	bool cols[TS_COLS];
+	bool cols[TS_COLS];	/* chosen by the user */
+	bool shown[TS_COLS];	/* of those, what fits this frame */
 	struct ts_rows rows;
 	uint64_t rows_seq;	/* model sample the rows were built from */
 	bool rows_dirty;

@@ -63,12 +63,10 @@ static void cores_row_draw(struct top *t, struct surface *s,
 
 void view_cores_draw(struct top *t, struct surface *s)
 {
-	bool shown[TS_COLS];
-
 	header_draw(t, s);
 	if (!s->curses)
 		surf_newline(s);
-	columns_fit(t, s->width - 3, VIEW_CORES, shown);
-	colhead_draw(t, s, shown, "   ");
+	columns_fit(t, s->width - 3, VIEW_CORES, t->shown);
+	colhead_draw(t, s, t->shown, "   ");
 	list_draw(t, s, cores_row_draw);
 }

@@ -129,12 +129,9 @@ void process_row_draw(struct top *t, struct surface *s,
 		      const struct ts_row *r, bool selected)
 {
 	const struct ts_mstat *st = ts_row_stat(&t->model, r);
-	bool shown[TS_COLS];
 
 	if (!st)
 		return;
-	columns_fit(t, s->width - (t->view == VIEW_CORES ? 3 : 0), t->view,
-		    shown);
 	if (t->view == VIEW_CORES) {
 		bool running = st->flags & TS_MF_ON_CPU ||
 			       (st->cpu < t->model.n_cpus &&
@@ -143,17 +140,15 @@ void process_row_draw(struct top *t, struct surface *s,
 		surf_put(s, selected ? ROLE_SELECTED : ROLE_RUNNING,
 			 running ? " * " : "   ");
 	}
-	stat_cells(t, s, r, st, shown, selected);
+	stat_cells(t, s, r, st, t->shown, selected);
 }
 
 void view_processes_draw(struct top *t, struct surface *s)
 {
-	bool shown[TS_COLS];
-
 	header_draw(t, s);
 	if (!s->curses)
 		surf_newline(s);
-	columns_fit(t, s->width, VIEW_PROCESSES, shown);
-	colhead_draw(t, s, shown, "");
+	columns_fit(t, s->width, VIEW_PROCESSES, t->shown);
+	colhead_draw(t, s, t->shown, "");
 	list_draw(t, s, process_row_draw);
 }

@@ -9,6 +9,7 @@
  *   batch.c          plain-text frames (-b)
  *   ui.c             the interactive loop: draw, wait, dispatch
  *   input.c          keys and mouse -> actions
+ *   state.c          the UI state as a rows query; selection kept
  *   surface.c        one drawing API for the screen and for text frames
  *   screen.c         curses set-up, colours and the monochrome fallback
  *   header.c         clock, load, uptime, per-CPU meters, totals

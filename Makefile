@@ -31,11 +31,15 @@ $(O)/asan/%: FLAVOR_CFLAGS := -O1 -fno-omit-frame-pointer \
 
 LIB_SRCS := $(wildcard user/lib/*.c)
 CLI_SRCS := $(wildcard user/cli/*.c)
+# threadtop shows fields the way the CLI does: it shares text.c.
+TOP_SRCS := $(wildcard user/top/*.c) user/cli/text.c
+NCURSES_LIBS := $(shell $(PKG_CONFIG) --libs ncursesw 2>/dev/null || echo -lncursesw -ltinfo)
 UNIT_SRCS := $(wildcard user/tests/*_test.c)
 
 FLAVORS := release asan
 LIBS := $(foreach f,$(FLAVORS),$(O)/$(f)/libthreadstat.a)
 CLIS := $(foreach f,$(FLAVORS),$(O)/$(f)/threadstat)
+TOPS := $(foreach f,$(FLAVORS),$(O)/$(f)/threadtop)
 UNITS := $(foreach f,$(FLAVORS),$(patsubst user/tests/%.c,$(O)/$(f)/tests/%,$(UNIT_SRCS)))
 
 .PHONY: all user modules module selftests unit-tests check stress run lint clean \
@@ -44,7 +48,7 @@ UNITS := $(foreach f,$(FLAVORS),$(patsubst user/tests/%.c,$(O)/$(f)/tests/%,$(UN
 
 all: user modules selftests
 
-user: $(LIBS) $(CLIS)
+user: $(LIBS) $(CLIS) $(TOPS)
 
 
 define flavor_rules
@@ -57,6 +61,12 @@ $(O)/$(1)/threadstat: $(patsubst %.c,$(O)/$(1)/%.o,$(CLI_SRCS)) $(O)/$(1)/libthr
 	$$(CC) $$(FLAVOR_CFLAGS) -o $$@ $$^ $(MNL_LIBS)
 endef
 $(foreach f,$(FLAVORS),$(eval $(call flavor_rules,$(f))))
+
+define top_rules
+$(O)/$(1)/threadtop: $(patsubst %.c,$(O)/$(1)/%.o,$(TOP_SRCS)) $(O)/$(1)/libthreadstat.a
+	$$(CC) $$(FLAVOR_CFLAGS) -o $$@ $$^ $(MNL_LIBS) $(NCURSES_LIBS) -lpthread
+endef
+$(foreach f,$(FLAVORS),$(eval $(call top_rules,$(f))))
 
 -include $(shell find $(O) -name '*.d' 2>/dev/null)
 

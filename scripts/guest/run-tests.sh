@@ -2,10 +2,11 @@
 # SPDX-License-Identifier: GPL-2.0
 # run-tests.sh -- the in-VM half of `make check`, for the kernel it boots.
 #
-# Loads threadstat.ko, runs every kselftest and the CLI tests, unloads the
-# module, checks nothing is left registered, and runs the "module missing"
-# CLI test. Prints "ok"/"not ok" per test program and ends with
-# "guest: N passed, N failed" (counting individual test cases).
+# Loads threadstat.ko, runs every kselftest, the CLI tests and the threadtop
+# tests (tmux-driven), unloads the module, checks nothing is left
+# registered, and runs the "module missing" CLI and threadtop tests. Prints
+# "ok"/"not ok" per test program and ends with "guest: N passed, N failed"
+# (counting individual test cases).
 set -uo pipefail
 
 repo=$(dirname "$(dirname "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")")")
@@ -59,17 +60,22 @@ for t in $(cd "$ksft" && ls *_test.sh); do
 	esac
 done
 
-run_cli() { # ARGS...: the CLI test suite, counted by its last line
-	local out rc p f
-	out=$(timeout 300 python3 user/tests/cli_test.py build/asan/threadstat "$@" 2>&1)
+run_suite() { # NAME SCRIPT BINARY ARGS...: a python suite, counted by its
+	# last line "NAME: N passed, N failed"
+	local name=$1 script=$2 out rc p f
+	shift 2
+	out=$(timeout 600 python3 "$script" "$@" 2>&1)
 	rc=$?
 	echo "$out" | sed 's/^/    /'
-	p=$(echo "$out" | sed -n 's/^cli: \([0-9]*\) passed, \([0-9]*\) failed$/\1/p')
-	f=$(echo "$out" | sed -n 's/^cli: \([0-9]*\) passed, \([0-9]*\) failed$/\2/p')
+	p=$(echo "$out" | sed -n "s/^$name: \([0-9]*\) passed, \([0-9]*\) failed$/\1/p")
+	f=$(echo "$out" | sed -n "s/^$name: \([0-9]*\) passed, \([0-9]*\) failed$/\2/p")
 	if [[ -z $p ]]; then p=0 f=1; fi
-	tally "cli_test.py $*" "$([[ $rc == 0 ]] && echo ok || echo fail)" "$p" "$f"
+	tally "$(basename "$script") ${*:2}" "$([[ $rc == 0 ]] && echo ok || echo fail)" "$p" "$f"
 }
+run_cli() { run_suite cli user/tests/cli_test.py build/asan/threadstat "$@"; }
+run_top() { run_suite threadtop user/tests/threadtop_test.py build/asan/threadtop "$@"; }
 run_cli
+run_top
 
 if rmmod threadstat; then
 	tally "rmmod" ok 1 0
@@ -82,6 +88,7 @@ else
 	tally "module gone after rmmod" ok 1 0
 fi
 run_cli --module-missing
+run_top --module-missing
 
 echo "guest: $pass passed, $fail failed"
 ((fail == 0))

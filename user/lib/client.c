@@ -23,6 +23,9 @@ struct ts_client {
 	uint32_t seq;
 	uint16_t family;
 	char *buf;
+	uint8_t cmd;		/* of the request being answered */
+	ts_capture_cb capture;	/* sees every reply payload, for recording */
+	void *capture_arg;
 };
 
 int ts_fail(struct ts_error *err, int code, const char *fmt, ...)
@@ -160,6 +163,11 @@ static int ts_recv(struct ts_client *c, bool dump, ts_msg_cb cb, void *arg,
 					       "truncated genetlink header");
 			if (info)
 				info->messages++;
+			if (c->capture && c->family != GENL_ID_CTRL)
+				c->capture(c->cmd, (const char *)mnl_nlmsg_get_payload(nlh) +
+					   GENL_HDRLEN,
+					   mnl_nlmsg_get_payload_len(nlh) - GENL_HDRLEN,
+					   c->capture_arg);
 			if (cb) {
 				int rc = cb((const char *)mnl_nlmsg_get_payload(nlh) +
 					    GENL_HDRLEN,
@@ -189,6 +197,7 @@ int ts_request(struct ts_client *c, uint8_t cmd, bool dump,
 {
 	int rc;
 
+	c->cmd = cmd;
 	if (ts_send(c, c->family, dump ? NLM_F_DUMP : NLM_F_ACK, cmd,
 		    THREADSTAT_FAMILY_VERSION, attrs, n_attrs, err))
 		return -1;
@@ -241,6 +250,12 @@ static int ts_resolve(struct ts_client *c, struct ts_error *err)
 		return ts_fail(err, EPROTO,
 			       "the kernel named no id for family threadstat");
 	return 0;
+}
+
+void ts_set_capture(struct ts_client *c, ts_capture_cb cb, void *arg)
+{
+	c->capture = cb;
+	c->capture_arg = arg;
 }
 
 int ts_open(struct ts_client **out, struct ts_error *err)

@@ -162,11 +162,31 @@ malformed:
 		       set->name, f->name, len);
 }
 
+/*
+ * The field of @type, searched from *@next on: attributes mostly arrive in
+ * table order, so this is one step per attribute instead of a table scan
+ * (which cost a fifth of a 50k-thread sample).
+ */
+static const struct ts_field *field_from(const struct ts_set *set,
+					 uint16_t type, size_t *next)
+{
+	size_t k, i;
+
+	for (k = 0; k < set->n_fields; k++) {
+		i = (*next + k) % set->n_fields;
+		if (set->fields[i].type == type) {
+			*next = i + 1;
+			return &set->fields[i];
+		}
+	}
+	return NULL;
+}
+
 int ts_decode_set(const struct ts_set *set, void *rec, const void *data,
 		  size_t len, struct ts_error *err)
 {
 	const struct nlattr *a = data;
-	size_t rem = len;
+	size_t rem = len, next = 0;
 
 	while (rem >= sizeof(*a)) {
 		const struct ts_field *f;
@@ -175,7 +195,7 @@ int ts_decode_set(const struct ts_set *set, void *rec, const void *data,
 			return ts_fail(err, EPROTO,
 				       "truncated attribute in set %s",
 				       set->name);
-		f = ts_field_by_type(set, mnl_attr_get_type(a));
+		f = field_from(set, mnl_attr_get_type(a), &next);
 		/* Unknown attributes come from a newer module: skip them. */
 		if (f && ts_decode_one(set, f, rec, a, err))
 			return -1;

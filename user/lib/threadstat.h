@@ -34,6 +34,15 @@ struct ts_client;
 int ts_open(struct ts_client **out, struct ts_error *err);
 void ts_close(struct ts_client *c);
 
+/*
+ * Show every reply payload (the attributes after the genetlink header, as
+ * received, before decoding) to @cb, with the command of the request it
+ * answers; for recording. NULL turns it off.
+ */
+typedef void (*ts_capture_cb)(uint8_t cmd, const void *attrs, size_t len,
+			      void *arg);
+void ts_set_capture(struct ts_client *c, ts_capture_cb cb, void *arg);
+
 /* ---- field metadata: one table per attribute set ---- */
 
 enum ts_kind {

@@ -15,8 +15,11 @@ import sys
 import threading
 import time
 
+from suite import Suite
+
 BIN = sys.argv[1]
-results = []
+suite = Suite("cli")
+test, finish = suite.test, suite.finish
 
 
 def run(*args, check=True):
@@ -24,27 +27,6 @@ def run(*args, check=True):
     if check and p.returncode != 0:
         raise AssertionError(f"{args}: exit {p.returncode}: {p.stderr}")
     return p
-
-
-def test(fn):
-    try:
-        fn()
-        results.append((fn.__name__, None))
-    except Exception as e:  # report every failure, keep going
-        results.append((fn.__name__, e))
-    return fn
-
-
-def finish():
-    failed = 0
-    for name, err in results:
-        if err is None:
-            print(f"ok {name}")
-        else:
-            failed += 1
-            print(f"not ok {name}: {err!r}")
-    print(f"cli: {len(results) - failed} passed, {failed} failed")
-    sys.exit(1 if failed else 0)
 
 
 def proc_tids(pid):

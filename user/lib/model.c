@@ -1,0 +1,627 @@
+// SPDX-License-Identifier: GPL-2.0-only OR BSD-3-Clause
+/*
+ * The model: a sample is staged beside the published one, each staged
+ * thread finding its previous self by tid to turn cumulative counters into
+ * rates, then ts_model_commit() groups threads into processes and CPUs,
+ * counts what is new and what vanished, and publishes it all at once.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "idmap.h"
+#include "model.h"
+
+#define NS_PER_SEC	1000000000.0
+#define NO_INDEX	UINT32_MAX
+
+struct ts_model_stage {
+	bool active;
+	uint64_t mono_ns, real_ns, interval_ns;
+	bool has_system;
+	struct ts_system system;
+	struct ts_mthread *threads;	/* becomes model->threads */
+	size_t n, cap;
+	struct ts_cpu *cpus;
+	size_t n_cpus, cap_cpus;
+	bool has_detail;
+	struct ts_thread detail;
+
+	/* Indexes of the published sample. */
+	struct ts_idmap tids;		/* tid -> threads[] */
+	struct ts_idmap tgids;		/* tgid -> processes[] */
+	size_t threads_cap;		/* of model->threads */
+	uint8_t *seen;			/* per published thread: staged again */
+	size_t seen_cap;
+};
+
+void ts_model_init(struct ts_model *m)
+{
+	memset(m, 0, sizeof(*m));
+	m->complete = true;
+}
+
+/* Free what a published sample owns, but its threads. */
+static void free_published(struct ts_model *m)
+{
+	free(m->processes);
+	free(m->by_process);
+	free(m->cpus);
+	free(m->by_cpu);
+	free(m->vanished);
+	ts_thread_release(&m->detail);
+}
+
+static void ts_model_clear(struct ts_model *m)
+{
+	struct ts_model_stage *st = m->stage;
+
+	free(m->threads);
+	free_published(m);
+	m->threads = NULL;
+	m->processes = NULL;
+	m->by_process = m->by_cpu = m->vanished = NULL;
+	m->cpus = NULL;
+	m->n_threads = m->n_processes = m->n_cpus = 0;
+	m->n_vanished = m->n_new = 0;
+	m->has_detail = m->has_cpus = m->has_system = false;
+	memset(&m->totals, 0, sizeof(m->totals));
+	if (st) {
+		st->threads_cap = 0;
+		ts_idmap_reset(&st->tids, 0);
+		ts_idmap_reset(&st->tgids, 0);
+	}
+}
+
+void ts_model_abort(struct ts_model *m)
+{
+	struct ts_model_stage *st = m->stage;
+
+	if (!st)
+		return;
+	st->active = false;
+	st->n = st->n_cpus = 0;
+	st->has_system = false;
+	if (st->has_detail)
+		ts_thread_release(&st->detail);
+	st->has_detail = false;
+	if (st->seen)
+		memset(st->seen, 0, st->seen_cap);
+}
+
+void ts_model_free(struct ts_model *m)
+{
+	struct ts_model_stage *st = m->stage;
+
+	ts_model_clear(m);
+	if (st) {
+		ts_model_abort(m);
+		free(st->threads);
+		free(st->cpus);
+		free(st->seen);
+		ts_idmap_free(&st->tids);
+		ts_idmap_free(&st->tgids);
+		free(st);
+	}
+	memset(m, 0, sizeof(*m));
+}
+
+int ts_model_begin(struct ts_model *m, uint64_t mono_ns, uint64_t real_ns)
+{
+	struct ts_model_stage *st = m->stage;
+
+	if (!st) {
+		st = calloc(1, sizeof(*st));
+		if (!st) {
+			errno = ENOMEM;
+			return -1;
+		}
+		m->stage = st;
+	}
+	ts_model_abort(m);
+	st->active = true;
+	st->mono_ns = mono_ns;
+	st->real_ns = real_ns;
+	st->interval_ns = m->seq && mono_ns > m->mono_ns ?
+			  mono_ns - m->mono_ns : 0;
+	return 0;
+}
+
+void ts_model_set_system(struct ts_model *m, const struct ts_system *sys)
+{
+	m->stage->system = *sys;
+	m->stage->has_system = true;
+}
+
+static int grow(void **v, size_t *cap, size_t need, size_t size)
+{
+	size_t ncap = *cap ? *cap : 64;
+	void *nv;
+
+	if (need <= *cap)
+		return 0;
+	while (ncap < need)
+		ncap *= 2;
+	nv = realloc(*v, ncap * size);
+	if (!nv) {
+		errno = ENOMEM;
+		return -1;
+	}
+	*v = nv;
+	*cap = ncap;
+	return 0;
+}
+
+int ts_model_add_cpu(struct ts_model *m, const struct ts_cpu *cpu)
+{
+	struct ts_model_stage *st = m->stage;
+
+	if (cpu->cpu >= TS_CPUSET_WORDS * 64)
+		return 0;	/* beyond what a CPU set can name */
+	if (grow((void **)&st->cpus, &st->cap_cpus, st->n_cpus + 1,
+		 sizeof(*st->cpus)))
+		return -1;
+	st->cpus[st->n_cpus++] = *cpu;
+	return 0;
+}
+
+void ts_model_set_detail(struct ts_model *m, struct ts_thread *t)
+{
+	struct ts_model_stage *st = m->stage;
+
+	if (st->has_detail)
+		ts_thread_release(&st->detail);
+	st->detail = *t;
+	st->has_detail = true;
+	memset(t, 0, sizeof(*t));
+}
+
+static uint64_t delta(uint64_t now, uint64_t before)
+{
+	return now >= before ? now - before : 0;	/* never negative */
+}
+
+/* Rates of @t against its previous self @p over @interval_ns. */
+static void thread_rates(struct ts_mthread *t, const struct ts_mthread *p,
+			 uint64_t interval_ns)
+{
+	double secs = interval_ns / NS_PER_SEC;
+
+	t->s.cpu_pct = 100.0 * delta(t->s.runtime, p->s.runtime) / interval_ns;
+	t->s.wait_pct = 100.0 * delta(t->run_delay, p->run_delay) / interval_ns;
+	t->s.vcsw_rate = delta(t->nvcsw, p->nvcsw) / secs;
+	t->s.icsw_rate = delta(t->nivcsw, p->nivcsw) / secs;
+	t->s.migr_rate = delta(t->migrations, p->migrations) / secs;
+}
+
+static void thread_from(struct ts_mthread *mt, const struct ts_thread *t)
+{
+	memset(mt, 0, sizeof(*mt));
+	mt->s.id = t->tid;
+	mt->s.tgid = t->tgid;
+	mt->s.ppid = t->ppid;
+	mt->s.uid = t->uid;
+	mt->s.start_time = t->start_time;
+	mt->s.n_threads = 1;
+	memcpy(mt->s.comm, t->comm, sizeof(mt->s.comm));
+	mt->s.state = '?';
+	if (t->kthread)
+		mt->s.flags |= TS_MF_KTHREAD;
+	if (!ts_thread_has(t, THREADSTAT_A_THREAD_STATE))
+		return;
+	mt->s.flags |= TS_MF_SCHED;
+	mt->s.state = t->state;
+	mt->s.cpu = t->cpu;
+	mt->s.policy = t->policy;
+	mt->s.rt_priority = t->rt_priority;
+	mt->s.nice = t->nice;
+	mt->s.prio = t->prio;
+	mt->s.runtime = t->sum_exec_runtime;
+	if (t->on_cpu)
+		mt->s.flags |= TS_MF_ON_CPU;
+	mt->run_delay = t->run_delay;
+	mt->nvcsw = t->nvcsw;
+	mt->nivcsw = t->nivcsw;
+	mt->migrations = t->nr_migrations;
+}
+
+int ts_model_add_thread(struct ts_model *m, const struct ts_thread *t)
+{
+	struct ts_model_stage *st = m->stage;
+	struct ts_mthread *mt;
+	const struct ts_mthread *p;
+	uint32_t i;
+
+	if (grow((void **)&st->threads, &st->cap, st->n + 1,
+		 sizeof(*st->threads)))
+		return -1;
+	mt = &st->threads[st->n++];
+	thread_from(mt, t);
+	mt->prev_cpu = mt->s.cpu;
+
+	if (!ts_idmap_get(&st->tids, t->tid, &i) || i >= m->n_threads) {
+		if (m->seq)
+			mt->s.flags |= TS_MF_NEW;
+		return 0;
+	}
+	p = &m->threads[i];
+	st->seen[i] = 1;
+	if (p->s.start_time != mt->s.start_time) {
+		/* The tid was reused: another thread, counters from zero. */
+		mt->s.flags |= TS_MF_NEW;
+		return 0;
+	}
+	if (!(p->s.flags & TS_MF_SCHED) || !(mt->s.flags & TS_MF_SCHED))
+		return 0;
+	mt->prev_cpu = p->s.cpu;
+	if (mt->prev_cpu != mt->s.cpu)
+		mt->s.flags |= TS_MF_HOPPED;
+	if (st->interval_ns && !(p->s.flags & TS_MF_STALE))
+		thread_rates(mt, p, st->interval_ns);
+	return 0;
+}
+
+/* Keep threads an interrupted dump missed, or list them as vanished. */
+static int carry_or_vanish(struct ts_model *m, bool complete,
+			   uint32_t **vanished, size_t *n_vanished)
+{
+	struct ts_model_stage *st = m->stage;
+	size_t i, cap = 0;
+
+	*vanished = NULL;
+	*n_vanished = 0;
+	for (i = 0; i < m->n_threads; i++) {
+		struct ts_mthread *mt;
+
+		if (st->seen[i])
+			continue;
+		if (!complete) {
+			if (grow((void **)&st->threads, &st->cap, st->n + 1,
+				 sizeof(*st->threads)))
+				return -1;
+			mt = &st->threads[st->n++];
+			*mt = m->threads[i];
+			mt->s.flags |= TS_MF_STALE;
+			mt->s.flags &= ~(TS_MF_NEW | TS_MF_HOPPED);
+			mt->s.cpu_pct = mt->s.wait_pct = 0;
+			mt->s.vcsw_rate = mt->s.icsw_rate = mt->s.migr_rate = 0;
+			continue;
+		}
+		if (grow((void **)vanished, &cap, *n_vanished + 1,
+			 sizeof(**vanished)))
+			return -1;
+		(*vanished)[(*n_vanished)++] = m->threads[i].s.id;
+	}
+	return 0;
+}
+
+/* Fold thread @t into process @p; the leader names the process. */
+static void process_add(struct ts_mprocess *p, const struct ts_mthread *t)
+{
+	bool leader = t->s.id == t->s.tgid;
+	char state = p->s.state;
+
+	if (leader || !p->n_threads) {
+		struct ts_mstat sum = p->s;
+
+		p->s = t->s;
+		p->s.id = t->s.tgid;
+		p->s.runtime = sum.runtime;
+		p->s.cpu_pct = sum.cpu_pct;
+		p->s.wait_pct = sum.wait_pct;
+		p->s.vcsw_rate = sum.vcsw_rate;
+		p->s.icsw_rate = sum.icsw_rate;
+		p->s.migr_rate = sum.migr_rate;
+		p->s.flags &= TS_MF_KTHREAD | TS_MF_NEW | TS_MF_SCHED;
+		if (p->n_threads)
+			p->s.state = state;
+	}
+	p->s.runtime += t->s.runtime;
+	p->s.cpu_pct += t->s.cpu_pct;
+	p->s.wait_pct += t->s.wait_pct;
+	p->s.vcsw_rate += t->s.vcsw_rate;
+	p->s.icsw_rate += t->s.icsw_rate;
+	p->s.migr_rate += t->s.migr_rate;
+	if (t->s.flags & TS_MF_ON_CPU)
+		p->s.flags |= TS_MF_ON_CPU;
+	/* A process is as awake as its busiest thread: R, then D. */
+	if (t->s.state == 'R' || (t->s.state == 'D' && p->s.state != 'R') ||
+	    (leader && p->s.state != 'R' && p->s.state != 'D'))
+		p->s.state = t->s.state;
+	p->n_threads++;
+	p->s.n_threads = p->n_threads;
+}
+
+static int build_processes(struct ts_model *m, struct ts_mthread *threads,
+			   size_t n, struct ts_mprocess **out, size_t *n_out,
+			   uint32_t **by_process)
+{
+	struct ts_model_stage *st = m->stage;
+	struct ts_mprocess *procs;
+	uint32_t *fill, *order;
+	size_t i, np = 0;
+	uint32_t pi;
+
+	procs = calloc(n ? n : 1, sizeof(*procs));
+	order = malloc((n ? n : 1) * sizeof(*order));
+	if (!procs || !order || ts_idmap_reset(&st->tgids, n))
+		goto oom;
+	for (i = 0; i < n; i++) {
+		if (!ts_idmap_get(&st->tgids, threads[i].s.tgid, &pi)) {
+			pi = (uint32_t)np++;
+			ts_idmap_put(&st->tgids, threads[i].s.tgid, pi);
+		}
+		threads[i].process = pi;
+		process_add(&procs[pi], &threads[i]);
+	}
+	/* Each process's threads, contiguous, in dump order. */
+	fill = calloc(np ? np : 1, sizeof(*fill));
+	if (!fill)
+		goto oom;
+	for (i = 0, pi = 0; i < np; pi += procs[i].n_threads, i++)
+		procs[i].first = pi;
+	for (i = 0; i < n; i++) {
+		struct ts_mprocess *p = &procs[threads[i].process];
+
+		order[p->first + fill[threads[i].process]++] = (uint32_t)i;
+	}
+	free(fill);
+	if (np && np < n)
+		procs = realloc(procs, np * sizeof(*procs)) ?: procs;
+	*out = procs;
+	*n_out = np;
+	*by_process = order;
+	return 0;
+oom:
+	free(procs);
+	free(order);
+	errno = ENOMEM;
+	return -1;
+}
+
+static void cpu_rates(struct ts_mcpu *c, const struct ts_cpu *p)
+{
+	const struct ts_cpu *d = &c->data;
+	uint64_t user = delta(d->user, p->user) + delta(d->nice, p->nice);
+	uint64_t sys = delta(d->system, p->system);
+	uint64_t irq = delta(d->irq, p->irq) + delta(d->softirq, p->softirq);
+	uint64_t steal = delta(d->steal, p->steal);
+	uint64_t idle = delta(d->idle, p->idle) + delta(d->iowait, p->iowait);
+	uint64_t total = user + sys + irq + steal + idle;
+
+	if (!total)
+		return;
+	c->has_rates = true;
+	c->user_pct = 100.0 * user / total;
+	c->system_pct = 100.0 * sys / total;
+	c->irq_pct = 100.0 * irq / total;
+	c->steal_pct = 100.0 * steal / total;
+	c->idle_pct = 100.0 * idle / total;
+}
+
+static int busiest_first(const void *a, const void *b, void *arg)
+{
+	const struct ts_mthread *threads = arg;
+	const struct ts_mthread *x = &threads[*(const uint32_t *)a];
+	const struct ts_mthread *y = &threads[*(const uint32_t *)b];
+
+	if (x->s.cpu_pct != y->s.cpu_pct)
+		return x->s.cpu_pct > y->s.cpu_pct ? -1 : 1;
+	return x->s.id < y->s.id ? -1 : x->s.id > y->s.id;
+}
+
+static bool ran_in_interval(const struct ts_mthread *t, uint32_t running)
+{
+	return (t->s.flags & TS_MF_SCHED) &&
+	       (t->s.cpu_pct > 0 || (t->s.flags & TS_MF_ON_CPU) ||
+		t->s.id == running);
+}
+
+static int build_cpus(struct ts_model *m, const struct ts_mthread *threads,
+		      size_t n, struct ts_mcpu **out, size_t *n_out,
+		      uint32_t **by_cpu)
+{
+	struct ts_model_stage *st = m->stage;
+	size_t nc = 0, i, at = 0;
+	struct ts_mcpu *cpus;
+	uint32_t *order;
+
+	for (i = 0; i < st->n_cpus; i++)
+		if (st->cpus[i].cpu + 1 > nc)
+			nc = st->cpus[i].cpu + 1;
+	for (i = 0; i < n; i++)
+		if ((threads[i].s.flags & TS_MF_SCHED) &&
+		    threads[i].s.cpu < TS_CPUSET_WORDS * 64 &&
+		    threads[i].s.cpu + 1 > nc)
+			nc = threads[i].s.cpu + 1;
+	cpus = calloc(nc ? nc : 1, sizeof(*cpus));
+	order = malloc((n ? n : 1) * sizeof(*order));
+	if (!cpus || !order) {
+		free(cpus);
+		free(order);
+		errno = ENOMEM;
+		return -1;
+	}
+	for (i = 0; i < nc; i++)
+		cpus[i].cpu = (uint32_t)i;
+	for (i = 0; i < st->n_cpus; i++) {
+		struct ts_mcpu *c = &cpus[st->cpus[i].cpu];
+
+		c->has_data = true;
+		c->data = st->cpus[i];
+		if (ts_present(&ts_cpu_set, &c->data, THREADSTAT_A_CPU_CURR_TID))
+			c->running_tid = c->data.curr_tid;
+		if (st->interval_ns && c->cpu < m->n_cpus &&
+		    m->cpus[c->cpu].has_data)
+			cpu_rates(c, &m->cpus[c->cpu].data);
+	}
+	for (i = 0; i < n; i++)
+		if ((threads[i].s.flags & TS_MF_ON_CPU) &&
+		    threads[i].s.cpu < nc && !cpus[threads[i].s.cpu].has_data)
+			cpus[threads[i].s.cpu].running_tid = threads[i].s.id;
+	/* Counting sort by CPU, then busiest first within each. */
+	for (i = 0; i < n; i++)
+		if (threads[i].s.cpu < nc &&
+		    ran_in_interval(&threads[i],
+				    cpus[threads[i].s.cpu].running_tid))
+			cpus[threads[i].s.cpu].count++;
+	for (i = 0; i < nc; i++) {
+		cpus[i].first = (uint32_t)at;
+		at += cpus[i].count;
+		cpus[i].count = 0;
+	}
+	for (i = 0; i < n; i++) {
+		struct ts_mcpu *c;
+
+		if (threads[i].s.cpu >= nc)
+			continue;
+		c = &cpus[threads[i].s.cpu];
+		if (ran_in_interval(&threads[i], c->running_tid))
+			order[c->first + c->count++] = (uint32_t)i;
+	}
+	for (i = 0; i < nc; i++)
+		qsort_r(order + cpus[i].first, cpus[i].count, sizeof(*order),
+			busiest_first, (void *)threads);
+	*out = cpus;
+	*n_out = nc;
+	*by_cpu = order;
+	return 0;
+}
+
+static void count_totals(struct ts_model *m)
+{
+	struct ts_totals *t = &m->totals;
+	size_t i;
+
+	memset(t, 0, sizeof(*t));
+	t->processes = (uint32_t)m->n_processes;
+	t->threads = (uint32_t)m->n_threads;
+	for (i = 0; i < m->n_threads; i++) {
+		t->running += m->threads[i].s.state == 'R';
+		t->blocked += m->threads[i].s.state == 'D';
+		t->cpu_pct += m->threads[i].s.cpu_pct;
+	}
+	if (!m->has_system)
+		return;
+	/* The kernel's own counts cover threads the dump could not see. */
+	t->from_system = true;
+	if (ts_present(&ts_system_set, &m->system,
+		       THREADSTAT_A_SYSTEM_NR_PROCESSES))
+		t->processes = m->system.nr_processes;
+	if (ts_present(&ts_system_set, &m->system, THREADSTAT_A_SYSTEM_NR_THREADS))
+		t->threads = m->system.nr_threads;
+	if (ts_present(&ts_system_set, &m->system, THREADSTAT_A_SYSTEM_NR_RUNNING))
+		t->running = m->system.nr_running;
+	if (ts_present(&ts_system_set, &m->system, THREADSTAT_A_SYSTEM_NR_BLOCKED))
+		t->blocked = m->system.nr_blocked;
+	if (ts_present(&ts_system_set, &m->system, THREADSTAT_A_SYSTEM_LOAD_1)) {
+		t->has_load = true;
+		t->load[0] = m->system.load_1;
+		t->load[1] = m->system.load_5;
+		t->load[2] = m->system.load_15;
+	}
+	if (ts_present(&ts_system_set, &m->system, THREADSTAT_A_SYSTEM_UPTIME))
+		t->uptime_ns = m->system.uptime;
+}
+
+int ts_model_commit(struct ts_model *m, bool complete)
+{
+	struct ts_model_stage *st = m->stage;
+	struct ts_mprocess *procs = NULL;
+	struct ts_mcpu *cpus = NULL;
+	uint32_t *vanished = NULL, *by_process = NULL, *by_cpu = NULL;
+	size_t n_vanished, np = 0, nc = 0, i, n_new = 0;
+	struct ts_mthread *old = m->threads;
+
+	if (!st || !st->active) {
+		errno = EINVAL;
+		return -1;
+	}
+	if (carry_or_vanish(m, complete, &vanished, &n_vanished) ||
+	    build_processes(m, st->threads, st->n, &procs, &np, &by_process) ||
+	    build_cpus(m, st->threads, st->n, &cpus, &nc, &by_cpu) ||
+	    ts_idmap_reset(&st->tids, st->n) ||
+	    grow((void **)&st->seen, &st->seen_cap, st->n, 1))
+		goto oom;
+	for (i = 0; i < st->n; i++) {
+		ts_idmap_put(&st->tids, st->threads[i].s.id, (uint32_t)i);
+		n_new += !!(st->threads[i].s.flags & TS_MF_NEW);
+	}
+	memset(st->seen, 0, st->seen_cap);
+	free_published(m);
+
+	/* The old thread array becomes the next sample's staging area. */
+	m->threads = st->threads;
+	m->n_threads = st->n;
+	st->threads = old;
+	i = st->cap;
+	st->cap = st->threads_cap;
+	st->threads_cap = i;
+	st->n = 0;
+
+	m->processes = procs;
+	m->n_processes = np;
+	m->by_process = by_process;
+	m->cpus = cpus;
+	m->n_cpus = nc;
+	m->by_cpu = by_cpu;
+	m->has_cpus = st->n_cpus > 0;
+	m->vanished = vanished;
+	m->n_vanished = n_vanished;
+	m->n_new = n_new;
+	m->has_system = st->has_system;
+	m->system = st->system;
+	m->has_detail = st->has_detail;
+	m->detail = st->detail;
+	memset(&st->detail, 0, sizeof(st->detail));
+	st->has_detail = false;
+	m->mono_ns = st->mono_ns;
+	m->real_ns = st->real_ns;
+	m->interval_ns = st->interval_ns;
+	m->complete = complete;
+	m->seq++;
+	st->n_cpus = 0;
+	st->has_system = false;
+	st->active = false;
+	count_totals(m);
+	return 0;
+
+oom:
+	free(vanished);
+	free(procs);
+	free(by_process);
+	free(cpus);
+	free(by_cpu);
+	ts_model_abort(m);
+	ts_model_clear(m);
+	m->seq = 0;
+	errno = ENOMEM;
+	return -1;
+}
+
+/* Where @id is in the published threads (or processes); NO_INDEX if not. */
+static uint32_t find(const struct ts_model *m, bool process, uint32_t id)
+{
+	uint32_t i;
+
+	if (!m->stage ||
+	    !ts_idmap_get(process ? &m->stage->tgids : &m->stage->tids, id, &i))
+		return NO_INDEX;
+	return i < (process ? m->n_processes : m->n_threads) ? i : NO_INDEX;
+}
+
+const struct ts_mthread *ts_model_thread(const struct ts_model *m,
+					 uint32_t tid)
+{
+	uint32_t i = find(m, false, tid);
+
+	return i == NO_INDEX ? NULL : &m->threads[i];
+}
+
+const struct ts_mprocess *ts_model_process(const struct ts_model *m,
+					   uint32_t tgid)
+{
+	uint32_t i = find(m, true, tgid);
+
+	return i == NO_INDEX ? NULL : &m->processes[i];
+}

@@ -1,0 +1,230 @@
+/* SPDX-License-Identifier: GPL-2.0-only OR BSD-3-Clause */
+/*
+ * The model behind threadtop: threads, processes and CPUs keyed by id and
+ * carried from sample to sample, with rates computed from the deltas of the
+ * kernel's cumulative counters.
+ *
+ * A sample is staged first (ts_model_begin, then any number of
+ * ts_model_add_*), while readers keep using the published one; then
+ * ts_model_commit() publishes it in one step. Staging only reads the
+ * published sample, so a UI thread may read it concurrently and needs to
+ * exclude the sampler only around ts_model_commit().
+ *
+ * Per thread the model keeps ~160 bytes, not the ~1 KiB struct ts_thread:
+ * at 50k threads a sample costs under 10 MiB.
+ */
+#ifndef THREADSTAT_MODEL_H
+#define THREADSTAT_MODEL_H
+
+#include "threadstat.h"
+
+enum ts_mflag {
+	TS_MF_KTHREAD = 1,	/* a kernel thread */
+	TS_MF_ON_CPU = 2,	/* on a CPU when sampled */
+	TS_MF_NEW = 4,		/* appeared in this sample: no rates yet */
+	TS_MF_SCHED = 8,	/* the sched group was received */
+	TS_MF_HOPPED = 16,	/* last ran on another CPU than a sample ago */
+	TS_MF_STALE = 32,	/* not seen in an interrupted dump; old values */
+};
+
+/* What a row shows, for a thread or (summed) for a process. */
+struct ts_mstat {
+	uint32_t id;		/* tid, or tgid for a process */
+	uint32_t tgid, ppid, uid;
+	uint32_t cpu;		/* current or last CPU */
+	uint32_t policy, rt_priority;
+	int32_t nice, prio;
+	uint64_t start_time;	/* ns after boot */
+	uint64_t runtime;	/* ns on a CPU, cumulative (TIME) */
+	uint32_t n_threads;	/* 1 for a thread */
+	double cpu_pct;		/* runtime delta / interval */
+	double wait_pct;	/* run-delay delta / interval: runnable, waiting */
+	double vcsw_rate, icsw_rate, migr_rate;	/* per second */
+	char comm[TS_COMM_LEN];
+	char state;		/* R, S, D, ... */
+	uint8_t flags;		/* enum ts_mflag */
+};
+
+struct ts_mthread {
+	struct ts_mstat s;
+	uint64_t run_delay, nvcsw, nivcsw, migrations;	/* cumulative */
+	uint32_t prev_cpu;	/* CPU a sample ago (== s.cpu when new) */
+	uint32_t process;	/* index in ts_model.processes */
+};
+
+struct ts_mprocess {
+	struct ts_mstat s;	/* the leader's identity, summed rates */
+	uint32_t n_threads;	/* == s.n_threads */
+	uint32_t first;		/* its threads: by_process[first ...] */
+};
+
+struct ts_mcpu {
+	uint32_t cpu;
+	bool has_data;		/* CPU_GET data (else threads only) */
+	bool has_rates;		/* the states' shares below are valid */
+	struct ts_cpu data;
+	/* share of the interval, %; nice counts as user, iowait as idle */
+	double user_pct, system_pct, irq_pct, steal_pct, idle_pct;
+	uint32_t running_tid;	/* on the CPU when sampled, 0: none known */
+	uint32_t first, count;	/* threads that ran here: by_cpu[first ...],
+				 * busiest first */
+};
+
+/* Machine totals, from SYSTEM_GET when the module has it, else counted. */
+struct ts_totals {
+	bool from_system;
+	uint32_t processes, threads, running, blocked;
+	bool has_load;		/* load and uptime need SYSTEM_GET */
+	uint32_t load[3];	/* x 1000 */
+	uint64_t uptime_ns;
+	double cpu_pct;		/* sum over all threads */
+};
+
+struct ts_model_stage;
+
+struct ts_model {
+	/* The published sample; read-only for users. */
+	uint64_t seq;		/* samples committed so far */
+	uint64_t mono_ns;	/* CLOCK_MONOTONIC when it was taken */
+	uint64_t real_ns;	/* CLOCK_REALTIME when it was taken */
+	uint64_t interval_ns;	/* since the previous one; 0: no rates */
+	bool complete;		/* the thread dump was consistent */
+
+	bool has_system;
+	struct ts_system system;
+	struct ts_totals totals;
+
+	struct ts_mthread *threads;	/* in dump order (ascending tid) */
+	size_t n_threads;
+	struct ts_mprocess *processes;
+	size_t n_processes;
+	uint32_t *by_process;	/* thread indices grouped by process */
+	struct ts_mcpu *cpus;	/* index = CPU number */
+	size_t n_cpus;
+	bool has_cpus;		/* any CPU_GET data */
+	uint32_t *by_cpu;	/* thread indices grouped by CPU */
+
+	uint32_t *vanished;	/* tids gone since the previous sample */
+	size_t n_vanished;
+	size_t n_new;
+
+	bool has_detail;	/* every group of one thread, if asked */
+	struct ts_thread detail;
+
+	struct ts_model_stage *stage;	/* private */
+};
+
+void ts_model_init(struct ts_model *m);
+void ts_model_free(struct ts_model *m);
+
+/* Start staging a sample taken at these clock readings. */
+int ts_model_begin(struct ts_model *m, uint64_t mono_ns, uint64_t real_ns);
+void ts_model_set_system(struct ts_model *m, const struct ts_system *sys);
+int ts_model_add_cpu(struct ts_model *m, const struct ts_cpu *cpu);
+int ts_model_add_thread(struct ts_model *m, const struct ts_thread *t);
+/* Take ownership of @t (every group of one thread); @t is cleared. */
+void ts_model_set_detail(struct ts_model *m, struct ts_thread *t);
+/*
+ * Publish the staged sample. @complete false (an interrupted dump) keeps
+ * threads that were not seen, marked TS_MF_STALE, instead of dropping
+ * them. Returns -1 (errno ENOMEM) if memory ran out; the model is then
+ * left empty, as if no sample had been taken.
+ */
+int ts_model_commit(struct ts_model *m, bool complete);
+/* Forget the staged sample (a sample that failed half-way). */
+void ts_model_abort(struct ts_model *m);
+
+/* Lookups in the published sample; NULL when absent. */
+const struct ts_mthread *ts_model_thread(const struct ts_model *m,
+					 uint32_t tid);
+const struct ts_mprocess *ts_model_process(const struct ts_model *m,
+					   uint32_t tgid);
+
+/* ---- rows: what a view lists, in order ---- */
+
+/* Columns a row can be sorted by (and a tool can show). */
+enum ts_col {
+	TS_COL_ID, TS_COL_USER, TS_COL_STATE, TS_COL_CPU, TS_COL_POLICY,
+	TS_COL_PRI, TS_COL_NI, TS_COL_CPU_PCT, TS_COL_WAIT_PCT, TS_COL_VCSW,
+	TS_COL_ICSW, TS_COL_MIGR, TS_COL_THREADS, TS_COL_TIME, TS_COL_COMMAND,
+	TS_COLS
+};
+
+enum ts_rows_mode {
+	TS_ROWS_PROCESSES,	/* a row per process, expanded ones' threads
+				 * beneath */
+	TS_ROWS_THREADS,	/* a row per thread */
+	TS_ROWS_CORES,		/* a row per CPU, the threads that ran on it
+				 * beneath, busiest first */
+};
+
+enum ts_row_kind { TS_ROW_PROCESS, TS_ROW_THREAD, TS_ROW_CPU };
+
+/* A small set of ids (expanded processes). */
+struct ts_idset {
+	uint32_t *v;
+	size_t n, cap;
+};
+
+bool ts_idset_has(const struct ts_idset *s, uint32_t id);
+int ts_idset_add(struct ts_idset *s, uint32_t id);
+void ts_idset_del(struct ts_idset *s, uint32_t id);
+void ts_idset_free(struct ts_idset *s);
+
+struct ts_rows_query {
+	enum ts_rows_mode mode;
+	enum ts_col sort;
+	bool invert;		/* reverse the column's natural order */
+	bool tree;		/* processes under their parents */
+	bool kernel_threads;	/* show kernel threads */
+	const char *filter;	/* COMMAND substring, any case; NULL: all */
+	uint32_t only_tgid;	/* one process only; 0: all */
+	const struct ts_idset *expanded;	/* processes showing threads */
+};
+
+#define TS_TREE_DEPTH	32	/* deeper rows are drawn at this depth */
+
+struct ts_row {
+	uint32_t index;		/* in threads, processes or cpus */
+	uint8_t kind;		/* enum ts_row_kind */
+	uint8_t depth;		/* tree depth */
+	bool last;		/* last of its siblings */
+	bool expanded;		/* process row with its threads beneath */
+	uint32_t guides;	/* bit d: depth d still has siblings below */
+};
+
+struct ts_rows {
+	struct ts_row *v;
+	size_t n, cap;
+};
+
+int ts_rows_build(const struct ts_model *m, const struct ts_rows_query *q,
+		  struct ts_rows *rows);
+void ts_rows_free(struct ts_rows *rows);
+
+/* The stat a process or thread row shows; NULL for a CPU row. */
+const struct ts_mstat *ts_row_stat(const struct ts_model *m,
+				   const struct ts_row *r);
+/* The id that identifies a row across samples (tid, tgid or CPU). */
+uint32_t ts_row_id(const struct ts_model *m, const struct ts_row *r);
+/* Does COMMAND contain @text, ignoring case? */
+bool ts_comm_matches(const char *comm, const char *text);
+/*
+ * The next row from @from (wrapping, @from itself included) whose COMMAND
+ * contains @text; -1 when none.
+ */
+long ts_rows_find(const struct ts_model *m, const struct ts_rows *rows,
+		  size_t from, const char *text);
+/*
+ * A thread whose COMMAND contains @text in a process whose threads @q
+ * does not list (not expanded), in the processes mode; its tid, or 0. For
+ * a search that must find threads hidden under collapsed processes.
+ */
+uint32_t ts_model_find_thread(const struct ts_model *m,
+			      const struct ts_rows_query *q, const char *text);
+
+/* Order of two stats by @col, natural direction (numbers: big first). */
+int ts_mstat_cmp(const struct ts_mstat *a, const struct ts_mstat *b,
+		 enum ts_col col);
+
+#endif /* THREADSTAT_MODEL_H */

@@ -1,0 +1,164 @@
+/* SPDX-License-Identifier: GPL-2.0-only OR BSD-3-Clause */
+/*
+ * threadtop recordings: the netlink attribute streams of each sample, as
+ * received, framed with a timestamp and a message kind.
+ *
+ * File layout (frame and file headers little-endian; netlink payloads in
+ * the byte order of the recording machine, named in the file header):
+ *
+ *   file header, 20 bytes:
+ *     0  "TSTATREC"      magic
+ *     8  u16 major       incompatible changes only (never so far)
+ *    10  u16 minor       additions a reader may ignore
+ *    12  u8  byte order  1 little, 2 big (of the payloads)
+ *    13  u8  pad[3]
+ *    16  u32 crc32       of bytes 0..15
+ *   frames, each:
+ *     0  u32 len         payload bytes
+ *     4  u16 kind        enum ts_rec_kind
+ *     6  u16 hdr_len     24 now; a newer writer may extend the header
+ *     8  u64 mono_ns     CLOCK_MONOTONIC when the frame was received
+ *    16  u32 crc32       of the header (without this field) and payload
+ *    20  u32 reserved
+ *    hdr_len: payload    netlink attributes
+ *
+ * The first frame is TS_REC_INFO; then each sample is SAMPLE_BEGIN, its
+ * messages, SAMPLE_END. A reader skips frames of kinds it does not know,
+ * and attributes it does not know inside known frames (the decoder does),
+ * so files stay readable in both directions as the format grows. A file
+ * that is truncated or fails a check is rejected as a whole at open, with
+ * the byte offset of the problem.
+ */
+#ifndef THREADSTAT_RECORD_H
+#define THREADSTAT_RECORD_H
+
+#include <stdio.h>
+
+#include "threadstat.h"
+
+#define TS_REC_MAGIC		"TSTATREC"
+#define TS_REC_MAJOR		1
+#define TS_REC_MINOR		0
+#define TS_REC_FILE_HDR		20
+#define TS_REC_FRAME_HDR	24
+#define TS_REC_MAX_HDR		4096
+#define TS_REC_MAX_FRAME	(16u << 20)	/* no reply is near this */
+
+enum ts_rec_kind {
+	TS_REC_INFO = 1,	/* TS_REC_A_INFO_*: who recorded what, where */
+	TS_REC_SAMPLE_BEGIN,	/* TS_REC_A_BEGIN_* */
+	TS_REC_SYSTEM,		/* a SYSTEM_GET reply */
+	TS_REC_CPU,		/* a CPU_GET dump message */
+	TS_REC_THREAD,		/* a THREAD_GET dump message */
+	TS_REC_DETAIL,		/* a THREAD_GET do reply: one thread, in full */
+	TS_REC_SAMPLE_END,	/* TS_REC_A_END_* */
+};
+
+enum {
+	TS_REC_A_INFO_PAD = 1,
+	TS_REC_A_INFO_WRITER,		/* string: "threadtop 0.1.0" */
+	TS_REC_A_INFO_FAMILY_VERSION,	/* u32: THREADSTAT_FAMILY_VERSION */
+	TS_REC_A_INFO_HOSTNAME,		/* string */
+	TS_REC_A_INFO_KERNEL,		/* string: uname -r */
+	TS_REC_A_INFO_FIELDS,		/* u32: groups requested per thread */
+	TS_REC_A_INFO_REALTIME,		/* u64: CLOCK_REALTIME at the start */
+	__TS_REC_A_INFO_MAX,
+};
+
+enum {
+	TS_REC_A_BEGIN_PAD = 1,
+	TS_REC_A_BEGIN_REALTIME,	/* u64: CLOCK_REALTIME of the sample */
+	__TS_REC_A_BEGIN_MAX,
+};
+
+enum {
+	TS_REC_A_END_PAD = 1,
+	TS_REC_A_END_FLAGS,		/* u32: TS_REC_END_* */
+	TS_REC_A_END_THREADS,		/* u32: THREAD frames in the sample */
+	__TS_REC_A_END_MAX,
+};
+
+#define TS_REC_END_INTERRUPTED	1	/* the thread set changed mid-dump */
+#define TS_REC_END_FAILED	2	/* the sample failed; skip it */
+
+struct ts_rec_info {
+	uint64_t present[2];
+	uint16_t major, minor;
+	char writer[64];
+	uint32_t family_version;
+	char hostname[65];
+	char kernel[65];
+	uint32_t fields;
+	uint64_t real_ns;
+};
+
+struct ts_rec_begin {
+	uint64_t present[2];
+	uint64_t real_ns;
+};
+
+struct ts_rec_end {
+	uint64_t present[2];
+	uint32_t flags;
+	uint32_t threads;
+};
+
+/* Decode the payload of an INFO, SAMPLE_BEGIN or SAMPLE_END frame. */
+int ts_rec_decode_info(const void *data, size_t len, struct ts_rec_info *out,
+		       struct ts_error *err);
+int ts_rec_decode_begin(const void *data, size_t len,
+			struct ts_rec_begin *out, struct ts_error *err);
+int ts_rec_decode_end(const void *data, size_t len, struct ts_rec_end *out,
+		      struct ts_error *err);
+
+/* A buffer of attributes, for the payloads the recorder itself makes. */
+struct ts_attrbuf {
+	char buf[512];
+	size_t len;
+};
+
+void ts_attr_u32(struct ts_attrbuf *b, uint16_t type, uint32_t v);
+void ts_attr_u64(struct ts_attrbuf *b, uint16_t type, uint64_t v);
+void ts_attr_str(struct ts_attrbuf *b, uint16_t type, const char *s);
+
+/* ---- writing ---- */
+
+struct ts_rec_writer;
+
+/* Start a recording on @f (the writer closes it): file header and INFO. */
+int ts_rec_create(struct ts_rec_writer **out, FILE *f,
+		  const struct ts_rec_info *info, struct ts_error *err);
+/* Append a frame. A write error sticks and is reported by ts_rec_close(). */
+void ts_rec_write(struct ts_rec_writer *w, uint16_t kind, uint64_t mono_ns,
+		  const void *data, size_t len);
+/* Push what is buffered to the file (after each sample). */
+int ts_rec_flush(struct ts_rec_writer *w, struct ts_error *err);
+int ts_rec_close(struct ts_rec_writer *w, struct ts_error *err);
+
+/* ---- reading ---- */
+
+struct ts_rec_frame {
+	uint16_t kind;
+	uint64_t mono_ns;
+	const void *data;	/* valid until the next ts_rec_next() */
+	size_t len;
+	uint64_t offset;	/* of the frame in the file */
+};
+
+struct ts_rec_reader;
+
+/*
+ * Check the whole of @f (the reader closes it), then stand before its
+ * first frame. A truncated or corrupt file fails here, naming the offset.
+ */
+int ts_rec_open(struct ts_rec_reader **out, FILE *f, struct ts_error *err);
+const struct ts_rec_info *ts_rec_info(const struct ts_rec_reader *r);
+size_t ts_rec_samples(const struct ts_rec_reader *r);
+/* The next frame: 1, or 0 at the end, or -1 on a read error. */
+int ts_rec_next(struct ts_rec_reader *r, struct ts_rec_frame *f,
+		struct ts_error *err);
+void ts_rec_close_reader(struct ts_rec_reader *r);
+
+uint32_t ts_crc32(uint32_t crc, const void *data, size_t len);
+
+#endif /* THREADSTAT_RECORD_H */

@@ -1,0 +1,245 @@
+// SPDX-License-Identifier: GPL-2.0-only OR BSD-3-Clause
+/*
+ * One sample = SYSTEM_GET + CPU_GET dump + THREAD_GET dump (+ one full
+ * THREAD_GET for a thread under detail), staged into the model through
+ * the library's streaming calls. While recording, the client's capture
+ * hook writes every reply payload as received, so a replay decodes the
+ * very bytes the live run decoded.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/utsname.h>
+#include <time.h>
+
+#include "internal.h"
+#include "sample.h"
+
+uint64_t ts_clock_ns(int clock)
+{
+	struct timespec ts;
+
+	clock_gettime(clock, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+struct capture {
+	struct ts_rec_writer *w;
+	uint16_t kind;		/* of the request being answered */
+	uint32_t threads;	/* THREAD frames written */
+};
+
+static void capture(uint8_t cmd, const void *attrs, size_t len, void *arg)
+{
+	struct capture *cap = arg;
+
+	(void)cmd;	/* the kind set before each request says more */
+	ts_rec_write(cap->w, cap->kind, ts_clock_ns(CLOCK_MONOTONIC), attrs,
+		     len);
+	cap->threads += cap->kind == TS_REC_THREAD;
+}
+
+static int add_thread(const struct ts_thread *t, void *arg)
+{
+	return ts_model_add_thread(arg, t) ? -1 : 0;
+}
+
+/* The optional parts of a sample: absent from an older module. */
+static bool unsupported(const struct ts_error *err)
+{
+	return err->code == EOPNOTSUPP;
+}
+
+static int take(struct ts_client *c, const struct ts_sample_opts *o,
+		struct ts_model *m, struct capture *cap, bool *complete,
+		struct ts_error *err)
+{
+	struct ts_thread_query q = { o->tgid,
+				     o->fields ? o->fields :
+						 THREADSTAT_FIELDS_SCHED };
+	struct ts_dump_info info;
+	struct ts_cpu_list cpus;
+	struct ts_system sys;
+	struct ts_thread detail;
+	size_t i;
+
+	cap->kind = TS_REC_SYSTEM;
+	if (!ts_system_get(c, &sys, err))
+		ts_model_set_system(m, &sys);
+	else if (!unsupported(err))
+		return -1;
+
+	cap->kind = TS_REC_CPU;
+	if (!ts_cpu_list_dump(c, &cpus, err)) {
+		for (i = 0; i < cpus.n; i++)
+			if (ts_model_add_cpu(m, &cpus.v[i])) {
+				ts_cpu_list_free(&cpus);
+				return ts_fail(err, ENOMEM, "out of memory");
+			}
+		ts_cpu_list_free(&cpus);
+	} else if (!unsupported(err)) {
+		return -1;
+	}
+
+	cap->kind = TS_REC_THREAD;
+	err->msg[0] = '\0';
+	if (ts_thread_dump(c, &q, add_thread, m, &info, err)) {
+		if (!err->msg[0])
+			ts_fail(err, ENOMEM, "out of memory");
+		return -1;
+	}
+	*complete = !info.interrupted;
+
+	/* The thread under detail may be gone: that is no error. */
+	cap->kind = TS_REC_DETAIL;
+	if (o->detail_tid &&
+	    !ts_thread_get(c, o->detail_tid, THREADSTAT_FIELDS_ALL, &detail,
+			   err))
+		ts_model_set_detail(m, &detail);
+	return 0;
+}
+
+int ts_sample_take(struct ts_client *c, const struct ts_sample_opts *o,
+		   struct ts_model *m, struct ts_rec_writer *w, bool *complete,
+		   struct ts_error *err)
+{
+	uint64_t mono = ts_clock_ns(CLOCK_MONOTONIC);
+	uint64_t real = ts_clock_ns(CLOCK_REALTIME);
+	struct capture cap = { w, 0, 0 };
+	struct ts_error scratch;
+	struct ts_attrbuf b = { .len = 0 };
+	int rc;
+
+	if (!err)
+		err = &scratch;
+	*complete = true;
+	if (ts_model_begin(m, mono, real))
+		return ts_fail(err, ENOMEM, "out of memory");
+	if (w) {
+		ts_attr_u64(&b, TS_REC_A_BEGIN_REALTIME, real);
+		ts_rec_write(w, TS_REC_SAMPLE_BEGIN, mono, b.buf, b.len);
+		ts_set_capture(c, capture, &cap);
+	}
+	rc = take(c, o, m, &cap, complete, err);
+	if (rc)
+		ts_model_abort(m);
+	if (w) {
+		ts_set_capture(c, NULL, NULL);
+		b.len = 0;
+		ts_attr_u32(&b, TS_REC_A_END_FLAGS,
+			    (rc ? TS_REC_END_FAILED : 0) |
+			    (*complete ? 0 : TS_REC_END_INTERRUPTED));
+		ts_attr_u32(&b, TS_REC_A_END_THREADS, cap.threads);
+		ts_rec_write(w, TS_REC_SAMPLE_END,
+			     ts_clock_ns(CLOCK_MONOTONIC), b.buf, b.len);
+		if (!rc && ts_rec_flush(w, err))
+			rc = -1;
+	}
+	return rc;
+}
+
+/* Feed one recorded message of a sample to the model. */
+static int replay_msg(struct ts_model *m, const struct ts_rec_frame *f,
+		      struct ts_error *err)
+{
+	struct ts_system sys;
+	struct ts_thread t;
+	struct ts_cpu cpu;
+	int rc = 0;
+
+	switch (f->kind) {
+	case TS_REC_SYSTEM:
+		if (ts_system_decode(f->data, f->len, &sys, err))
+			return -1;
+		ts_model_set_system(m, &sys);
+		return 0;
+	case TS_REC_CPU:
+		if (ts_cpu_decode(f->data, f->len, &cpu, err))
+			return -1;
+		return ts_model_add_cpu(m, &cpu) ?
+		       ts_fail(err, ENOMEM, "out of memory") : 0;
+	case TS_REC_THREAD:
+		if (ts_thread_decode(f->data, f->len, &t, err))
+			return -1;
+		if (ts_model_add_thread(m, &t))
+			rc = ts_fail(err, ENOMEM, "out of memory");
+		ts_thread_release(&t);
+		return rc;
+	case TS_REC_DETAIL:
+		if (ts_thread_decode(f->data, f->len, &t, err))
+			return -1;
+		ts_model_set_detail(m, &t);
+		return 0;
+	default:
+		return 0;	/* a kind from a newer writer */
+	}
+}
+
+static int replay_fail(struct ts_model *m, const struct ts_rec_frame *f,
+		       struct ts_error *err)
+{
+	char why[sizeof(err->msg)];
+
+	ts_model_abort(m);
+	snprintf(why, sizeof(why), "%s", err->msg);
+	return ts_fail(err, EBADMSG, "corrupt recording at byte %llu: %s",
+		       (unsigned long long)f->offset, why);
+}
+
+int ts_sample_replay(struct ts_rec_reader *r, struct ts_model *m,
+		     bool *complete, struct ts_error *err)
+{
+	struct ts_rec_frame f;
+	struct ts_rec_begin begin;
+	struct ts_rec_end end;
+	bool in_sample = false;
+	int rc;
+
+	while ((rc = ts_rec_next(r, &f, err)) > 0) {
+		if (f.kind == TS_REC_SAMPLE_BEGIN) {
+			if (ts_rec_decode_begin(f.data, f.len, &begin, err))
+				return replay_fail(m, &f, err);
+			if (ts_model_begin(m, f.mono_ns, begin.real_ns))
+				return ts_fail(err, ENOMEM, "out of memory");
+			in_sample = true;
+		} else if (f.kind == TS_REC_SAMPLE_END && in_sample) {
+			if (ts_rec_decode_end(f.data, f.len, &end, err))
+				return replay_fail(m, &f, err);
+			in_sample = false;
+			if (end.flags & TS_REC_END_FAILED) {
+				ts_model_abort(m);
+				continue;	/* the live run skipped it too */
+			}
+			*complete = !(end.flags & TS_REC_END_INTERRUPTED);
+			return 1;
+		} else if (in_sample && replay_msg(m, &f, err)) {
+			return replay_fail(m, &f, err);
+		}
+	}
+	if (in_sample)
+		ts_model_abort(m);
+	return rc;
+}
+
+int ts_sample_record_open(struct ts_rec_writer **w, const char *path,
+			  const char *writer, uint32_t fields,
+			  struct ts_error *err)
+{
+	struct ts_rec_info info = { .family_version = THREADSTAT_FAMILY_VERSION,
+				    .fields = fields };
+	struct utsname u;
+	FILE *f;
+
+	*w = NULL;
+	f = fopen(path, "wb");
+	if (!f)
+		return ts_fail(err, errno, "cannot create %s: %s", path,
+			       strerror(errno));
+	snprintf(info.writer, sizeof(info.writer), "%s", writer);
+	if (!uname(&u)) {
+		snprintf(info.hostname, sizeof(info.hostname), "%s", u.nodename);
+		snprintf(info.kernel, sizeof(info.kernel), "%s", u.release);
+	}
+	info.real_ns = ts_clock_ns(CLOCK_REALTIME);
+	return ts_rec_create(w, f, &info, err);
+}

@@ -1,0 +1,43 @@
+/* SPDX-License-Identifier: GPL-2.0-only OR BSD-3-Clause */
+/*
+ * Samples: the machine, its CPUs and its threads at one moment, staged into
+ * a model, either taken live from the module or read back from a
+ * recording. A live sample can be recorded as it is taken.
+ */
+#ifndef THREADSTAT_SAMPLE_H
+#define THREADSTAT_SAMPLE_H
+
+#include "model.h"
+#include "record.h"
+
+struct ts_sample_opts {
+	uint32_t fields;	/* groups per thread; 0: sched */
+	uint32_t tgid;		/* one process only; 0: all */
+	uint32_t detail_tid;	/* also every group of this thread; 0: none */
+};
+
+/*
+ * Take a sample into @m's staging area (ts_model_commit() publishes it),
+ * recording it into @w when not NULL. SYSTEM_GET and CPU_GET are optional:
+ * a module without them (EOPNOTSUPP) gives a sample of threads only.
+ * *@complete is false when the thread set changed during the dump.
+ */
+int ts_sample_take(struct ts_client *c, const struct ts_sample_opts *o,
+		   struct ts_model *m, struct ts_rec_writer *w, bool *complete,
+		   struct ts_error *err);
+
+/*
+ * Stage the next recorded sample of @r into @m: 1, or 0 when the
+ * recording ends, or -1 (with the offset of the bad frame in @err).
+ */
+int ts_sample_replay(struct ts_rec_reader *r, struct ts_model *m,
+		     bool *complete, struct ts_error *err);
+
+/* Start recording into @path: this machine's description, then samples. */
+int ts_sample_record_open(struct ts_rec_writer **w, const char *path,
+			  const char *writer, uint32_t fields,
+			  struct ts_error *err);
+
+uint64_t ts_clock_ns(int clock);	/* clock_gettime() in ns */
+
+#endif /* THREADSTAT_SAMPLE_H */

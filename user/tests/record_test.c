@@ -1,0 +1,555 @@
+// SPDX-License-Identifier: GPL-2.0-only OR BSD-3-Clause
+/*
+ * Recordings: a recorded sample replays into the same model as the live
+ * one; frames and attributes a reader does not know are skipped; every
+ * truncation and every damaged byte is rejected with a clear error.
+ * All in memory (open_memstream / fmemopen), on synthetic samples.
+ */
+#include <endian.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "kselftest_harness.h"
+#include "sample.h"
+#include "synth.h"
+
+#define N(a)	(sizeof(a) / sizeof((a)[0]))
+
+static const struct synth threads[] = {
+	{ .tid = 1, .comm = "init", .state = 'S', .cpu = 0 },
+	{ .tid = 50, .ppid = 1, .comm = "app", .state = 'R', .cpu = 1,
+	  .start = 5, .on_cpu = true },
+	{ .tid = 51, .tgid = 50, .comm = "app-io", .state = 'D', .cpu = 0,
+	  .start = 6 },
+};
+
+struct rec {
+	char *buf;
+	size_t len;
+	FILE *f;
+	struct ts_rec_writer *w;
+	size_t boundaries[8];	/* file length after each sample */
+	size_t n_boundaries;
+};
+
+static int rec_start(struct rec *r)
+{
+	struct ts_rec_info info = { .family_version = 1, .fields = 1,
+				    .real_ns = 42 };
+
+	memset(r, 0, sizeof(*r));
+	strcpy(info.writer, "record_test");
+	strcpy(info.hostname, "testhost");
+	strcpy(info.kernel, "6.12-test");
+	r->f = open_memstream(&r->buf, &r->len);
+	if (!r->f || ts_rec_create(&r->w, r->f, &info, NULL))
+		return -1;
+	return 0;
+}
+
+static void rec_msg(struct rec *r, uint16_t kind, uint64_t t,
+		    struct synth_msg *m)
+{
+	size_t len;
+	const void *p = synth_payload(m, &len);
+
+	ts_rec_write(r->w, kind, t, p, len);
+}
+
+/* The frames ts_sample_take() writes for a sample of @s at @t. */
+static void rec_sample(struct rec *r, uint64_t t, const struct synth *s,
+		       size_t n, uint32_t flags, uint32_t unknown_attr,
+		       bool unknown_frames)
+{
+	struct ts_attrbuf b = { .len = 0 };
+	struct synth_msg m;
+	struct synth x;
+	size_t i;
+
+	ts_attr_u64(&b, TS_REC_A_BEGIN_REALTIME, 1700000000 * SEC + t);
+	ts_rec_write(r->w, TS_REC_SAMPLE_BEGIN, t, b.buf, b.len);
+	synth_system_msg(&m, 2, (uint32_t)n, t);
+	rec_msg(r, TS_REC_SYSTEM, t, &m);
+	synth_cpu_msg(&m, 0, t / 2, t / 4, 0, 0, t / 4, 1);
+	rec_msg(r, TS_REC_CPU, t, &m);
+	synth_cpu_msg(&m, 1, t / 4, t / 4, t / 8, 0, 3 * t / 8, 50);
+	rec_msg(r, TS_REC_CPU, t, &m);
+	if (unknown_frames)
+		ts_rec_write(r->w, 99, t, "future", 6);
+	for (i = 0; i < n; i++) {
+		x = s[i];
+		x.unknown = unknown_attr;
+		synth_thread_msg(&m, &x);
+		rec_msg(r, TS_REC_THREAD, t, &m);
+	}
+	x = s[n - 1];
+	synth_thread_msg(&m, &x);
+	rec_msg(r, TS_REC_DETAIL, t, &m);
+	b.len = 0;
+	ts_attr_u32(&b, TS_REC_A_END_FLAGS, flags);
+	ts_attr_u32(&b, TS_REC_A_END_THREADS, (uint32_t)n);
+	ts_rec_write(r->w, TS_REC_SAMPLE_END, t, b.buf, b.len);
+	if (unknown_frames)
+		ts_rec_write(r->w, 1000, t, NULL, 0);
+	ts_rec_flush(r->w, NULL);
+	r->boundaries[r->n_boundaries++] = r->len;
+}
+
+static int rec_finish(struct rec *r)
+{
+	struct ts_rec_writer *w = r->w;
+
+	r->w = NULL;
+	return ts_rec_close(w, NULL);	/* closes the memstream */
+}
+
+/* The same samples, staged straight into a model. */
+static void live_sample(struct ts_model *m, uint64_t t,
+			const struct synth *s, size_t n)
+{
+	struct synth_msg msg;
+	struct ts_system sys;
+	struct ts_thread detail;
+	size_t len, i;
+	const void *p;
+
+	ts_model_begin(m, t, 1700000000 * SEC + t);
+	synth_system_msg(&msg, 2, (uint32_t)n, t);
+	p = synth_payload(&msg, &len);
+	ts_system_decode(p, len, &sys, NULL);
+	ts_model_set_system(m, &sys);
+	synth_add_cpu(m, 0, t / 2, t / 4, 0, 0, t / 4, 1);
+	synth_add_cpu(m, 1, t / 4, t / 4, t / 8, 0, 3 * t / 8, 50);
+	for (i = 0; i < n; i++)
+		synth_add(m, &s[i]);
+	synth_thread_msg(&msg, &s[n - 1]);
+	p = synth_payload(&msg, &len);
+	if (!ts_thread_decode(p, len, &detail, NULL))
+		ts_model_set_detail(m, &detail);
+	ts_model_commit(m, true);
+}
+
+static int open_mem(struct ts_rec_reader **r, const char *buf, size_t len,
+		    struct ts_error *err)
+{
+	FILE *f = fmemopen((void *)buf, len, "rb");
+
+	if (!f)	/* glibc: a zero-size buffer is no stream */
+		f = fopen("/dev/null", "rb");
+	return ts_rec_open(r, f, err);
+}
+
+/* The thread counters that a model keeps, side by side. */
+static bool same_model(const struct ts_model *a, const struct ts_model *b)
+{
+	size_t i;
+
+	if (a->n_threads != b->n_threads || a->n_cpus != b->n_cpus ||
+	    a->mono_ns != b->mono_ns || a->real_ns != b->real_ns ||
+	    a->totals.threads != b->totals.threads ||
+	    a->has_detail != b->has_detail)
+		return false;
+	for (i = 0; i < a->n_threads; i++) {
+		const struct ts_mstat *x = &a->threads[i].s;
+		const struct ts_mstat *y = &b->threads[i].s;
+
+		if (x->id != y->id || strcmp(x->comm, y->comm) ||
+		    x->runtime != y->runtime || x->state != y->state ||
+		    milli(x->cpu_pct) != milli(y->cpu_pct) ||
+		    milli(x->vcsw_rate) != milli(y->vcsw_rate))
+			return false;
+	}
+	for (i = 0; i < a->n_cpus; i++)
+		if (milli(a->cpus[i].user_pct) != milli(b->cpus[i].user_pct) ||
+		    a->cpus[i].running_tid != b->cpus[i].running_tid)
+			return false;
+	return true;
+}
+
+FIXTURE(rec) {
+	struct rec r;
+	struct synth s[N(threads)];
+	struct ts_model replayed, live;
+	struct ts_rec_reader *reader;
+	struct ts_error err;
+};
+
+FIXTURE_SETUP(rec)
+{
+	memcpy(self->s, threads, sizeof(threads));
+	ts_model_init(&self->replayed);
+	ts_model_init(&self->live);
+	self->reader = NULL;
+	memset(&self->err, 0, sizeof(self->err));
+	ASSERT_EQ(0, rec_start(&self->r));
+}
+
+FIXTURE_TEARDOWN(rec)
+{
+	rec_finish(&self->r);
+	ts_rec_close_reader(self->reader);
+	ts_model_free(&self->replayed);
+	ts_model_free(&self->live);
+	free(self->r.buf);
+}
+
+/* Three samples, recorded and staged live; their counters advance. */
+static void three_samples(struct rec *r, struct ts_model *live,
+			  struct synth *s, uint32_t unknown_attr,
+			  bool unknown_frames)
+{
+	uint64_t t;
+
+	for (t = 1; t <= 3; t++) {
+		s[1].runtime = t * t * 100 * MS;
+		s[1].nvcsw = t * 7;
+		s[2].runtime = t * 10 * MS;
+		rec_sample(r, t * SEC, s, N(threads), 0, unknown_attr,
+			   unknown_frames);
+		if (live)
+			live_sample(live, t * SEC, s, N(threads));
+	}
+}
+
+TEST_F(rec, replay_gives_the_live_model)
+{
+	const struct ts_rec_info *info;
+	bool complete = false;
+	int i;
+
+	three_samples(&self->r, NULL, self->s, 0, false);
+	ASSERT_EQ(0, rec_finish(&self->r));
+	memcpy(self->s, threads, sizeof(threads));
+
+	ASSERT_EQ(0, open_mem(&self->reader, self->r.buf, self->r.len,
+			      &self->err)) TH_LOG("%s", self->err.msg);
+	info = ts_rec_info(self->reader);
+	EXPECT_STREQ("record_test", info->writer);
+	EXPECT_STREQ("testhost", info->hostname);
+	EXPECT_STREQ("6.12-test", info->kernel);
+	EXPECT_EQ(1U, info->family_version);
+	EXPECT_EQ(42U, info->real_ns);
+	EXPECT_EQ(TS_REC_MAJOR, info->major);
+	EXPECT_EQ(3U, ts_rec_samples(self->reader));
+
+	for (i = 1; i <= 3; i++) {
+		self->s[1].runtime = (uint64_t)i * i * 100 * MS;
+		self->s[1].nvcsw = (uint64_t)i * 7;
+		self->s[2].runtime = (uint64_t)i * 10 * MS;
+		live_sample(&self->live, i * SEC, self->s, N(threads));
+		ASSERT_EQ(1, ts_sample_replay(self->reader, &self->replayed,
+					      &complete, &self->err))
+			TH_LOG("%s", self->err.msg);
+		EXPECT_TRUE(complete);
+		ASSERT_EQ(0, ts_model_commit(&self->replayed, complete));
+		EXPECT_TRUE(same_model(&self->live, &self->replayed));
+	}
+	/* Sample 3 against 2: app ran 900-400 ms of a second. */
+	EXPECT_EQ(50000, milli(ts_model_thread(&self->replayed, 50)->s.cpu_pct));
+	EXPECT_EQ(7000, milli(ts_model_thread(&self->replayed, 50)->s.vcsw_rate));
+	EXPECT_TRUE(self->replayed.has_system);
+	EXPECT_TRUE(self->replayed.has_cpus);
+	EXPECT_EQ(50U, self->replayed.cpus[1].running_tid);
+	ASSERT_TRUE(self->replayed.has_detail);
+	EXPECT_EQ(51U, self->replayed.detail.tid);
+	EXPECT_EQ(0, ts_sample_replay(self->reader, &self->replayed, &complete,
+				      &self->err));
+}
+
+TEST_F(rec, unknown_frames_and_attributes_are_skipped)
+{
+	bool complete;
+	int i;
+
+	three_samples(&self->r, &self->live, self->s, 250, true);
+	ASSERT_EQ(0, rec_finish(&self->r));
+	ASSERT_EQ(0, open_mem(&self->reader, self->r.buf, self->r.len,
+			      &self->err)) TH_LOG("%s", self->err.msg);
+	EXPECT_EQ(3U, ts_rec_samples(self->reader));
+	for (i = 0; i < 3; i++) {
+		ASSERT_EQ(1, ts_sample_replay(self->reader, &self->replayed,
+					      &complete, &self->err))
+			TH_LOG("%s", self->err.msg);
+		ASSERT_EQ(0, ts_model_commit(&self->replayed, complete));
+	}
+	EXPECT_TRUE(same_model(&self->live, &self->replayed));
+	EXPECT_EQ(0, ts_sample_replay(self->reader, &self->replayed, &complete,
+				      &self->err));
+}
+
+/* Append a frame by hand: a header longer than today's, as a newer
+ * writer might make it.
+ */
+static void raw_frame(struct rec *r, uint16_t kind, uint16_t hdr_len,
+		      const void *data, uint32_t len)
+{
+	unsigned char hdr[64] = { 0 };
+	uint32_t u32 = htole32(len), crc;
+	uint16_t u16;
+	uint64_t u64 = htole64(7);
+
+	memcpy(hdr, &u32, 4);
+	u16 = htole16(kind);
+	memcpy(hdr + 4, &u16, 2);
+	u16 = htole16(hdr_len);
+	memcpy(hdr + 6, &u16, 2);
+	memcpy(hdr + 8, &u64, 8);
+	memset(hdr + 24, 0xab, hdr_len - 24);	/* newer header fields */
+	crc = ts_crc32(0, hdr, 16);
+	crc = ts_crc32(crc, hdr + 20, hdr_len - 20);
+	crc = htole32(ts_crc32(crc, data, len));
+	memcpy(hdr + 16, &crc, 4);
+	fwrite(hdr, hdr_len, 1, r->f);
+	fwrite(data, len, 1, r->f);
+	fflush(r->f);
+}
+
+TEST_F(rec, newer_minor_version_and_longer_headers_are_read)
+{
+	struct synth_msg m;
+	struct ts_attrbuf b = { .len = 0 };
+	unsigned char *h;
+	uint32_t crc;
+	bool complete;
+	size_t len;
+	const void *p;
+
+	ts_attr_u64(&b, TS_REC_A_BEGIN_REALTIME, 1);
+	raw_frame(&self->r, TS_REC_SAMPLE_BEGIN, 40, b.buf, (uint32_t)b.len);
+	synth_thread_msg(&m, &self->s[1]);
+	p = synth_payload(&m, &len);
+	raw_frame(&self->r, TS_REC_THREAD, 32, p, (uint32_t)len);
+	b.len = 0;
+	ts_attr_u32(&b, TS_REC_A_END_THREADS, 1);
+	ts_attr_u32(&b, 77, 5);		/* an attribute from the future */
+	raw_frame(&self->r, TS_REC_SAMPLE_END, 24, b.buf, (uint32_t)b.len);
+	ASSERT_EQ(0, rec_finish(&self->r));
+	/* Minor version 9 of format 1. */
+	h = (unsigned char *)self->r.buf;
+	h[10] = 9;
+	crc = htole32(ts_crc32(0, h, 16));
+	memcpy(h + 16, &crc, 4);
+
+	ASSERT_EQ(0, open_mem(&self->reader, self->r.buf, self->r.len,
+			      &self->err)) TH_LOG("%s", self->err.msg);
+	EXPECT_EQ(9, ts_rec_info(self->reader)->minor);
+	ASSERT_EQ(1, ts_sample_replay(self->reader, &self->replayed, &complete,
+				      &self->err)) TH_LOG("%s", self->err.msg);
+	ASSERT_EQ(0, ts_model_commit(&self->replayed, complete));
+	ASSERT_EQ(1U, self->replayed.n_threads);
+	EXPECT_STREQ("app", self->replayed.threads[0].s.comm);
+}
+
+TEST_F(rec, newer_major_version_is_rejected_by_name)
+{
+	unsigned char *h;
+	uint32_t crc;
+
+	three_samples(&self->r, NULL, self->s, 0, false);
+	ASSERT_EQ(0, rec_finish(&self->r));
+	h = (unsigned char *)self->r.buf;
+	h[8] = 2;
+	crc = htole32(ts_crc32(0, h, 16));
+	memcpy(h + 16, &crc, 4);
+	ASSERT_EQ(-1, open_mem(&self->reader, self->r.buf, self->r.len,
+			       &self->err));
+	EXPECT_EQ(EPROTONOSUPPORT, self->err.code);
+	EXPECT_NE(NULL, strstr(self->err.msg, "format 2.0")) TH_LOG("%s",
+								    self->err.msg);
+}
+
+/*
+ * Cut anywhere: the file is rejected as truncated, unless the cut falls
+ * exactly between samples, where it is a shorter recording (what a crash
+ * between two samples leaves); never a crash either way.
+ */
+TEST_F(rec, every_truncation_is_rejected_or_ends_between_samples)
+{
+	size_t len, rejected = 0, shorter = 0, info_end = 0;
+	bool complete;
+	uint32_t k;
+
+	three_samples(&self->r, NULL, self->s, 0, false);
+	ASSERT_EQ(0, rec_finish(&self->r));
+	/* Where the description frame ends: an empty recording. */
+	memcpy(&k, self->r.buf + TS_REC_FILE_HDR, 4);
+	info_end = TS_REC_FILE_HDR + TS_REC_FRAME_HDR + le32toh(k);
+
+	for (len = 0; len < self->r.len; len++) {
+		struct ts_rec_reader *r = NULL;
+		size_t samples = 0, i;
+		bool boundary = len == info_end;
+
+		for (i = 0; i < self->r.n_boundaries; i++)
+			if (self->r.boundaries[i] == len) {
+				boundary = true;
+				samples = i + 1;
+			}
+		memset(&self->err, 0, sizeof(self->err));
+		if (!boundary) {
+			ASSERT_EQ(-1, open_mem(&r, self->r.buf, len, &self->err))
+				TH_LOG("length %zu opened", len);
+			ASSERT_EQ(EBADMSG, self->err.code);
+			ASSERT_TRUE(strstr(self->err.msg, "truncated") ||
+				    (!len && strstr(self->err.msg, "empty")))
+				TH_LOG("length %zu: %s", len, self->err.msg);
+			rejected++;
+			continue;
+		}
+		ASSERT_EQ(0, open_mem(&r, self->r.buf, len, &self->err))
+			TH_LOG("length %zu: %s", len, self->err.msg);
+		ASSERT_EQ(samples, ts_rec_samples(r));
+		for (i = 0; i < samples; i++) {
+			ASSERT_EQ(1, ts_sample_replay(r, &self->replayed,
+						      &complete, &self->err));
+			ts_model_commit(&self->replayed, complete);
+		}
+		ASSERT_EQ(0, ts_sample_replay(r, &self->replayed, &complete,
+					      &self->err));
+		ts_rec_close_reader(r);
+		shorter++;
+	}
+	/* After the description, after samples 1 and 2 (3 is the end). */
+	EXPECT_EQ(3U, shorter);
+	EXPECT_EQ(self->r.len - 3, rejected);
+}
+
+TEST_F(rec, every_damaged_byte_is_rejected)
+{
+	size_t i;
+
+	three_samples(&self->r, NULL, self->s, 0, false);
+	ASSERT_EQ(0, rec_finish(&self->r));
+	for (i = 0; i < self->r.len; i++) {
+		struct ts_rec_reader *r = NULL;
+
+		self->r.buf[i] ^= 0x5a;
+		memset(&self->err, 0, sizeof(self->err));
+		ASSERT_EQ(-1, open_mem(&r, self->r.buf, self->r.len, &self->err))
+			TH_LOG("byte %zu damaged, the file still opened", i);
+		ASSERT_TRUE(self->err.code == EBADMSG ||
+			    self->err.code == EPROTONOSUPPORT);
+		ASSERT_NE(0, self->err.msg[0]);
+		self->r.buf[i] ^= 0x5a;
+	}
+	ASSERT_EQ(0, open_mem(&self->reader, self->r.buf, self->r.len,
+			      &self->err));
+}
+
+TEST_F(rec, valid_frame_with_malformed_attribute_fails_replay_cleanly)
+{
+	struct ts_attrbuf b = { .len = 0 };
+	uint16_t tid_short = 7;
+	bool complete;
+
+	rec_sample(&self->r, SEC, self->s, N(threads), 0, 0, false);
+	ts_attr_u64(&b, TS_REC_A_BEGIN_REALTIME, 1);
+	ts_rec_write(self->r.w, TS_REC_SAMPLE_BEGIN, 2 * SEC, b.buf, b.len);
+	b.len = 0;
+	/* A tid of two bytes: the checksum is right, the content is not. */
+	{
+		char a[8] = { 0 };
+		uint16_t alen = 6, type = THREADSTAT_A_THREAD_TID;
+
+		memcpy(a, &alen, 2);
+		memcpy(a + 2, &type, 2);
+		memcpy(a + 4, &tid_short, 2);
+		ts_rec_write(self->r.w, TS_REC_THREAD, 2 * SEC, a, sizeof(a));
+	}
+	ts_attr_u32(&b, TS_REC_A_END_THREADS, 1);
+	ts_rec_write(self->r.w, TS_REC_SAMPLE_END, 2 * SEC, b.buf, b.len);
+	ASSERT_EQ(0, rec_finish(&self->r));
+
+	ASSERT_EQ(0, open_mem(&self->reader, self->r.buf, self->r.len,
+			      &self->err)) TH_LOG("%s", self->err.msg);
+	ASSERT_EQ(1, ts_sample_replay(self->reader, &self->replayed, &complete,
+				      &self->err));
+	ASSERT_EQ(0, ts_model_commit(&self->replayed, complete));
+	ASSERT_EQ(-1, ts_sample_replay(self->reader, &self->replayed,
+				       &complete, &self->err));
+	EXPECT_NE(NULL, strstr(self->err.msg, "corrupt recording at byte"));
+	EXPECT_NE(NULL, strstr(self->err.msg, "thread.tid")) TH_LOG("%s",
+								    self->err.msg);
+	/* The published sample is untouched. */
+	EXPECT_EQ(3U, self->replayed.n_threads);
+}
+
+TEST_F(rec, failed_and_interrupted_samples)
+{
+	bool complete = true;
+
+	rec_sample(&self->r, SEC, self->s, N(threads), TS_REC_END_FAILED, 0,
+		   false);
+	rec_sample(&self->r, 2 * SEC, self->s, N(threads),
+		   TS_REC_END_INTERRUPTED, 0, false);
+	ASSERT_EQ(0, rec_finish(&self->r));
+	ASSERT_EQ(0, open_mem(&self->reader, self->r.buf, self->r.len,
+			      &self->err));
+	/* The failed sample is skipped; the interrupted one says so. */
+	ASSERT_EQ(1, ts_sample_replay(self->reader, &self->replayed, &complete,
+				      &self->err));
+	EXPECT_FALSE(complete);
+	ASSERT_EQ(0, ts_model_commit(&self->replayed, complete));
+	EXPECT_EQ(2 * SEC, self->replayed.mono_ns);
+	EXPECT_EQ(0, ts_sample_replay(self->reader, &self->replayed, &complete,
+				      &self->err));
+}
+
+/* Frames in an order no writer makes are rejected at open. */
+TEST_F(rec, broken_sample_structure_is_rejected)
+{
+	static const struct {
+		uint16_t kinds[4];
+		uint32_t end_threads;
+		const char *why;
+	} cases[] = {
+		{ { TS_REC_SAMPLE_END }, 0, "never began" },
+		{ { TS_REC_THREAD }, 0, "outside any sample" },
+		{ { TS_REC_SAMPLE_BEGIN, TS_REC_SAMPLE_BEGIN }, 0,
+		  "inside another" },
+		{ { TS_REC_SAMPLE_BEGIN, TS_REC_THREAD, TS_REC_SAMPLE_END }, 2,
+		  "lost thread messages" },
+	};
+	size_t c, k;
+
+	for (c = 0; c < N(cases); c++) {
+		struct ts_rec_reader *r = NULL;
+		struct rec rr;
+		struct synth_msg m;
+		size_t len;
+		const void *p;
+
+		ASSERT_EQ(0, rec_start(&rr));
+		synth_thread_msg(&m, &self->s[0]);
+		p = synth_payload(&m, &len);
+		for (k = 0; k < 4 && cases[c].kinds[k]; k++) {
+			struct ts_attrbuf b = { .len = 0 };
+
+			if (cases[c].kinds[k] == TS_REC_THREAD) {
+				ts_rec_write(rr.w, TS_REC_THREAD, 1, p, len);
+				continue;
+			}
+			ts_attr_u32(&b, TS_REC_A_END_THREADS,
+				    cases[c].end_threads);
+			ts_rec_write(rr.w, cases[c].kinds[k], 1, b.buf, b.len);
+		}
+		ASSERT_EQ(0, rec_finish(&rr));
+		ASSERT_EQ(-1, open_mem(&r, rr.buf, rr.len, &self->err));
+		EXPECT_NE(NULL, strstr(self->err.msg, cases[c].why))
+			TH_LOG("case %zu: %s", c, self->err.msg);
+		free(rr.buf);
+	}
+}
+
+TEST_F(rec, not_a_recording)
+{
+	static const char text[] = "hello, this is not a recording at all";
+
+	ASSERT_EQ(-1, open_mem(&self->reader, text, sizeof(text),
+			       &self->err));
+	EXPECT_STREQ("not a threadtop recording", self->err.msg);
+}
+
+TEST_HARNESS_MAIN

@@ -1,0 +1,230 @@
+// SPDX-License-Identifier: GPL-2.0-only OR BSD-3-Clause
+/*
+ * The list's columns: titles, widths, which give way first on a narrow
+ * terminal, and each cell's text.
+ */
+#include <inttypes.h>
+#include <pwd.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "top.h"
+
+#define COMMAND_MIN	15	/* narrower, and columns give way */
+
+const struct column columns[TS_COLS] = {
+	[TS_COL_ID] = { "PID", 7, false, 0, "pid", "process or thread id" },
+	[TS_COL_USER] = { "USER", 8, true, 3, "user", "owner" },
+	[TS_COL_STATE] = { "S", 1, true, 0, "state",
+			   "state: R running, S sleeping, D disk wait, ..." },
+	[TS_COL_CPU] = { "CPU", 3, false, 6, "cpu",
+			 "CPU it runs on, or ran on last" },
+	[TS_COL_POLICY] = { "POLICY", 6, true, 1, "policy",
+			    "scheduling policy" },
+	[TS_COL_PRI] = { "PRI", 3, false, 2, "pri", "kernel priority" },
+	[TS_COL_NI] = { "NI", 3, false, 4, "ni", "nice value" },
+	[TS_COL_CPU_PCT] = { "CPU%", 5, false, 0, "cpu%",
+			     "share of the interval on a CPU" },
+	[TS_COL_WAIT_PCT] = { "WAIT%", 5, false, 0, "wait%",
+			      "share of the interval runnable but waiting "
+			      "for a CPU" },
+	[TS_COL_VCSW] = { "VCSW/s", 6, false, 8, "vcsw",
+			  "voluntary context switches per second" },
+	[TS_COL_ICSW] = { "ICSW/s", 6, false, 7, "icsw",
+			  "involuntary context switches (preemptions) per "
+			  "second" },
+	[TS_COL_MIGR] = { "MIGR/s", 6, false, 9, "migr",
+			  "migrations between CPUs per second" },
+	[TS_COL_THREADS] = { "THR", 4, false, 5, "thr",
+			     "threads of the process" },
+	[TS_COL_TIME] = { "TIME", 8, false, 10, "time", "CPU time used" },
+	[TS_COL_COMMAND] = { "COMMAND", 7, true, 0, "command",
+			     "name (comm), in the tree" },
+};
+
+int column_by_name(const char *name)
+{
+	int c;
+
+	for (c = 0; c < TS_COLS; c++)
+		if (!strcasecmp(name, columns[c].name) ||
+		    !strcasecmp(name, columns[c].title))
+			return c;
+	return -1;
+}
+
+void columns_fit(const struct top *t, int width, enum view view,
+		 bool shown[TS_COLS])
+{
+	int c, used = 0, order;
+
+	for (c = 0; c < TS_COLS; c++) {
+		shown[c] = t->cols[c];
+		if (c == TS_COL_THREADS &&
+		    (view != VIEW_PROCESSES || t->o.threads))
+			shown[c] = false;	/* one thread per row */
+		if (view == VIEW_CORES &&
+		    (c == TS_COL_CPU || c == TS_COL_USER ||
+		     c == TS_COL_POLICY || c == TS_COL_PRI || c == TS_COL_NI))
+			shown[c] = false;	/* the block says the CPU */
+		if (shown[c] && c != TS_COL_COMMAND)
+			used += columns[c].width + 1;
+	}
+	shown[TS_COL_COMMAND] = true;
+	for (order = 1; used + COMMAND_MIN > width && order <= 10; order++)
+		for (c = 0; c < TS_COLS; c++)
+			if (shown[c] && columns[c].hide == order) {
+				shown[c] = false;
+				used -= columns[c].width + 1;
+			}
+}
+
+/* Cache of user names: few distinct uids, looked up once each. */
+const char *user_name(uint32_t uid)
+{
+	static struct { uint32_t uid; char name[16]; } cache[64];
+	static size_t n;
+	struct passwd *pw;
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (cache[i].uid == uid)
+			return cache[i].name;
+	i = n < 64 ? n++ : uid % 64;
+	cache[i].uid = uid;
+	pw = getpwuid(uid);
+	if (pw)
+		snprintf(cache[i].name, sizeof(cache[i].name), "%s", pw->pw_name);
+	else
+		snprintf(cache[i].name, sizeof(cache[i].name), "%" PRIu32, uid);
+	return cache[i].name;
+}
+
+void time_text(char *buf, size_t len, uint64_t ns)
+{
+	uint64_t cs = ns / 10000000u;	/* hundredths */
+	uint64_t s = cs / 100, m = s / 60, h = m / 60;
+
+	if (m < 100)
+		snprintf(buf, len, "%" PRIu64 ":%02" PRIu64 ".%02" PRIu64, m,
+			 s % 60, cs % 100);
+	else if (h < 1000)
+		snprintf(buf, len, "%" PRIu64 "h%02" PRIu64 "m", h, m % 60);
+	else
+		snprintf(buf, len, "%" PRIu64 "d", h / 24);
+}
+
+/* Rates with integer formatting: %f is slow, and this runs for every
+ * cell of every row.
+ */
+static void rate_text(char *buf, size_t len, double v, int width)
+{
+	long long tenths = (long long)(v * 10 + 0.5);
+
+	if (v < 0)
+		tenths = 0;
+	if (tenths < 10000)
+		snprintf(buf, len, "%*lld.%lld", width - 2, tenths / 10,
+			 tenths % 10);
+	else if (tenths < 10000000)
+		snprintf(buf, len, "%*lld", width, (tenths + 5) / 10);
+	else
+		snprintf(buf, len, "%*lldk", width - 1, (tenths + 5000) / 10000);
+}
+
+static const char *policy_short(uint32_t policy)
+{
+	return policy == THREADSTAT_POLICY_DEADLINE ? "dline" :
+						     ts_policy_name(policy);
+}
+
+void cell_text(char *buf, size_t len, enum ts_col c, const struct ts_mstat *s,
+	       bool thread_row)
+{
+	bool sched = s->flags & TS_MF_SCHED;
+	int w = columns[c].width;
+
+	if (!sched && c != TS_COL_ID && c != TS_COL_USER &&
+	    c != TS_COL_COMMAND && c != TS_COL_THREADS) {
+		snprintf(buf, len, "%*s", w, "-");
+		return;
+	}
+	switch (c) {
+	case TS_COL_ID:
+		snprintf(buf, len, "%*" PRIu32, w, s->id);
+		break;
+	case TS_COL_USER:
+		snprintf(buf, len, "%-*.*s", w, w, user_name(s->uid));
+		break;
+	case TS_COL_STATE:
+		snprintf(buf, len, "%c", s->state);
+		break;
+	case TS_COL_CPU:
+		snprintf(buf, len, "%*" PRIu32, w, s->cpu);
+		break;
+	case TS_COL_POLICY:
+		snprintf(buf, len, "%-*.*s", w, w, policy_short(s->policy));
+		break;
+	case TS_COL_PRI:	/* as top's PR: 20 + nice; -100 is top RT */
+		if (s->prio <= -100)
+			snprintf(buf, len, "%*s", w, "rt");
+		else
+			snprintf(buf, len, "%*" PRId32, w, s->prio);
+		break;
+	case TS_COL_NI:
+		snprintf(buf, len, "%*" PRId32, w, s->nice);
+		break;
+	case TS_COL_CPU_PCT:
+		rate_text(buf, len, s->cpu_pct, w);
+		break;
+	case TS_COL_WAIT_PCT:
+		rate_text(buf, len, s->wait_pct, w);
+		break;
+	case TS_COL_VCSW:
+		rate_text(buf, len, s->vcsw_rate, w);
+		break;
+	case TS_COL_ICSW:
+		rate_text(buf, len, s->icsw_rate, w);
+		break;
+	case TS_COL_MIGR:
+		rate_text(buf, len, s->migr_rate, w);
+		break;
+	case TS_COL_THREADS:
+		if (thread_row)
+			snprintf(buf, len, "%*s", w, "");
+		else
+			snprintf(buf, len, "%*" PRIu32, w, s->n_threads);
+		break;
+	case TS_COL_TIME: {
+		char t[32];
+
+		time_text(t, sizeof(t), s->runtime);
+		snprintf(buf, len, "%*s", w, t);
+		break;
+	}
+	case TS_COL_COMMAND:
+	default:
+		snprintf(buf, len, "%s", s->comm);
+		break;
+	}
+}
+
+void tree_prefix(char *buf, size_t len, const struct ts_row *r,
+		 bool expandable)
+{
+	size_t used = 0;
+	int d;
+
+	buf[0] = '\0';
+	for (d = 1; d < r->depth && used + 3 < len; d++)
+		used += (size_t)snprintf(buf + used, len - used, "%s",
+					 r->guides & (1u << d) ? "| " : "  ");
+	if (r->depth && used + 3 < len)
+		used += (size_t)snprintf(buf + used, len - used, "%s",
+					 r->last ? "`-" : "|-");
+	if (used + 2 < len)
+		snprintf(buf + used, len - used, "%s",
+			 !expandable ? "" : r->expanded ? "-" : "+");
+}

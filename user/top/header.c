@@ -1,0 +1,198 @@
+// SPDX-License-Identifier: GPL-2.0-only OR BSD-3-Clause
+/*
+ * The header: clock, uptime and load; a meter per CPU split into user,
+ * system, irq and steal time (or, without the module's CPU data, the
+ * threads' own CPU% on that CPU); and the totals.
+ */
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "top.h"
+
+#define METER_MIN	30	/* columns one meter needs */
+
+static void uptime_text(char *buf, size_t len, uint64_t ns)
+{
+	uint64_t min = ns / 60000000000ull, days = min / 1440;
+
+	if (days)
+		snprintf(buf, len, "%" PRIu64 " day%s, %" PRIu64 ":%02" PRIu64,
+			 days, days == 1 ? "" : "s", min / 60 % 24, min % 60);
+	else if (min >= 60)
+		snprintf(buf, len, "%" PRIu64 ":%02" PRIu64, min / 60, min % 60);
+	else
+		snprintf(buf, len, "%" PRIu64 " min", min);
+}
+
+static void title_draw(struct top *t, struct surface *s)
+{
+	const struct ts_model *m = &t->model;
+	const struct ts_totals *tot = &m->totals;
+	time_t secs = (time_t)(m->real_ns / 1000000000u);
+	char clock[16] = "--:--:--", up[48];
+	struct tm tm;
+
+	if (m->seq && localtime_r(&secs, &tm))
+		strftime(clock, sizeof(clock), "%H:%M:%S", &tm);
+	surf_printf(s, ROLE_TITLE, "threadtop - %s", clock);
+	if (tot->uptime_ns) {
+		uptime_text(up, sizeof(up), tot->uptime_ns);
+		surf_printf(s, ROLE_NORMAL, " up %s", up);
+	}
+	if (tot->has_load)
+		surf_printf(s, ROLE_NORMAL, ", load average: %u.%02u, %u.%02u, "
+			    "%u.%02u", tot->load[0] / 1000,
+			    tot->load[0] % 1000 / 10, tot->load[1] / 1000,
+			    tot->load[1] % 1000 / 10, tot->load[2] / 1000,
+			    tot->load[2] % 1000 / 10);
+	if (!s->curses)
+		return;
+	/* Interactive extras, right-aligned: what the screen is showing. */
+	if (t->status[0]) {
+		surf_put(s, ROLE_NORMAL, "  ");
+		surf_put(s, t->ended ? ROLE_PROMPT : ROLE_ERROR, t->status);
+	} else if (t->paused) {
+		surf_put(s, ROLE_PROMPT, "  [paused]");
+	} else if (t->src.reader) {
+		surf_printf(s, ROLE_PROMPT, "  [replay of %s, sample %" PRIu64
+			    "/%zu]", ts_rec_info(t->src.reader)->hostname,
+			    m->seq, ts_rec_samples(t->src.reader));
+	}
+}
+
+/* The share of CPU @c in use, split by state (out[0..3]); false if the
+ * CPU is offline.
+ */
+static bool cpu_split(const struct ts_model *m, const struct ts_mcpu *c,
+		      double out[4])
+{
+	uint32_t i;
+
+	memset(out, 0, 4 * sizeof(*out));
+	if (c->has_data && ts_present(&ts_cpu_set, &c->data,
+				      THREADSTAT_A_CPU_ONLINE) &&
+	    !c->data.online)
+		return false;
+	if (c->has_rates) {
+		out[0] = c->user_pct;
+		out[1] = c->system_pct;
+		out[2] = c->irq_pct;
+		out[3] = c->steal_pct;
+		return true;
+	}
+	/* No CPU data: what the threads say they ran there. */
+	for (i = 0; i < c->count; i++)
+		out[0] += m->threads[m->by_cpu[c->first + i]].s.cpu_pct;
+	if (out[0] > 100)
+		out[0] = 100;
+	return true;
+}
+
+void meter_draw(struct surface *s, const struct ts_model *m,
+		const struct ts_mcpu *c, int w)
+{
+	static const struct { char ch; enum role r; } seg[4] = {
+		{ '|', ROLE_METER_USER }, { '#', ROLE_METER_SYS },
+		{ '*', ROLE_METER_IRQ }, { '!', ROLE_METER_STEAL },
+	};
+	int inner = w - 6, x0, k, filled = 0;
+	char value[16], bar[SURFACE_LINE];
+	double part[4], total;
+
+	surf_printf(s, ROLE_CPU, "%4u", c->cpu);
+	surf_put(s, ROLE_METER_FRAME, "[");
+	x0 = s->x;
+	if (!cpu_split(m, c, part)) {
+		surf_printf(s, ROLE_DIM, "%*s", inner, "offline");
+		surf_put(s, ROLE_METER_FRAME, "]");
+		return;
+	}
+	total = part[0] + part[1] + part[2] + part[3];
+	snprintf(value, sizeof(value), "%.1f%%", total);
+	for (k = 0; k < 4 && inner > 0; k++) {
+		int n = (int)(part[k] * inner / 100 + 0.5);
+
+		if (filled + n > inner)
+			n = inner - filled;
+		if (n <= 0)
+			continue;
+		memset(bar, seg[k].ch, (size_t)n);
+		bar[n] = '\0';
+		surf_put(s, seg[k].r, bar);
+		filled += n;
+	}
+	/* The number sits at the right end, over the bar if need be. */
+	if (inner - (int)strlen(value) >= 0) {
+		surf_pad(s, ROLE_NORMAL, x0 + inner - (int)strlen(value));
+		if (s->x > x0 + inner - (int)strlen(value))
+			s->x = x0 + inner - (int)strlen(value);
+		surf_put(s, ROLE_DIM, value);
+	}
+	s->x = x0 + inner;
+	surf_put(s, ROLE_METER_FRAME, "]");
+}
+
+static int meters_draw(struct top *t, struct surface *s)
+{
+	const struct ts_model *m = &t->model;
+	int per_line = s->width / (METER_MIN + 10), lines, w, i, row;
+
+	if (per_line < 1)
+		per_line = 1;
+	if (per_line > 4)
+		per_line = 4;
+	lines = ((int)m->n_cpus + per_line - 1) / per_line;
+	/* Many CPUs on a small screen: the list matters more; see 'c'. */
+	if (s->curses && lines > s->height / 3) {
+		surf_printf(s, ROLE_DIM, "%zu CPUs: press c for the cores view",
+			    m->n_cpus);
+		surf_newline(s);
+		return 1;
+	}
+	w = s->width / per_line - 1;
+	if (w > 40)
+		w = 40;
+	for (row = 0; row < lines; row++) {
+		for (i = 0; i < per_line; i++) {
+			size_t c = (size_t)(row + i * lines);
+
+			if (c >= m->n_cpus)
+				break;
+			surf_pad(s, ROLE_NORMAL, i * (w + 1));
+			meter_draw(s, m, &m->cpus[c], w);
+		}
+		surf_newline(s);
+	}
+	return lines;
+}
+
+static void totals_draw(struct top *t, struct surface *s)
+{
+	const struct ts_model *m = &t->model;
+	const struct ts_totals *tot = &m->totals;
+
+	surf_printf(s, ROLE_NORMAL, "Tasks: %u processes, %u threads; "
+		    "%u running, %u blocked; CPU %.1f%%", tot->processes,
+		    tot->threads, tot->running, tot->blocked, tot->cpu_pct);
+	if (m->seq > 1)
+		surf_printf(s, ROLE_NORMAL, "; new %zu, gone %zu", m->n_new,
+			    m->n_vanished);
+	if (!m->has_cpus && m->seq)
+		surf_put(s, ROLE_DIM, "  (no CPU data from the module: "
+			 "meters from threads)");
+}
+
+int header_draw(struct top *t, struct surface *s)
+{
+	int y0 = s->y;
+
+	title_draw(t, s);
+	surf_newline(s);
+	if (t->view != VIEW_CORES)	/* there, each CPU has its block */
+		meters_draw(t, s);
+	totals_draw(t, s);
+	surf_newline(s);
+	return s->y - y0;
+}

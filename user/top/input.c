@@ -1,0 +1,423 @@
+// SPDX-License-Identifier: GPL-2.0-only OR BSD-3-Clause
+/*
+ * Keys and mouse clicks, mapped to model operations: move, sort, expand,
+ * filter, search, switch view. htop's keys where htop has a convention.
+ */
+#include <ctype.h>
+#include <curses.h>
+#include <string.h>
+
+#include "top.h"
+
+#define KEY_ESC		27
+#define KEY_CTRL_L	12
+
+static bool list_view(const struct top *t)
+{
+	return t->view == VIEW_PROCESSES || t->view == VIEW_CORES;
+}
+
+static void changed(struct top *t)
+{
+	t->rows_dirty = true;
+}
+
+static void switch_view(struct top *t, enum view v)
+{
+	if (t->view == VIEW_DETAIL) {
+		pthread_mutex_lock(&t->lock);
+		t->detail_tid = 0;
+		pthread_mutex_unlock(&t->lock);
+	}
+	t->view = v;
+	t->menu = MENU_NONE;
+	changed(t);
+}
+
+static void move_sel(struct top *t, long delta)
+{
+	long i = (long)t->sel + delta;
+
+	if (i < 0)
+		i = 0;
+	pthread_mutex_lock(&t->lock);
+	top_rows(t);
+	top_select(t, (size_t)i);
+	pthread_mutex_unlock(&t->lock);
+}
+
+/* The sort column one step left or right among those shown. */
+static void sort_step(struct top *t, int dir)
+{
+	int c = (int)t->o.sort, k;
+
+	for (k = 0; k < TS_COLS; k++) {
+		c = (c + dir + TS_COLS) % TS_COLS;
+		if (t->cols[c])
+			break;
+	}
+	t->o.sort = (enum ts_col)c;
+	t->o.invert = false;
+	changed(t);
+}
+
+static void open_detail(struct top *t, uint32_t tid)
+{
+	pthread_mutex_lock(&t->lock);
+	t->detail_tid = tid;
+	pthread_mutex_unlock(&t->lock);
+	t->back = t->view;
+	t->view = VIEW_DETAIL;
+	t->detail_scroll = 0;
+	sampler_poke(t);	/* fetch every field of it now */
+}
+
+/* A copy of the selected row's stat, and its kind; false: no row. */
+static bool selected(struct top *t, struct ts_mstat *out, uint8_t *kind)
+{
+	const struct ts_mstat *st = NULL;
+
+	pthread_mutex_lock(&t->lock);
+	top_rows(t);
+	if (t->sel < t->rows.n) {
+		st = ts_row_stat(&t->model, &t->rows.v[t->sel]);
+		*kind = t->rows.v[t->sel].kind;
+		if (st)
+			*out = *st;
+	}
+	pthread_mutex_unlock(&t->lock);
+	return st;
+}
+
+static void expand(struct top *t, int how)	/* 1 open, 0 close, -1 flip */
+{
+	struct ts_mstat st;
+	uint8_t kind;
+
+	if (t->view != VIEW_PROCESSES || !selected(t, &st, &kind))
+		return;
+	if (how < 0)
+		how = !ts_idset_has(&t->expanded, st.tgid);
+	if (how) {
+		ts_idset_add(&t->expanded, st.tgid);
+	} else {
+		ts_idset_del(&t->expanded, st.tgid);
+		t->sel_kind = TS_ROW_PROCESS;	/* back to the process */
+		t->sel_id = st.tgid;
+	}
+	changed(t);
+}
+
+static void enter(struct top *t)
+{
+	struct ts_mstat st;
+	uint8_t kind;
+	bool thread;
+	uint32_t id;
+
+	if (!selected(t, &st, &kind))
+		return;
+	/* A process of one thread has nothing to expand: it is the thread. */
+	thread = kind == TS_ROW_THREAD || st.n_threads < 2;
+	id = st.id;
+	if (!id)
+		return;
+	if (thread)
+		open_detail(t, id);
+	else
+		expand(t, -1);
+}
+
+/* Incremental search: from the selection (or after it, for "next"). */
+static void search(struct top *t, bool next)
+{
+	uint32_t tid;
+	long at;
+
+	if (!t->search[0])
+		return;
+	pthread_mutex_lock(&t->lock);
+	top_rows(t);
+	at = ts_rows_find(&t->model, &t->rows, t->sel + (next ? 1 : 0),
+			  t->search);
+	if (at < 0) {
+		/* A thread hidden under a collapsed process: show it. */
+		tid = ts_model_find_thread(&t->model, &t->q, t->search);
+		if (tid) {
+			ts_idset_add(&t->expanded,
+				     ts_model_thread(&t->model, tid)->s.tgid);
+			t->rows_dirty = true;
+			top_rows(t);
+			at = ts_rows_find(&t->model, &t->rows, t->sel,
+					  t->search);
+		}
+	}
+	if (at >= 0)
+		top_select(t, (size_t)at);
+	pthread_mutex_unlock(&t->lock);
+	if (at < 0)
+		snprintf(t->note, sizeof(t->note), "\"%s\" not found",
+			 t->search);
+}
+
+/* Typing into the search or filter prompt. */
+static void prompt_key(struct top *t, int key)
+{
+	char *text = t->input == INPUT_SEARCH ? t->search : t->filter;
+	size_t len = strlen(text);
+
+	switch (key) {
+	case KEY_ESC:
+		if (t->input == INPUT_FILTER) {
+			text[0] = '\0';
+			changed(t);
+		}
+		t->input = INPUT_NONE;
+		return;
+	case '\r':
+	case '\n':
+	case KEY_ENTER:
+		t->input = INPUT_NONE;
+		return;
+	case KEY_BACKSPACE:
+	case 127:
+	case 8:
+		if (len)
+			text[len - 1] = '\0';
+		break;
+	case KEY_F(3):
+		if (t->input == INPUT_SEARCH)
+			search(t, true);
+		return;
+	default:
+		if (key < 0x20 || key > 0x7e || len + 1 >= TEXT_LEN)
+			return;
+		text[len] = (char)key;
+		text[len + 1] = '\0';
+		break;
+	}
+	if (t->input == INPUT_SEARCH)
+		search(t, false);
+	else
+		changed(t);
+}
+
+static void menu_key(struct top *t, int key)
+{
+	switch (key) {
+	case KEY_UP:
+		if (t->menu_sel > 0)
+			t->menu_sel--;
+		break;
+	case KEY_DOWN:
+		if (t->menu_sel < TS_COLS - 1)
+			t->menu_sel++;
+		break;
+	case ' ':
+	case '\r':
+	case '\n':
+	case KEY_ENTER:
+		if (t->menu == MENU_SORT) {
+			t->o.sort = (enum ts_col)t->menu_sel;
+			t->o.invert = false;
+			t->menu = MENU_NONE;
+		} else if (t->menu_sel != TS_COL_COMMAND) {
+			t->cols[t->menu_sel] = !t->cols[t->menu_sel];
+		}
+		changed(t);
+		break;
+	case KEY_ESC:
+	case 'q':
+	case KEY_F(2):
+	case KEY_F(6):
+	case KEY_F(10):
+		t->menu = MENU_NONE;
+		break;
+	default:
+		break;
+	}
+}
+
+static void open_menu(struct top *t, enum menu m)
+{
+	if (!list_view(t))
+		return;
+	t->menu = m;
+	t->menu_sel = m == MENU_SORT ? (int)t->o.sort : 0;
+}
+
+/* Keys of the detail and help screens. */
+static bool page_key(struct top *t, int key)
+{
+	if (t->view != VIEW_DETAIL && t->view != VIEW_HELP)
+		return false;
+	switch (key) {
+	case KEY_UP:
+		if (t->detail_scroll > 0)
+			t->detail_scroll--;
+		return true;
+	case KEY_DOWN:
+		t->detail_scroll++;
+		return true;
+	case KEY_PPAGE:
+		t->detail_scroll -= LINES / 2;
+		if (t->detail_scroll < 0)
+			t->detail_scroll = 0;
+		return true;
+	case KEY_NPAGE:
+		t->detail_scroll += LINES / 2;
+		return true;
+	case KEY_HOME:
+		t->detail_scroll = 0;
+		return true;
+	case KEY_ESC:
+	case KEY_LEFT:
+	case KEY_BACKSPACE:
+	case 127:
+	case '\r':
+	case '\n':
+	case KEY_ENTER:
+		switch_view(t, t->back);
+		return true;
+	case 'q':
+	case KEY_F(10):
+		return false;
+	default:
+		if (t->view != VIEW_HELP)
+			return false;
+		switch_view(t, t->back);	/* any key leaves the help */
+		return true;
+	}
+}
+
+static void list_key(struct top *t, int key)
+{
+	long page = t->list_rows > 1 ? t->list_rows - 1 : 1;
+
+	switch (key) {
+	case KEY_UP: move_sel(t, -1); break;
+	case KEY_DOWN: move_sel(t, 1); break;
+	case KEY_PPAGE: move_sel(t, -page); break;
+	case KEY_NPAGE: move_sel(t, page); break;
+	case KEY_HOME: move_sel(t, -(long)t->rows.n); break;
+	case KEY_END: move_sel(t, (long)t->rows.n); break;
+	case '\r': case '\n': case KEY_ENTER: enter(t); break;
+	case '+': case '=': expand(t, 1); break;
+	case '-': expand(t, 0); break;
+	case '<': case ',': sort_step(t, -1); break;
+	case '>': case '.': sort_step(t, 1); break;
+	case KEY_F(6): open_menu(t, MENU_SORT); break;
+	case KEY_F(2): case 'C': open_menu(t, MENU_COLUMNS); break;
+	case 'I': t->o.invert = !t->o.invert; changed(t); break;
+	case 't': case KEY_F(5): t->o.tree = !t->o.tree; changed(t); break;
+	case 'H': t->o.threads = !t->o.threads; changed(t); break;
+	case 'K': t->o.kernel = !t->o.kernel; changed(t); break;
+	case '/':
+		t->input = INPUT_SEARCH;
+		t->search[0] = '\0';
+		break;
+	case 'n': case KEY_F(3):
+		if (t->search[0])
+			search(t, true);
+		else
+			t->input = INPUT_SEARCH;
+		break;
+	case '\\': case KEY_F(4): t->input = INPUT_FILTER; break;
+	default: break;
+	}
+}
+
+void input_key(struct top *t, int key)
+{
+	t->note[0] = '\0';
+	if (key == KEY_RESIZE || key == KEY_CTRL_L) {
+		clearok(curscr, TRUE);
+		return;
+	}
+	if (t->input) {
+		prompt_key(t, key);
+		return;
+	}
+	if (t->menu) {
+		menu_key(t, key);
+		return;
+	}
+	if (page_key(t, key))
+		return;
+	switch (key) {
+	case 'q':
+	case KEY_F(10):
+		t->quit = true;
+		return;
+	case 'h':
+	case '?':
+	case KEY_F(1):
+		if (t->view != VIEW_HELP) {
+			enum view back = list_view(t) ? t->view : t->back;
+
+			switch_view(t, VIEW_HELP);
+			t->back = back;
+			t->detail_scroll = 0;
+		}
+		return;
+	case 'p':
+		switch_view(t, VIEW_PROCESSES);
+		return;
+	case 'c':
+		switch_view(t, VIEW_CORES);
+		return;
+	case 'z':
+	case 'Z':
+		pthread_mutex_lock(&t->lock);
+		t->paused = !t->paused;
+		pthread_mutex_unlock(&t->lock);
+		sampler_poke(t);
+		return;
+	default:
+		break;
+	}
+	if (list_view(t))
+		list_key(t, key);
+}
+
+void input_mouse(struct top *t)
+{
+	MEVENT ev;
+	int i;
+
+	if (getmouse(&ev) != OK)
+		return;
+	if (ev.bstate & BUTTON4_PRESSED) {
+		move_sel(t, -3);
+		return;
+	}
+	if (ev.bstate & BUTTON5_PRESSED) {
+		move_sel(t, 3);
+		return;
+	}
+	if (!(ev.bstate & (BUTTON1_CLICKED | BUTTON1_PRESSED)))
+		return;
+	if (ev.y == t->footer_y && !t->input) {
+		for (i = 0; i < t->n_footer; i++)
+			if (ev.x >= t->footer_x[i] && ev.x < t->footer_x[i + 1])
+				input_key(t, t->footer_key[i]);
+		return;
+	}
+	if (!list_view(t) || t->menu)
+		return;
+	if (ev.y == t->colhead_y) {
+		/* A click on a title sorts by it; again inverts. */
+		for (i = 0; i < t->n_col_at; i++)
+			if (ev.x >= t->col_x[i] && ev.x < t->col_x[i + 1]) {
+				if (t->o.sort == t->col_at[i])
+					t->o.invert = !t->o.invert;
+				else
+					t->o.sort = t->col_at[i];
+				changed(t);
+			}
+		return;
+	}
+	if (ev.y >= t->list_y && ev.y < t->list_y + t->list_rows)
+		move_sel(t, (long)(t->scroll + (size_t)(ev.y - t->list_y)) -
+			 (long)t->sel);
+}

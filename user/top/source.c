@@ -1,0 +1,79 @@
+// SPDX-License-Identifier: GPL-2.0-only OR BSD-3-Clause
+/*
+ * Where samples come from: the module (optionally recording them), or a
+ * recording. Either way a sample is staged without the lock and published
+ * under it, so the screen keeps drawing the previous one meanwhile.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "top.h"
+
+#define WRITER	"threadtop " TS_VERSION
+
+int source_open(struct source *s, const struct options *o,
+		struct ts_error *err)
+{
+	FILE *f;
+
+	memset(s, 0, sizeof(*s));
+	s->opts.fields = THREADSTAT_FIELDS_SCHED;
+	s->opts.tgid = o->pid;
+	if (o->read_path) {
+		f = fopen(o->read_path, "rb");
+		if (!f) {
+			snprintf(err->msg, sizeof(err->msg), "cannot open %s: %s",
+				 o->read_path, strerror(errno));
+			err->code = errno;
+			return -1;
+		}
+		return ts_rec_open(&s->reader, f, err);
+	}
+	if (ts_open(&s->client, err))
+		return -1;
+	if (o->write_path &&
+	    ts_sample_record_open(&s->writer, o->write_path, WRITER,
+				  s->opts.fields, err)) {
+		ts_close(s->client);
+		s->client = NULL;
+		return -1;
+	}
+	return 0;
+}
+
+int source_next(struct source *s, struct ts_model *m, pthread_mutex_t *lock,
+		struct ts_error *err)
+{
+	bool complete = true;
+	int rc;
+
+	if (s->reader)
+		rc = ts_sample_replay(s->reader, m, &complete, err);
+	else
+		rc = ts_sample_take(s->client, &s->opts, m, s->writer, &complete,
+				    err) ? -1 : 1;
+	if (rc <= 0)
+		return rc;
+	if (lock)
+		pthread_mutex_lock(lock);
+	rc = ts_model_commit(m, complete);
+	if (lock)
+		pthread_mutex_unlock(lock);
+	if (rc) {
+		snprintf(err->msg, sizeof(err->msg), "out of memory");
+		err->code = ENOMEM;
+		return -1;
+	}
+	return 1;
+}
+
+int source_close(struct source *s, struct ts_error *err)
+{
+	int rc = ts_rec_close(s->writer, err);
+
+	ts_rec_close_reader(s->reader);
+	ts_close(s->client);
+	memset(s, 0, sizeof(*s));
+	return rc;
+}

@@ -1,0 +1,219 @@
+/* SPDX-License-Identifier: GPL-2.0-only OR BSD-3-Clause */
+/*
+ * threadtop: the ncurses top for threads. The library samples and models;
+ * these files only lay out, draw, and map keys to model operations.
+ *
+ *   main.c           options, then batch or interactive
+ *   source.c         where samples come from: the module or a recording
+ *   sampler.c        the interactive mode's sampling thread
+ *   batch.c          plain-text frames (-b)
+ *   ui.c             the interactive loop: draw, wait, dispatch
+ *   input.c          keys and mouse -> actions
+ *   state.c          the UI state as a rows query; selection kept
+ *   surface.c        one drawing API for the screen and for text frames
+ *   screen.c         curses set-up, colours and the monochrome fallback
+ *   header.c         clock, load, uptime, per-CPU meters, totals
+ *   columns.c        the list columns: titles, widths, cells
+ *   view_processes.c view_cores.c view_detail.c help.c menu.c
+ */
+#ifndef THREADTOP_H
+#define THREADTOP_H
+
+#include <pthread.h>
+#include <stdio.h>
+
+#include "model.h"
+#include "sample.h"
+
+#define EXIT_USAGE	2
+
+enum view { VIEW_PROCESSES, VIEW_CORES, VIEW_DETAIL, VIEW_HELP };
+
+struct options {
+	int delay;		/* tenths of a second between samples */
+	bool batch;
+	long frames;		/* -n: frames to show; 0: until stopped */
+	enum view view;
+	const char *write_path;
+	const char *read_path;
+	uint32_t pid;		/* -p: one process */
+	bool threads;		/* a row per thread */
+	bool tree;
+	bool kernel;		/* show kernel threads */
+	enum ts_col sort;
+	bool invert;
+	bool cols[TS_COLS];	/* columns asked for */
+};
+
+/* Where samples come from: the module (recording them with -w), or a
+ * recording (-r).
+ */
+struct source {
+	struct ts_client *client;
+	struct ts_rec_writer *writer;
+	struct ts_rec_reader *reader;
+	struct ts_sample_opts opts;
+};
+
+int source_open(struct source *s, const struct options *o,
+		struct ts_error *err);
+/* Take and publish one sample: 1, 0 when a recording ends, -1 on error. */
+int source_next(struct source *s, struct ts_model *m, pthread_mutex_t *lock,
+		struct ts_error *err);
+int source_close(struct source *s, struct ts_error *err);
+
+/* ---- drawing ---- */
+
+enum role {
+	ROLE_NORMAL, ROLE_TITLE, ROLE_DIM, ROLE_COLHEAD, ROLE_COLHEAD_SORT,
+	ROLE_SELECTED, ROLE_THREAD, ROLE_KTHREAD, ROLE_NEW, ROLE_RUNNING,
+	ROLE_METER_USER, ROLE_METER_SYS, ROLE_METER_IRQ, ROLE_METER_STEAL,
+	ROLE_METER_FRAME, ROLE_FKEY, ROLE_FKEY_LABEL, ROLE_PROMPT, ROLE_ERROR,
+	ROLE_CPU,
+	ROLES
+};
+
+#define SURFACE_LINE	512	/* widest line a text frame holds */
+
+/* The screen (curses) or a text frame (batch), drawn to the same way. */
+struct surface {
+	bool curses;
+	int width, height;
+	int y, x;
+	FILE *out;		/* text frames */
+	char line[SURFACE_LINE + 1];
+};
+
+void surface_screen(struct surface *s);
+void surface_text(struct surface *s, FILE *out, int width);
+/* Text at the cursor, clipped to the width. */
+void surf_put(struct surface *s, enum role r, const char *text);
+void surf_printf(struct surface *s, enum role r, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+/* Spaces in role @r up to column @x (-1: the end of the line). */
+void surf_pad(struct surface *s, enum role r, int x);
+void surf_newline(struct surface *s);
+bool surf_full(const struct surface *s);
+/* Clear what is left of the screen below the cursor. */
+void surf_finish(struct surface *s);
+
+void screen_init(bool mono);
+void screen_end(void);
+int screen_attr(enum role r);
+bool screen_mono(void);
+
+/* ---- state ---- */
+
+enum input_mode { INPUT_NONE, INPUT_SEARCH, INPUT_FILTER };
+enum menu { MENU_NONE, MENU_SORT, MENU_COLUMNS };
+
+#define TEXT_LEN	64
+#define FOOTER_KEYS	12
+
+struct top {
+	struct options o;
+	struct source src;
+
+	/* Shared with the sampling thread, under lock. */
+	pthread_mutex_t lock;
+	pthread_cond_t wake;	/* the sampler: sample now, or stop */
+	struct ts_model model;
+	char status[256];	/* a sampling error, the end of a replay */
+	bool ended;		/* the recording is over */
+	bool stop;
+	bool poked;		/* sample now */
+	bool paused;
+	uint32_t detail_tid;	/* the thread under detail, for the sampler */
+	int wake_fd[2];		/* the sampler -> the UI: a sample is in */
+
+	/* The UI's own. */
+	enum view view, back;	/* back: where detail and help return to */
+	struct ts_rows_query q;
+	struct ts_idset expanded;
+	char filter[TEXT_LEN], search[TEXT_LEN];
+	enum input_mode input;
+	enum menu menu;
+	int menu_sel;
+	bool cols[TS_COLS];	/* chosen by the user */
+	bool shown[TS_COLS];	/* of those, what fits this frame */
+	struct ts_rows rows;
+	uint64_t rows_seq;	/* model sample the rows were built from */
+	bool rows_dirty;
+	size_t sel, scroll;
+	uint8_t sel_kind;	/* the selection, followed across samples */
+	uint32_t sel_id;
+	int detail_scroll;
+	bool quit;
+	char note[128];		/* one-shot message in the footer */
+
+	/* Where things were drawn, for the mouse. */
+	int list_y, list_rows, colhead_y;
+	int col_x[TS_COLS + 1];
+	enum ts_col col_at[TS_COLS];
+	int n_col_at;
+	int footer_y;
+	int footer_x[FOOTER_KEYS + 1];
+	int footer_key[FOOTER_KEYS];
+	int n_footer;
+};
+
+void top_query(struct top *t);	/* t->q from the UI state */
+/* Rebuild rows if the model or the query changed; keep the selection. */
+void top_rows(struct top *t);
+void top_select(struct top *t, size_t i);
+
+/* ---- columns ---- */
+
+struct column {
+	const char *title;
+	int width;
+	bool left;		/* left-aligned */
+	int hide;		/* at narrow widths, hidden in this order; 0:
+				 * never */
+	const char *name;	/* for -o and --sort */
+	const char *help;
+};
+
+extern const struct column columns[TS_COLS];
+int column_by_name(const char *name);	/* -1 when unknown */
+/* Which columns fit @width with the user's choice @want (in @shown). */
+void columns_fit(const struct top *t, int width, enum view view,
+		 bool shown[TS_COLS]);
+void cell_text(char *buf, size_t len, enum ts_col c, const struct ts_mstat *s,
+	       bool thread_row);
+const char *user_name(uint32_t uid);
+void time_text(char *buf, size_t len, uint64_t ns);
+/* The tree and expansion prefix of a row's COMMAND. */
+void tree_prefix(char *buf, size_t len, const struct ts_row *r,
+		 bool expandable);
+
+/* ---- views ---- */
+
+int header_draw(struct top *t, struct surface *s);
+/* One CPU's meter, "  3[|||##   45.2%]", in @w columns. */
+void meter_draw(struct surface *s, const struct ts_model *m,
+		const struct ts_mcpu *c, int w);
+void colhead_draw(struct top *t, struct surface *s, const bool shown[TS_COLS],
+		  const char *lead);
+void view_processes_draw(struct top *t, struct surface *s);
+void view_cores_draw(struct top *t, struct surface *s);
+void view_detail_draw(struct top *t, struct surface *s);
+void help_draw(struct top *t, struct surface *s);
+void menu_draw(struct top *t, struct surface *s);
+/* The list area shared by the processes and cores views. */
+void list_draw(struct top *t, struct surface *s,
+	       void (*row)(struct top *t, struct surface *s,
+			   const struct ts_row *r, bool selected));
+void process_row_draw(struct top *t, struct surface *s,
+		      const struct ts_row *r, bool selected);
+
+int batch_run(struct top *t);
+int ui_run(struct top *t);
+void input_key(struct top *t, int key);
+void input_mouse(struct top *t);
+
+int sampler_start(struct top *t, pthread_t *th);
+void sampler_stop(struct top *t, pthread_t th);
+void sampler_poke(struct top *t);	/* take the next sample now */
+
+#endif /* THREADTOP_H */

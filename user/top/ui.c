@@ -1,0 +1,152 @@
+// SPDX-License-Identifier: GPL-2.0-only OR BSD-3-Clause
+/*
+ * The interactive loop: draw the current view from the published sample,
+ * then wait for a key, a mouse click, a resize or a new sample, whichever
+ * comes first. Sampling happens in sampler.c, never here.
+ */
+#include <curses.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "top.h"
+
+static volatile sig_atomic_t interrupted;
+
+static void on_signal(int sig)
+{
+	(void)sig;
+	interrupted = 1;
+}
+
+static void footer_key(struct top *t, struct surface *s, const char *key,
+		       const char *label, int code)
+{
+	if (s->x + (int)strlen(key) + (int)strlen(label) > s->width)
+		return;
+	if (t->n_footer < FOOTER_KEYS) {
+		t->footer_x[t->n_footer] = s->x;
+		t->footer_key[t->n_footer++] = code;
+	}
+	surf_put(s, ROLE_FKEY, key);
+	surf_put(s, ROLE_FKEY_LABEL, label);
+	t->footer_x[t->n_footer] = s->x;
+}
+
+static void footer_draw(struct top *t, struct surface *s)
+{
+	s->y = s->height - 1;
+	s->x = 0;
+	t->footer_y = s->y;
+	t->n_footer = 0;
+	if (t->input) {
+		const char *what = t->input == INPUT_SEARCH ? "Search: " :
+							      "Filter: ";
+		const char *text = t->input == INPUT_SEARCH ? t->search :
+							      t->filter;
+
+		surf_put(s, ROLE_PROMPT, what);
+		surf_put(s, ROLE_NORMAL, text);
+		surf_put(s, ROLE_SELECTED, " ");
+		surf_put(s, ROLE_DIM, t->input == INPUT_SEARCH ?
+			 "   Enter: done  Esc: cancel  n: next" :
+			 "   Enter: done  Esc: clear");
+	} else if (t->note[0]) {
+		surf_put(s, ROLE_PROMPT, t->note);
+	} else {
+		if (t->filter[0])
+			surf_printf(s, ROLE_PROMPT, "[%s] ", t->filter);
+		footer_key(t, s, "F1", "Help ", KEY_F(1));
+		footer_key(t, s, "F2", "Cols ", KEY_F(2));
+		footer_key(t, s, "F3", "Search ", KEY_F(3));
+		footer_key(t, s, "F4", "Filter ", KEY_F(4));
+		footer_key(t, s, "F5", "Tree ", KEY_F(5));
+		footer_key(t, s, "F6", "SortBy ", KEY_F(6));
+		footer_key(t, s, "p", "Procs ", 'p');
+		footer_key(t, s, "c", "Cores ", 'c');
+		footer_key(t, s, "F10", "Quit ", KEY_F(10));
+	}
+	surf_pad(s, ROLE_NORMAL, -1);
+}
+
+static void draw(struct top *t)
+{
+	struct surface s;
+
+	surface_screen(&s);
+	pthread_mutex_lock(&t->lock);
+	top_rows(t);
+	switch (t->view) {
+	case VIEW_CORES:
+		view_cores_draw(t, &s);
+		break;
+	case VIEW_DETAIL:
+		view_detail_draw(t, &s);
+		break;
+	case VIEW_HELP:
+		help_draw(t, &s);
+		break;
+	case VIEW_PROCESSES:
+	default:
+		view_processes_draw(t, &s);
+		break;
+	}
+	surf_finish(&s);
+	menu_draw(t, &s);
+	pthread_mutex_unlock(&t->lock);
+	footer_draw(t, &s);
+	wnoutrefresh(stdscr);
+	doupdate();
+}
+
+int ui_run(struct top *t)
+{
+	struct sigaction sa = { .sa_handler = on_signal };
+	struct pollfd fds[2];
+	struct ts_error err = { 0 };
+	char drain[64];
+	pthread_t th;
+	int rc = 0, key;
+
+	if (pipe2(t->wake_fd, O_NONBLOCK | O_CLOEXEC)) {
+		fprintf(stderr, "threadtop: pipe: %s\n", strerror(errno));
+		return 1;
+	}
+	screen_init(false);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	if (sampler_start(t, &th)) {
+		screen_end();
+		fprintf(stderr, "threadtop: cannot start sampling: %s\n",
+			strerror(errno));
+		return 1;
+	}
+	fds[0] = (struct pollfd){ .fd = STDIN_FILENO, .events = POLLIN };
+	fds[1] = (struct pollfd){ .fd = t->wake_fd[0], .events = POLLIN };
+	while (!t->quit && !interrupted) {
+		draw(t);
+		if (poll(fds, 2, -1) < 0 && errno != EINTR)
+			break;
+		while (read(t->wake_fd[0], drain, sizeof(drain)) > 0)
+			;
+		while (!t->quit && (key = getch()) != ERR) {
+			if (key == KEY_MOUSE)
+				input_mouse(t);
+			else
+				input_key(t, key);
+		}
+	}
+	sampler_stop(t, th);
+	screen_end();
+	close(t->wake_fd[0]);
+	close(t->wake_fd[1]);
+	if (source_close(&t->src, &err)) {
+		fprintf(stderr, "threadtop: %s\n", err.msg);
+		rc = 1;
+	}
+	return rc;
+}

@@ -8,6 +8,8 @@
 #   make check      every test: lint, host unit tests, then per kernel a VM
 #                   running the kselftests and the CLI tests
 #   make lint       checkpatch --strict and sparse on the module
+#   make bench      snapshot cost of threadstat vs procfs, taskstats and ps
+#                   for 1k, 10k and 50k threads, in a VM per kernel (bench/)
 #   make clean
 #
 # KVERS="6.1.0-56-amd64 ..." picks the test kernels; KDIR=/path builds the
@@ -37,6 +39,7 @@ CLIS := $(foreach f,$(FLAVORS),$(O)/$(f)/threadstat)
 UNITS := $(foreach f,$(FLAVORS),$(patsubst user/tests/%.c,$(O)/$(f)/tests/%,$(UNIT_SRCS)))
 
 .PHONY: all user modules module selftests unit-tests check run lint clean setup
+.PHONY: bench bench-tools
 .DEFAULT_GOAL := all
 
 all: user modules selftests
@@ -86,6 +89,18 @@ selftests:
 
 setup:
 	@scripts/setup.sh
+
+# Benchmark programs: release flags, linked with the release library.
+BENCH_SRCS := $(wildcard bench/*.c)
+BENCH_BINS := $(patsubst bench/%.c,$(O)/bench/%,$(BENCH_SRCS))
+$(O)/bench/%: bench/%.c bench/bench_run.h bench/proc_walk.h $(O)/release/libthreadstat.a
+	@mkdir -p $(dir $@)
+	$(CC) $(BASE_CFLAGS) -O2 -o $@ $< $(O)/release/libthreadstat.a $(MNL_LIBS) -lpthread
+
+bench-tools: $(BENCH_BINS)
+
+bench: bench-tools modules
+	@bench/bench-vm.sh
 
 check:
 	@scripts/check.sh

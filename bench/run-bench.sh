@@ -13,15 +13,16 @@
 #   (c) procfs stat+status+schedstat, htop's way    procfs_snapshot
 #   (d) taskstats, one TASKSTATS_CMD_GET per tid    taskstats_snapshot
 #   (e) ps -eLf >/dev/null                          command_snapshot -- ps -eLf
-# and a threadstat dump with each field group alone (and added to sched).
+# and a threadstat dump with each field group alone.
 #
 # Runs are interleaved: round r runs every method once, so a burst of load
 # from elsewhere on the host hits all methods alike and the ratios stay
 # meaningful. The first round is preceded by one untimed warm-up snapshot of
 # (a)-(d) (dentries, caches: the steady state of a tool refreshing every
 # second). Reported per method: the best (lowest) wall time of BENCH_RUNS
-# rounds (default 5 at 1k, 4 at 10k, 3 at 50k; ps -eLf only in the first
-# two, and not at 50k where one run takes minutes), as total ms and µs per
+# rounds (default 5 at 1k, 3 at 10k and 50k; ps -eLf, ~7 ms per thread
+# under TCG, in two rounds at 1k, one at 10k, none at 50k unless
+# BENCH_PS_ALL=1), as total ms and µs per
 # thread, the median and the spread ((worst - best) / best), and the CPU
 # time (user+sys, getrusage) of the best-CPU run. Schedstats and delay
 # accounting are switched on for the whole run, so their groups carry data.
@@ -83,7 +84,6 @@ methods=(
 groups=(sched schedstats delayacct stack kstack regs)
 for g in "${groups[@]}"; do
 	methods+=("g_$g|$g alone|threadstat_snapshot --fields $g")
-	[[ $g == sched ]] || methods+=("s_$g|sched + $g|threadstat_snapshot --fields sched,$g")
 done
 
 # stats FILE: "best_wall median_wall worst_wall best_cpu threads" of its runs
@@ -108,13 +108,12 @@ declare -A a_us ratio_c
 for n in $counts; do
 	case $n in
 	1000) runs=5 ;;
-	10000) runs=4 ;;
+	10000) runs=3 ;;
 	*) runs=3 ;;
 	esac
 	runs=${BENCH_RUNS:-$runs}
-	# ps is the slowest by far (~7 ms per thread under TCG): two rounds,
-	# and none at 50k unless asked for (BENCH_PS_ALL=1).
 	ps_rounds=2
+	((n <= 1000)) || ps_rounds=1
 	((n <= 10000)) || [[ -n ${BENCH_PS_ALL:-} ]] || ps_rounds=0
 	((ps_rounds <= runs)) || ps_rounds=$runs
 
@@ -172,21 +171,12 @@ for n in $counts; do
 		printf "ratios (wall): (c)/(a) = %.1f   (d)/(a) = %.1f      (CPU time: (c)/(a) = %.1f   (d)/(a) = %.1f)\n",
 			c / a, d / a, cc / ca, cd / ca }'
 
-	echo "field groups: dump with the group alone, and the group added to sched (µs/thread, best; Δ vs sched alone)"
-	printf '%-12s %12s %8s %14s %8s\n' group alone spread "sched + group" "Δ"
-	read -r sched_best _ _ _ sched_t <<<"$(stats "$tmp/g_sched.runs")"
+	echo "field groups: dump with only that group (identity fields always come along)"
+	printf '%-12s %10s %10s %8s\n' group "µs/thread" "total ms" spread
 	for g in "${groups[@]}"; do
 		read -r best _ worst _ t <<<"$(stats "$tmp/g_$g.runs")"
-		if [[ $g == sched ]]; then
-			awk -v g="$g" -v b="$best" -v w="$worst" -v t="$t" 'BEGIN {
-				printf "%-12s %12.2f %7.0f%% %14s %8s\n", g, b / t, 100 * (w - b) / b, "-", "-" }'
-			continue
-		fi
-		read -r sb _ _ _ st <<<"$(stats "$tmp/s_$g.runs")"
-		awk -v g="$g" -v b="$best" -v w="$worst" -v t="$t" -v sb="$sb" -v st="$st" \
-			-v s0="$sched_best" -v s0t="$sched_t" 'BEGIN {
-			printf "%-12s %12.2f %7.0f%% %14.2f %+8.2f\n", g, b / t, 100 * (w - b) / b,
-				sb / st, sb / st - s0 / s0t }'
+		awk -v g="$g" -v b="$best" -v w="$worst" -v t="$t" 'BEGIN {
+			printf "%-12s %10.2f %10.1f %7.0f%%\n", g, b / t, b / 1000, 100 * (w - b) / b }'
 	done
 	grep -h 'interrupted dumps' "$tmp"/*.err | awk '{ s += $(NF - 2) } END { if (s) printf "note: %d dumps were flagged interrupted (thread set changed)\n", s }' || true
 	rm -f "$tmp"/*.err

@@ -10,6 +10,8 @@
 #   make stress     per kernel a VM running the long hardening profile
 #   make lint       checkpatch --strict and sparse on the module
 #   make bench-fields  build bench/field_cost (per-group cost per thread)
+#   make bench      snapshot cost of threadstat vs procfs, taskstats and ps
+#                   for 1k, 10k and 50k threads, in a VM per kernel (bench/)
 #   make clean
 #
 # KVERS="6.1.0-56-amd64 ..." picks the test kernels; KDIR=/path builds the
@@ -43,7 +45,7 @@ TOPS := $(foreach f,$(FLAVORS),$(O)/$(f)/threadtop)
 UNITS := $(foreach f,$(FLAVORS),$(patsubst user/tests/%.c,$(O)/$(f)/tests/%,$(UNIT_SRCS)))
 
 .PHONY: all user modules module selftests unit-tests check stress run lint clean \
-	setup bench-fields
+	setup bench-fields bench bench-tools
 .DEFAULT_GOAL := all
 
 all: user modules selftests
@@ -106,6 +108,18 @@ selftests:
 
 setup:
 	@scripts/setup.sh
+
+# Benchmark programs: release flags, linked with the release library.
+BENCH_SRCS := $(wildcard bench/*.c)
+BENCH_BINS := $(patsubst bench/%.c,$(O)/bench/%,$(BENCH_SRCS))
+$(O)/bench/%: bench/%.c bench/bench_run.h bench/proc_walk.h $(O)/release/libthreadstat.a
+	@mkdir -p $(dir $@)
+	$(CC) $(BASE_CFLAGS) -O2 -o $@ $< $(O)/release/libthreadstat.a $(MNL_LIBS) -lpthread
+
+bench-tools: $(BENCH_BINS)
+
+bench: bench-tools modules
+	@bench/bench-vm.sh
 
 check:
 	@scripts/check.sh

@@ -1,18 +1,36 @@
 // SPDX-License-Identifier: GPL-2.0-only OR BSD-3-Clause
 /*
- * spawn_threads PROCS THREADS: a load for benchmarks. Forks PROCS
- * processes of THREADS threads each (small stacks, all asleep), prints
- * "ready" once every thread exists, and kills them all when its stdin
- * closes.
+ * spawn_threads -- the thread population `make bench` measures.
+ *
+ * usage: spawn_threads N [--spinners S] [--stack KIB]
+ *
+ * Creates N threads that block in pause() (state S, like the idle worker
+ * threads that make up most of a big machine's thread count) plus S
+ * spinners (default 2) that are runnable part of the time, so some threads
+ * are on a CPU or queued while a snapshot is taken. Spinners burn ~2 ms of
+ * every 20 ms: enough to be seen running, little enough not to starve the
+ * measuring process on a small VM.
+ *
+ * Thread stacks are KIB KiB (default 64): 50k threads with glibc's default
+ * 8 MiB stacks would need 400 GiB of address space and a page table per
+ * stack touched.
+ *
+ * When every thread exists it prints "ready TGID THREADS" (THREADS counts
+ * the main thread too) on stdout and waits for SIGTERM, SIGINT or SIGHUP;
+ * then it exits, taking all its threads with it.
  */
 #include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <sys/wait.h>
+#include <string.h>
+#include <time.h>
 #include <unistd.h>
 
-static void *sleeper(void *arg)
+#define SPIN_NS		(2 * 1000 * 1000L)
+#define SPIN_PERIOD_NS	(20 * 1000 * 1000L)
+
+static void *blocker(void *arg)
 {
 	(void)arg;
 	for (;;)
@@ -20,62 +38,96 @@ static void *sleeper(void *arg)
 	return NULL;
 }
 
-static void child(int threads, int ready_fd)
+static long now_ns(void)
 {
-	pthread_attr_t attr;
-	pthread_t th;
-	int i;
+	struct timespec ts;
 
-	pthread_attr_init(&attr);
-	pthread_attr_setstacksize(&attr, 64 * 1024);
-	for (i = 1; i < threads; i++)	/* the main thread is one */
-		if (pthread_create(&th, &attr, sleeper, NULL)) {
-			perror("spawn_threads: pthread_create");
-			_exit(1);
-		}
-	if (write(ready_fd, "r", 1) != 1)
-		_exit(1);
-	for (;;)
-		pause();
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000000000L + ts.tv_nsec;
+}
+
+static void *spinner(void *arg)
+{
+	struct timespec rest = { 0, SPIN_PERIOD_NS - SPIN_NS };
+	volatile unsigned long work = 0;
+
+	(void)arg;
+	for (;;) {
+		long end = now_ns() + SPIN_NS;
+
+		while (now_ns() < end)
+			work++;
+		nanosleep(&rest, NULL);
+	}
+	return NULL;
+}
+
+static void usage(void)
+{
+	fprintf(stderr, "usage: spawn_threads N [--spinners S] [--stack KIB]\n");
+	exit(2);
+}
+
+static long number(const char *s)
+{
+	char *end;
+	long v = strtol(s, &end, 10);
+
+	if (!*s || *end || v < 0)
+		usage();
+	return v;
 }
 
 int main(int argc, char **argv)
 {
-	int procs, threads, p, fds[2];
-	pid_t *pids;
-	char c;
+	long n, spinners = 2, stack_kib = 64, i;
+	pthread_attr_t attr;
+	sigset_t stop;
+	int sig, rc;
 
-	if (argc != 3 || (procs = atoi(argv[1])) < 1 ||
-	    (threads = atoi(argv[2])) < 1) {
-		fprintf(stderr, "usage: spawn_threads PROCS THREADS\n");
-		return 2;
+	if (argc < 2)
+		usage();
+	n = number(argv[1]);
+	for (i = 2; i < argc; i++) {
+		if (!strcmp(argv[i], "--spinners") && i + 1 < argc)
+			spinners = number(argv[++i]);
+		else if (!strcmp(argv[i], "--stack") && i + 1 < argc)
+			stack_kib = number(argv[++i]);
+		else
+			usage();
 	}
-	pids = calloc((size_t)procs, sizeof(*pids));
-	if (!pids || pipe(fds))
+
+	/* Threads inherit the mask: only the main thread takes these. */
+	sigemptyset(&stop);
+	sigaddset(&stop, SIGTERM);
+	sigaddset(&stop, SIGINT);
+	sigaddset(&stop, SIGHUP);
+	pthread_sigmask(SIG_BLOCK, &stop, NULL);
+
+	pthread_attr_init(&attr);
+	rc = pthread_attr_setstacksize(&attr, stack_kib * 1024);
+	if (rc) {
+		fprintf(stderr, "spawn_threads: stack size %ld KiB: %s\n",
+			stack_kib, strerror(rc));
 		return 1;
-	for (p = 0; p < procs; p++) {
-		pids[p] = fork();
-		if (pids[p] < 0) {
-			perror("spawn_threads: fork");
-			break;
-		}
-		if (!pids[p]) {
-			close(fds[0]);
-			child(threads, fds[1]);
+	}
+	pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
+	for (i = 0; i < n + spinners; i++) {
+		pthread_t t;
+
+		rc = pthread_create(&t, &attr, i < n ? blocker : spinner, NULL);
+		if (rc) {
+			fprintf(stderr,
+				"spawn_threads: thread %ld of %ld: %s (see kernel.threads-max, kernel.pid_max, vm.max_map_count)\n",
+				i + 1, n + spinners, strerror(rc));
+			return 1;
 		}
 	}
-	close(fds[1]);
-	for (p = 0; p < procs && read(fds[0], &c, 1) == 1; p++)
-		;
-	printf("%s %d\n", p == procs ? "ready" : "failed", p * threads);
+	pthread_attr_destroy(&attr);
+
+	printf("ready %d %ld\n", getpid(), n + spinners + 1);
 	fflush(stdout);
-	while (read(STDIN_FILENO, &c, 1) > 0)
-		;
-	for (p = 0; p < procs; p++)
-		if (pids[p] > 0)
-			kill(pids[p], SIGKILL);
-	while (wait(NULL) > 0)
-		;
-	free(pids);
+
+	sigwait(&stop, &sig);
 	return 0;
 }

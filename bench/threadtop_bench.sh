@@ -10,7 +10,7 @@
 # On the host it builds what it needs and boots the VM (scripts/vm/run.sh,
 # 4 GiB for 50k threads' kernel stacks). In the VM it loads threadstat.ko,
 # raises pid_max / threads-max / max_map_count, and for each count starts
-# bench/spawn_threads (100 threads per process, asleep), then measures with
+# bench/spawn_processes (100 threads per process, asleep), then measures with
 # GNU time:
 #   threadtop -b      a row per process (what the default view lists)
 #   threadtop -b -H   a row per thread (every thread formatted, like top -H)
@@ -38,8 +38,8 @@ done
 if ((!guest)); then
 	make -s build/release/threadtop
 	mkdir -p build/bench
-	gcc -O2 -Wall -Wextra -Werror -o build/bench/spawn_threads \
-		bench/spawn_threads.c -lpthread
+	gcc -O2 -Wall -Wextra -Werror -o build/bench/spawn_processes \
+		bench/spawn_processes.c -lpthread
 	[[ -f build/kmod/$kver/threadstat.ko ]] || make -s modules
 	# The run dir stays in build/bench/vm: output.txt grows as it runs.
 	exec scripts/vm/run.sh --kernel "$kver" --mem 4096 --timeout 7200 \
@@ -83,7 +83,7 @@ per_refresh() {
 echo "threadtop benchmark on $(uname -r), $(nproc) vCPUs (TCG), $(date -u +%F)"
 for n in $counts; do
 	procs=$((n / 100))
-	coproc spawn { build/bench/spawn_threads "$procs" 100; }
+	coproc spawn { build/bench/spawn_processes "$procs" 100; }
 	read -r state got <&"${spawn[0]}"
 	if [[ $state != ready ]]; then
 		echo "bench: could only start $got of $n threads" >&2

@@ -1,0 +1,198 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# run-bench.sh -- the in-VM half of `make bench`: what one full snapshot of
+# every thread costs through threadstat and through its peers.
+#
+# usage (as root, in the VM, from the repository): bench/run-bench.sh
+#
+# For each thread count N (BENCH_THREADS, default "1000 10000 50000") it
+# starts bench spawn_threads (N blocked threads + 2 part-time spinners) and
+# measures, with the programs built into build/bench by `make bench-tools`:
+#   (a) threadstat dump, default field group       threadstat_snapshot
+#   (b) threadstat dump, all field groups (root)    threadstat_snapshot --fields all
+#   (c) procfs stat+status+schedstat, htop's way    procfs_snapshot
+#   (d) taskstats, one TASKSTATS_CMD_GET per tid    taskstats_snapshot
+#   (e) ps -eLf >/dev/null                          command_snapshot -- ps -eLf
+# and a threadstat dump with each field group alone.
+#
+# Runs are interleaved: round r runs every method once, so a burst of load
+# from elsewhere on the host hits all methods alike and the ratios stay
+# meaningful. The first round is preceded by one untimed warm-up snapshot of
+# (a)-(d) (dentries, caches: the steady state of a tool refreshing every
+# second). Reported per method: the best (lowest) wall time of BENCH_RUNS
+# rounds (default 5 at 1k, 3 at 10k and 50k; ps -eLf, ~7 ms per thread
+# under TCG, in two rounds at 1k, one at 10k, none at 50k unless
+# BENCH_PS_ALL=1), as total ms and µs per
+# thread, the median and the spread ((worst - best) / best), and the CPU
+# time (user+sys, getrusage) of the best-CPU run. Schedstats and delay
+# accounting are switched on for the whole run, so their groups carry data.
+set -euo pipefail
+
+repo=$(dirname "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")")
+cd "$repo"
+bin=build/bench
+kver=$(uname -r)
+counts=${BENCH_THREADS:-1000 10000 50000}
+tmp=$(mktemp -d)
+spawner=
+
+cleanup() {
+	if [[ -n $spawner ]]; then
+		kill "$spawner" 2>/dev/null || true
+		wait "$spawner" 2>/dev/null || true
+	fi
+	rm -rf "$tmp"
+}
+trap cleanup EXIT
+
+for p in spawn_threads threadstat_snapshot procfs_snapshot taskstats_snapshot command_snapshot; do
+	[[ -x $bin/$p ]] || { echo "run-bench: $bin/$p missing (make bench-tools)" >&2; exit 1; }
+done
+if [[ ! -d /sys/module/threadstat ]]; then
+	insmod "build/kmod/$kver/threadstat.ko"
+fi
+
+# Room for 50k threads: each takes a pid, a slot under threads-max, and two
+# mappings (stack and guard page) under max_map_count. Spawners of earlier N
+# used up pids too (pids are handed out cyclically).
+max=0
+for n in $counts; do ((n > max)) && max=$n; done
+want_threads=$((max + 10000))
+(($(</proc/sys/kernel/threads-max) >= want_threads)) || echo "$want_threads" >/proc/sys/kernel/threads-max
+(($(</proc/sys/kernel/pid_max) >= 4 * want_threads)) || echo $((4 * want_threads)) >/proc/sys/kernel/pid_max
+(($(</proc/sys/vm/max_map_count) >= 2 * want_threads + 65536)) ||
+	echo $((2 * want_threads + 65536)) >/proc/sys/vm/max_map_count
+# bench-vm.sh switches these on from the kernel command line: turning a
+# static key on at run time patches kernel text, and under qemu TCG with
+# several vCPUs that sometimes ends in an "Oops: int3" in __schedule.
+for f in kernel/sched_schedstats kernel/task_delayacct; do
+	[[ $(</proc/sys/$f) == 1 ]] || echo 1 >/proc/sys/$f
+done
+
+echo "run-bench: kernel $kver, $(nproc) vCPUs, $(awk '/MemTotal/ {printf "%d MiB", $2 / 1024}' /proc/meminfo) RAM;" \
+	"threads-max $(</proc/sys/kernel/threads-max), pid_max $(</proc/sys/kernel/pid_max)," \
+	"max_map_count $(</proc/sys/vm/max_map_count); schedstats on, delayacct on; $(ps -V | tr -d '\n')"
+
+# name | label | program and arguments
+methods=(
+	"a|(a) threadstat dump, default group|threadstat_snapshot"
+	"b|(b) threadstat dump, all groups|threadstat_snapshot --fields all"
+	"c|(c) procfs stat+status+schedstat|procfs_snapshot"
+	"d|(d) taskstats, 1 request per tid|taskstats_snapshot"
+	"e|(e) ps -eLf >/dev/null|command_snapshot -- ps -eLf"
+)
+groups=(sched schedstats delayacct stack kstack regs)
+for g in "${groups[@]}"; do
+	methods+=("g_$g|$g alone|threadstat_snapshot --fields $g")
+done
+
+# stats FILE: "best_wall median_wall worst_wall best_cpu threads" of its runs
+# (threads: what the best run saw)
+stats() {
+	local walls cpus
+	walls=$(sed -n 's/.*wall_us=\([0-9.]*\).*/\1/p' "$1" | sort -g | tr '\n' ' ')
+	cpus=$(sed -n 's/.*cpu_us=\([0-9.]*\).*/\1/p' "$1" | sort -g | tr '\n' ' ')
+	awk -v walls="$walls" -v cpus="$cpus" '{
+		split($0, kv, /[ =]/)
+		for (i = 1; i < length(kv); i += 2) v[kv[i]] = kv[i + 1]
+		if (NR == 1 || v["wall_us"] + 0 < best) { best = v["wall_us"] + 0; t = v["threads"] }
+	} END {
+		n = split(walls, w, " "); split(cpus, c, " ")
+		if (n == 0) { print "0 0 0 0 0"; exit }
+		med = n % 2 ? w[(n + 1) / 2] : (w[n / 2] + w[n / 2 + 1]) / 2
+		printf "%.1f %.1f %.1f %.1f %d\n", w[1], med, w[n], c[1], t
+	}' "$1"
+}
+
+declare -A a_us ratio_c
+for n in $counts; do
+	case $n in
+	1000) runs=5 ;;
+	10000) runs=3 ;;
+	*) runs=3 ;;
+	esac
+	runs=${BENCH_RUNS:-$runs}
+	ps_rounds=2
+	((n <= 1000)) || ps_rounds=1
+	((n <= 10000)) || [[ -n ${BENCH_PS_ALL:-} ]] || ps_rounds=0
+	((ps_rounds <= runs)) || ps_rounds=$runs
+
+	coproc SPAWN { exec "$bin/spawn_threads" "$n"; }
+	spawner=$SPAWN_PID
+	if ! read -r word tgid spawned <&"${SPAWN[0]}" || [[ $word != ready ]]; then
+		echo "run-bench: spawn_threads $n failed" >&2
+		exit 1
+	fi
+	sleep 1	# let the new threads reach pause()
+
+	for m in "${methods[@]}"; do : >"$tmp/${m%%|*}.runs"; done
+	start=$(date +%s)
+	for ((r = 0; r < runs; r++)); do
+		for m in "${methods[@]}"; do
+			IFS='|' read -r key _ cmd <<<"$m"
+			read -r -a argv <<<"$cmd"
+			warmup=0
+			[[ $r -ne 0 || $key != [a-d] ]] || warmup=1
+			if [[ $key == e ]] && ((r >= ps_rounds)); then
+				continue
+			fi
+			if ! "$bin/${argv[0]}" "${argv[@]:1}" --runs 1 --warmup $warmup \
+				>>"$tmp/$key.runs" 2>>"$tmp/$key.err"; then
+				echo "run-bench: $cmd failed:" >&2
+				cat "$tmp/$key.err" >&2
+				exit 1
+			fi
+		done
+	done
+	kill "$spawner"
+	wait "$spawner" 2>/dev/null || true
+	spawner=
+
+	read -r _ _ _ _ a_threads <<<"$(stats "$tmp/a.runs")"
+	echo
+	echo "== $kver: N = $n blocked threads + 2 spinners (spawner pid $tgid, $spawned threads);" \
+		"$a_threads threads in the system; best of $runs rounds, $(($(date +%s) - start)) s"
+	printf '%-36s %10s %10s %10s %10s %8s %10s\n' method "µs/thread" "total ms" "median ms" "worst ms" spread "CPU ms"
+	for m in "${methods[@]}"; do
+		IFS='|' read -r key label _ <<<"$m"
+		[[ $key == [a-e] ]] || continue
+		if [[ ! -s $tmp/$key.runs ]]; then
+			printf '%-36s %10s   (skipped: BENCH_PS_ALL=1 runs it)\n' "$label" -
+			continue
+		fi
+		read -r best med worst cpu threads <<<"$(stats "$tmp/$key.runs")"
+		awk -v l="$label" -v b="$best" -v m="$med" -v w="$worst" -v c="$cpu" -v t="$threads" 'BEGIN {
+			printf "%-36s %10.2f %10.1f %10.1f %10.1f %7.0f%% %10.1f\n",
+				l, b / t, b / 1000, m / 1000, w / 1000, 100 * (w - b) / b, c / 1000 }'
+		declare "best_$key=$best" "cpu_$key=$cpu"
+	done
+	# shellcheck disable=SC2154 # best_*/cpu_* are declared in the loop above
+	awk -v a="$best_a" -v c="$best_c" -v d="$best_d" -v ca="$cpu_a" -v cc="$cpu_c" -v cd="$cpu_d" 'BEGIN {
+		printf "ratios (wall): (c)/(a) = %.1f   (d)/(a) = %.1f      (CPU time: (c)/(a) = %.1f   (d)/(a) = %.1f)\n",
+			c / a, d / a, cc / ca, cd / ca }'
+
+	echo "field groups: dump with only that group (identity fields always come along)"
+	printf '%-12s %10s %10s %8s\n' group "µs/thread" "total ms" spread
+	for g in "${groups[@]}"; do
+		read -r best _ worst _ t <<<"$(stats "$tmp/g_$g.runs")"
+		awk -v g="$g" -v b="$best" -v w="$worst" -v t="$t" 'BEGIN {
+			printf "%-12s %10.2f %10.1f %7.0f%%\n", g, b / t, b / 1000, 100 * (w - b) / b }'
+	done
+	grep -h 'interrupted dumps' "$tmp"/*.err | awk '{ s += $(NF - 2) } END { if (s) printf "note: %d dumps were flagged interrupted (thread set changed)\n", s }' || true
+	rm -f "$tmp"/*.err
+
+	a_us[$n]=$(awk -v b="$best_a" -v t="$a_threads" 'BEGIN { printf "%.3f", b / t }')
+	ratio_c[$n]=$(awk -v a="$best_a" -v c="$best_c" 'BEGIN { printf "%.1f", c / a }')
+done
+
+echo
+echo "== goals ($kver)"
+if [[ -n ${ratio_c[10000]:-} ]]; then
+	awk -v r="${ratio_c[10000]}" 'BEGIN {
+		printf "(c)/(a) >= 30 at 10k threads: %.1f -> %s\n", r, r >= 30 ? "met" : "NOT met" }'
+fi
+if [[ -n ${a_us[1000]:-} && -n ${a_us[50000]:-} ]]; then
+	awk -v s="${a_us[1000]}" -v l="${a_us[50000]}" 'BEGIN {
+		printf "(a) per thread at 50k within 1.5x of 1k: %.2f µs vs %.2f µs = %.2fx -> %s\n",
+			l, s, l / s, l / s <= 1.5 ? "met" : "NOT met" }'
+fi

@@ -189,10 +189,10 @@ echo
 echo "== goals ($kver)"
 if [[ -n ${ratio_c[10000]:-} ]]; then
 	awk -v r="${ratio_c[10000]}" 'BEGIN {
-		printf "(c)/(a) >= 30 at 10k threads: %.1f -> %s\n", r, r >= 30 ? "met" : "NOT met" }'
+		printf "(c)/(a) >= 30 at 10k threads: %.1f -> %s\n", r, (r >= 30 ? "met" : "NOT met") }'
 fi
 if [[ -n ${a_us[1000]:-} && -n ${a_us[50000]:-} ]]; then
 	awk -v s="${a_us[1000]}" -v l="${a_us[50000]}" 'BEGIN {
 		printf "(a) per thread at 50k within 1.5x of 1k: %.2f µs vs %.2f µs = %.2fx -> %s\n",
-			l, s, l / s, l / s <= 1.5 ? "met" : "NOT met" }'
+			l, s, l / s, (l / s <= 1.5 ? "met" : "NOT met") }'
 fi

@@ -46,8 +46,14 @@ def start(*args, width=120, height=40):
     if os.path.exists(RC_FILE):
         os.unlink(RC_FILE)
     cmd = " ".join([BIN, *args]) + f"; echo $? > {RC_FILE}; sleep 600"
-    p = tmux("new-session", "-d", "-s", "tt", "-x", str(width), "-y",
-             str(height), "sh", "-c", cmd)
+    # A tmux server that the previous test killed may still be on its way
+    # out; a new client then sees "server exited unexpectedly". Retry.
+    for _ in range(5):
+        p = tmux("new-session", "-d", "-s", "tt", "-x", str(width), "-y",
+                 str(height), "sh", "-c", cmd)
+        if p.returncode == 0 or "exited unexpectedly" not in p.stderr:
+            break
+        time.sleep(1)
     assert p.returncode == 0, p.stderr
     wait_for(lambda s: "PID" in s and "COMMAND" in s and "F1" in s,
              "the first screen")
@@ -55,6 +61,10 @@ def start(*args, width=120, height=40):
 
 def stop():
     tmux("kill-server")
+    # Wait until the server is really gone before the next test starts one.
+    deadline = time.time() + 10
+    while time.time() < deadline and tmux("list-sessions").returncode == 0:
+        time.sleep(0.2)
 
 
 suite = Suite("threadtop", after_each=stop)

@@ -164,7 +164,8 @@ ln -sfn /proc/self/fd/1 $r/dev/stdout
 ln -sfn /proc/self/fd/2 $r/dev/stderr
 mount -t devpts -o gid=5,mode=620,ptmxmode=666 devpts $r/dev/pts
 mount -t tmpfs -o mode=1777,nosuid,nodev tmpfs $r/dev/shm
-mount -t tmpfs -o mode=1777,nosuid,nodev tmpfs $r/tmp
+# /tmp stays the overlay's: writable, and the host's /tmp (a clone CI made
+# there, say) stays visible beneath it.
 mount -t debugfs debugfs $r/sys/kernel/debug
 if [ -d $r/sys/kernel/tracing ]; then
 	mount -t tracefs tracefs $r/sys/kernel/tracing

@@ -105,14 +105,6 @@ else
 	printf '%q ' "$@" >"$rundir/cmd.sh"
 	echo >>"$rundir/cmd.sh"
 fi
-printf '%s\n' "$PWD" >"$rundir/cwd"
-# The guest's /tmp is a fresh tmpfs: host files under /tmp are invisible there.
-case $PWD/ in
-/tmp/*) echo "vm: warning: \$PWD is under /tmp, which the guest cannot see; the command will run in /" >&2 ;;
-esac
-while IFS= read -r p; do
-	[[ ! -e $p ]] || echo "vm: warning: $p exists on the host but not in the guest (/tmp is a fresh tmpfs there)" >&2
-done < <(grep -oE "/tmp/[^[:space:];|&<>()'\"]+" "$rundir/cmd.sh" | sort -u)
 size=
 if [[ -t 0 ]]; then size=$(stty size 2>/dev/null) || size=; fi
 [[ $size =~ ^[0-9]+\ [0-9]+$ && $size != "0 0" ]] || size="24 80"

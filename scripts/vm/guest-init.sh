@@ -82,7 +82,7 @@ mnt tmpfs /dev/shm mode=1777,nosuid,nodev
 for i in 0:stdin 1:stdout 2:stderr; do
 	[[ -e /dev/${i#*:} ]] || ln -s "/proc/self/fd/${i%%:*}" "/dev/${i#*:}"
 done
-mnt tmpfs /tmp mode=1777,nosuid,nodev
+# /tmp is left as the overlay gives it (writable, host /tmp visible beneath).
 
 # /run must be a tmpfs, but mounting one over /run would hide the share at
 # /run/threadstat-vm: park the share, mount /run, move the share back.

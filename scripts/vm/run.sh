@@ -105,6 +105,7 @@ else
 	printf '%q ' "$@" >"$rundir/cmd.sh"
 	echo >>"$rundir/cmd.sh"
 fi
+printf '%s\n' "$PWD" >"$rundir/cwd"
 size=
 if [[ -t 0 ]]; then size=$(stty size 2>/dev/null) || size=; fi
 [[ $size =~ ^[0-9]+\ [0-9]+$ && $size != "0 0" ]] || size="24 80"

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Churn: threads are created and destroyed as fast as two threads can,
- * 32 at most alive at once (the aim is >= 1000 per second; the rate
+ * Churn: threads are created and destroyed as fast as one process per CPU
+ * can, 32 at most alive per process (the aim is >= 1000 per second; the rate
  * achieved is printed), while 4 clients dump every thread with
  * every field group in a loop. Every dump must end within 10 s, be
  * well-formed (nl_strict), list each tid once in rising order, include
@@ -10,13 +10,16 @@
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <linux/futex.h>
 #include <pthread.h>
-#include <semaphore.h>
+#include <sched.h>
 #include <signal.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -25,13 +28,13 @@
 #include "nl_strict.h"
 
 #define NR_CLIENTS	4	/* TS_CHURN_CLIENTS=0..4 for measurements */
-#define NR_CHURNERS	2
 #define MAX_TIDS	16384
 
 static volatile int stop;
 static uint32_t stable_tids[1 + NR_CLIENTS];
 static unsigned int nr_stable;
-static unsigned int ceiling;	/* most threads a dump may list */
+static unsigned int ceiling;	/* most threads alive at once, bar churned */
+static unsigned long *created;	/* threads the churners made so far */
 
 static void stop_churn(int sig)
 {
@@ -64,54 +67,73 @@ static const char *collect(const struct nlmsghdr *nlh, void *arg)
 	return NULL;
 }
 
-/* Up to IN_FLIGHT churned threads at once: no waiting for each to end. */
+/*
+ * Churned threads are bare clone()s on IN_FLIGHT fixed stacks: no mmap,
+ * no glibc thread set-up (TLS, rseq, robust list), so what the guest's CPU
+ * spends goes to the kernel's create and exit paths that the dumps race.
+ * The kernel clears a slot's word (CLONE_CHILD_CLEARTID) and wakes its
+ * futex once that thread is done with the stack. Measured in the TCG guest
+ * with nobody dumping: ~550 threads/s through pthread_create() with 8 MiB
+ * stacks (glibc's stack cache overflows and every stack is mapped anew),
+ * ~2400/s with 64 KiB stacks, ~2800/s this way.
+ */
 #define IN_FLIGHT	32
-static sem_t slots;
+#define CHURNED_STACK	(16 * 1024)
+static int slot_tid[IN_FLIGHT];
+static char churned_stack[IN_FLIGHT][CHURNED_STACK] __attribute__((aligned(64)));
 
-static void *churned(void *arg)
+/* Runs without TLS of its own: it must touch nothing but its stack. */
+static int churned(void *arg)
 {
-	sem_post(&slots);
-	return NULL;
-}
-
-static void *churner(void *arg)
-{
-	unsigned long *count = arg;
-	pthread_attr_t attr;
-	pthread_t t;
-
-	pthread_attr_init(&attr);
-	pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
-	while (!stop) {
-		sem_wait(&slots);
-		if (pthread_create(&t, &attr, churned, NULL)) {
-			sem_post(&slots);
-			continue;
-		}
-		__atomic_add_fetch(count, 1, __ATOMIC_RELAXED);
-	}
-	return NULL;
+	return 0;
 }
 
 /*
- * The churners live in a process of their own: threads of the clients'
- * process would make each stack mapping a TLB shootdown of every client
- * CPU, which under qemu TCG slows creation to a crawl.
+ * One churner process per CPU, pinned there, with its threads born on the
+ * same CPU. A churner is a process of its own, as threads in the clients'
+ * process would make every exit a TLB shootdown of each client's CPU.
+ * One per CPU because qemu TCG (thread=single) gives every busy vCPU an
+ * equal turn, whatever the guest's priorities: a single churner against 4
+ * dumping clients got a quarter of the machine and ~450 threads/s, one per
+ * CPU gets ~1900/s.
  */
-static pid_t start_churn(unsigned long *count)
+static pid_t start_churn(unsigned long *count, int cpu)
 {
-	pthread_t t[NR_CHURNERS];
+	cpu_set_t on;
+	const int flags = CLONE_VM | CLONE_FS | CLONE_FILES | CLONE_SIGHAND |
+			  CLONE_THREAD | CLONE_SYSVSEM | CLONE_CHILD_SETTID |
+			  CLONE_CHILD_CLEARTID;
 	pid_t pid = fork();
-	int i;
+	unsigned int i;
+	int tid;
 
 	if (pid)
 		return pid;
 	signal(SIGTERM, stop_churn);
-	sem_init(&slots, 0, IN_FLIGHT);
-	for (i = 0; i < NR_CHURNERS; i++)
-		pthread_create(&t[i], NULL, churner, count);
-	for (i = 0; i < NR_CHURNERS; i++)
-		pthread_join(t[i], NULL);
+	CPU_ZERO(&on);
+	CPU_SET(cpu, &on);
+	sched_setaffinity(0, sizeof(on), &on);
+	while (!stop) {
+		for (i = 0; i < IN_FLIGHT && !stop; i++) {
+			tid = __atomic_load_n(&slot_tid[i], __ATOMIC_ACQUIRE);
+			if (tid) {
+				syscall(SYS_futex, &slot_tid[i], FUTEX_WAIT,
+					tid, NULL, NULL, 0);
+				continue;
+			}
+			slot_tid[i] = -1;	/* busy until the kernel clears it */
+			if (clone(churned, churned_stack[i] + CHURNED_STACK,
+				  flags, NULL, NULL, NULL, &slot_tid[i]) < 0)
+				slot_tid[i] = 0;
+			else
+				__atomic_add_fetch(count, 1, __ATOMIC_RELAXED);
+		}
+	}
+	/* Leave no thread running on a stack that _exit() would take away. */
+	for (i = 0; i < IN_FLIGHT; i++)
+		while ((tid = __atomic_load_n(&slot_tid[i], __ATOMIC_ACQUIRE)))
+			syscall(SYS_futex, &slot_tid[i], FUTEX_WAIT, tid,
+				NULL, NULL, 0);
 	_exit(0);
 }
 
@@ -144,6 +166,9 @@ static void *client(void *arg)
 	}
 	c->min_n = ~0U;
 	while (!stop) {
+		unsigned long born = __atomic_load_n(created, __ATOMIC_SEQ_CST);
+		unsigned int most;
+
 		memset(d, 0, offsetof(struct dump_seen, tids));
 		nlh = nls_msg(&s, buf, THREADSTAT_CMD_THREAD_GET, NLM_F_DUMP);
 		nls_put_u32(nlh, THREADSTAT_A_THREAD_FIELDS, THREADSTAT_FIELDS_ALL);
@@ -161,10 +186,16 @@ static void *client(void *arg)
 			c->min_n = d->n;
 		if (d->n > c->max_n)
 			c->max_n = d->n;
-		if (d->n > ceiling) {
+		/*
+		 * A dump lists threads alive when it began or born while it
+		 * ran (the cursor follows the pid allocator upwards), never
+		 * more.
+		 */
+		most = ceiling + __atomic_load_n(created, __ATOMIC_SEQ_CST) - born;
+		if (d->n > most) {
 			snprintf(c->why, sizeof(c->why),
 				 "dump of %u threads, at most %u can exist",
-				 d->n, ceiling);
+				 d->n, most);
 			break;
 		}
 		/* Threads that lived all along are in every dump. */
@@ -225,17 +256,19 @@ FIXTURE_TEARDOWN(churn)
 TEST_F_TIMEOUT(churn, dumps_while_threads_come_and_go, 300)
 {
 	const char *profile = getenv("TS_PROFILE");
-	double secs = profile && !strcmp(profile, "long") ? 60 : 10;
+	bool long_profile = profile && !strcmp(profile, "long");
+	double secs = long_profile ? 60 : 10;
 	struct client c[NR_CLIENTS] = { 0 };
-	unsigned long dumps = 0, intr = 0, *created;
-	pid_t churn;
+	unsigned long dumps = 0, intr = 0;
+	pid_t churn[CPU_SETSIZE];
+	int nr_cpus = sysconf(_SC_NPROCESSORS_ONLN);
 	unsigned int base, i, lo = ~0U, hi = 0, nr_clients;
 	double t0, elapsed;
 
 	base = count_threads();
 	ASSERT_LT(0U, base);
 	/* Everything there was, us, the churners and their children. */
-	ceiling = base + NR_CLIENTS + 1 + NR_CHURNERS + IN_FLIGHT + 64;
+	ceiling = base + NR_CLIENTS + 1 + nr_cpus * (1 + IN_FLIGHT) + 64;
 	stable_tids[nr_stable++] = gettid();
 
 	created = mmap(NULL, sizeof(*created), PROT_READ | PROT_WRITE,
@@ -250,13 +283,17 @@ TEST_F_TIMEOUT(churn, dumps_while_threads_come_and_go, 300)
 		ASSERT_EQ(0, pthread_create(&c[i].th, NULL, client, &c[i]));
 	pthread_barrier_wait(&ready);
 	t0 = now();
-	churn = start_churn(created);
-	ASSERT_LT(0, churn);
+	for (i = 0; i < nr_cpus; i++) {
+		churn[i] = start_churn(created, i);
+		ASSERT_LT(0, churn[i]);
+	}
 	while (!stop && now() - t0 < secs)
 		usleep(100000);
-	kill(churn, SIGTERM);
+	for (i = 0; i < nr_cpus; i++)
+		kill(churn[i], SIGTERM);
 	elapsed = now() - t0;
-	waitpid(churn, NULL, 0);
+	for (i = 0; i < nr_cpus; i++)
+		waitpid(churn[i], NULL, 0);
 	stop = 1;
 	for (i = 0; i < nr_clients; i++) {
 		pthread_join(c[i].th, NULL);
@@ -279,10 +316,16 @@ TEST_F_TIMEOUT(churn, dumps_while_threads_come_and_go, 300)
 		EXPECT_LT(0UL, intr);
 	EXPECT_LT(0UL, *created);
 	/*
-	 * The rate is a measurement, not a pass mark: under qemu TCG on a
-	 * busy host even an idle guest creates only ~100 threads a second.
+	 * Issue 7 asks for >= 1000 threads/s. The long profile (make stress,
+	 * run on purpose) holds the machine to it; the short one, inside
+	 * make check on whatever host CI gives, only reports a shortfall.
+	 * Measured: ~1900-2400/s in the TCG guest on a 2-core host running
+	 * another VM besides.
 	 */
-	if (*created / elapsed < 1000)
-		printf("# note: below the 1000/s aim; this machine cannot do more\n");
+	if (long_profile) {
+		EXPECT_LE(1000.0, *created / elapsed);
+	} else if (*created / elapsed < 1000) {
+		printf("# note: below the 1000 threads/s aim\n");
+	}
 }
 TEST_HARNESS_MAIN

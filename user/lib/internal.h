@@ -22,7 +22,8 @@
 #define TS_SET(name_, rec, fields_, max_)				\
 	{ .name = name_, .fields = fields_,				\
 	  .n_fields = sizeof(fields_) / sizeof(fields_[0]),		\
-	  .max_type = max_, .present_offset = offsetof(struct rec, present) }
+	  .max_type = max_, .present_offset = offsetof(struct rec, present), \
+	  .by_type = (uint8_t[(max_) + 1]){ 0 } }
 
 /* A u32 request attribute; all of the family's request attributes are. */
 struct ts_req_attr {

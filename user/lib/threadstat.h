@@ -80,6 +80,8 @@ struct ts_set {
 	size_t n_fields;
 	uint16_t max_type;
 	size_t present_offset;	/* uint64_t present[2] in the record */
+	uint8_t *by_type;	/* max_type + 1 bytes: 1 + index into fields
+				 * per type, 0 for none; [0] says built */
 };
 
 /* Is attribute @type present in a record of @set? */

@@ -9,29 +9,14 @@
 #include <unistd.h>
 
 #include "cpu_sysfs.h"
-
-static int read_text(const char *path, char *buf, size_t len)
-{
-	ssize_t n;
-	int fd;
-
-	fd = open(path, O_RDONLY);
-	if (fd < 0)
-		return -1;
-	n = read(fd, buf, len - 1);
-	close(fd);
-	if (n < 0)
-		return -1;
-	buf[n] = '\0';
-	return 0;
-}
+#include "text_file.h"
 
 int cpulist_read(const char *path, uint64_t set[CPUSET_WORDS])
 {
 	char buf[4096], *p;
 
 	memset(set, 0, CPUSET_WORDS * sizeof(*set));
-	if (read_text(path, buf, sizeof(buf)))
+	if (text_file_read(path, buf, sizeof(buf)) < 0)
 		return -1;
 	for (p = buf; *p >= '0' && *p <= '9';) {
 		unsigned long first = strtoul(p, &p, 10), last = first;
@@ -65,7 +50,7 @@ bool cpu_sysfs_long(unsigned int cpu, const char *name, long *out)
 	char path[128], buf[64];
 
 	snprintf(path, sizeof(path), SYS_CPU "/cpu%u/%s", cpu, name);
-	if (read_text(path, buf, sizeof(buf)))
+	if (text_file_read(path, buf, sizeof(buf)) < 0)
 		return false;
 	*out = strtol(buf, NULL, 10);
 	return true;
@@ -151,7 +136,7 @@ char proc_thread_state(int tid)
 	char path[64], buf[512], *p;
 
 	snprintf(path, sizeof(path), "/proc/self/task/%d/stat", tid);
-	if (read_text(path, buf, sizeof(buf)))
+	if (text_file_read(path, buf, sizeof(buf)) < 0)
 		return '?';
 	p = strrchr(buf, ')');
 	return p && p[1] == ' ' ? p[2] : '?';

@@ -450,17 +450,9 @@ static int ctrl_family_cb(const struct nlmsghdr *nlh, void *data)
 static int ctrl_request(struct nls *s, mnl_cb_t cb)
 {
 	char buf[256];
-	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
-	struct genlmsghdr *g;
+	struct nlmsghdr *nlh = tsnl_getfamily_msg(buf, ++s->seq);
 	int n, err;
 
-	nlh->nlmsg_type = GENL_ID_CTRL;
-	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK;
-	nlh->nlmsg_seq = ++s->seq;
-	g = mnl_nlmsg_put_extra_header(nlh, sizeof(*g));
-	g->cmd = CTRL_CMD_GETFAMILY;
-	g->version = 1;
-	mnl_attr_put_strz(nlh, CTRL_ATTR_FAMILY_NAME, THREADSTAT_FAMILY_NAME);
 	err = send_msg(s, nlh);
 	if (err)
 		return err;

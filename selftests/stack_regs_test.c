@@ -8,7 +8,6 @@
  */
 #define _GNU_SOURCE
 #include <errno.h>
-#include <fcntl.h>
 #include <pthread.h>
 #include <regex.h>
 #include <stdio.h>
@@ -19,6 +18,7 @@
 #include <unistd.h>
 
 #include "../kselftest_harness.h"
+#include "text_file.h"
 #include "threadstat_nl.h"
 
 #define MiB		(1UL << 20)
@@ -138,21 +138,6 @@ FIXTURE_TEARDOWN(threads)
 	tsnl_close(&self->nl);
 }
 
-static int read_file(const char *path, char *buf, size_t size)
-{
-	int fd = open(path, O_RDONLY);
-	ssize_t n;
-
-	if (fd < 0)
-		return -1;
-	n = read(fd, buf, size - 1);
-	close(fd);
-	if (n < 0)
-		return -1;
-	buf[n] = '\0';
-	return n;
-}
-
 /* Wait (up to 5 s) until /proc says the thread sleeps in syscall @nr. */
 static bool blocked_in(uint32_t tid, int nr)
 {
@@ -161,12 +146,12 @@ static bool blocked_in(uint32_t tid, int nr)
 
 	for (i = 0; i < 500; i++) {
 		snprintf(path, sizeof(path), "/proc/self/task/%u/stat", tid);
-		if (read_file(path, buf, sizeof(buf)) > 0) {
+		if (text_file_read(path, buf, sizeof(buf)) > 0) {
 			p = strrchr(buf, ')');
 			snprintf(path, sizeof(path), "/proc/self/task/%u/syscall",
 				 tid);
 			if (p && p[2] == 'S' &&
-			    read_file(path, buf, sizeof(buf)) > 0 &&
+			    text_file_read(path, buf, sizeof(buf)) > 0 &&
 			    atoi(buf) == nr)
 				return true;
 		}
@@ -235,7 +220,7 @@ static int proc_stack(uint32_t tid, char frames[][128], int max)
 	int n = 0;
 
 	snprintf(path, sizeof(path), "/proc/%u/stack", tid);
-	if (read_file(path, buf, sizeof(buf)) < 0)
+	if (text_file_read(path, buf, sizeof(buf)) < 0)
 		return -1;
 	for (line = strtok_r(buf, "\n", &save); line && n < max;
 	     line = strtok_r(NULL, "\n", &save)) {
@@ -252,7 +237,7 @@ static void proc_wchan(uint32_t tid, char *buf, size_t size)
 	char path[64];
 
 	snprintf(path, sizeof(path), "/proc/%u/wchan", tid);
-	if (read_file(path, buf, size) < 0)
+	if (text_file_read(path, buf, size) < 0)
 		buf[0] = '\0';
 }
 
@@ -535,7 +520,7 @@ TEST_F(threads, exited_leader)
 	}
 	snprintf(path, sizeof(path), "/proc/%d/stat", child);
 	for (i = 0; i < 500; i++) {
-		p = read_file(path, buf, sizeof(buf)) > 0 ?
+		p = text_file_read(path, buf, sizeof(buf)) > 0 ?
 		    strrchr(buf, ')') : NULL;
 		if (p && p[2] == 'Z')
 			break;

@@ -21,6 +21,7 @@
 #include <unistd.h>
 
 #include "../kselftest_harness.h"
+#include "text_file.h"
 #include "threadstat_nl.h"
 
 #define A(x) THREADSTAT_A_THREAD_##x
@@ -82,19 +83,9 @@ static void *subject(void *arg)
 static int task_file(uint32_t tid, const char *name, char *buf, size_t len)
 {
 	char path[96];
-	ssize_t n;
-	int fd;
 
 	snprintf(path, sizeof(path), "/proc/self/task/%u/%s", tid, name);
-	fd = open(path, O_RDONLY);
-	if (fd < 0)
-		return -1;
-	n = read(fd, buf, len - 1);
-	close(fd);
-	if (n < 0)
-		return -1;
-	buf[n] = '\0';
-	return 0;
+	return text_file_read(path, buf, len) < 0 ? -1 : 0;
 }
 
 /* The number after "key" and spaces/colons in a /proc text file. */

@@ -20,10 +20,24 @@ static int family_cb(const struct nlmsghdr *nlh, void *data)
 	return mnl_attr_parse(nlh, GENL_HDRLEN, family_attr, data);
 }
 
+struct nlmsghdr *tsnl_getfamily_msg(void *buf, uint32_t seq)
+{
+	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
+	struct genlmsghdr *g;
+
+	nlh->nlmsg_type = GENL_ID_CTRL;
+	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK;
+	nlh->nlmsg_seq = seq;
+	g = mnl_nlmsg_put_extra_header(nlh, sizeof(*g));
+	g->cmd = CTRL_CMD_GETFAMILY;
+	g->version = 1;
+	mnl_attr_put_strz(nlh, CTRL_ATTR_FAMILY_NAME, THREADSTAT_FAMILY_NAME);
+	return nlh;
+}
+
 int tsnl_open(struct tsnl *t)
 {
 	char buf[MNL_SOCKET_BUFFER_SIZE];
-	struct genlmsghdr *g;
 	struct nlmsghdr *nlh;
 	int one = 1, n;
 
@@ -37,14 +51,7 @@ int tsnl_open(struct tsnl *t)
 	if (mnl_socket_bind(t->nl, 0, MNL_SOCKET_AUTOPID) < 0)
 		return -errno;
 
-	nlh = mnl_nlmsg_put_header(buf);
-	nlh->nlmsg_type = GENL_ID_CTRL;
-	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK;
-	nlh->nlmsg_seq = ++t->seq;
-	g = mnl_nlmsg_put_extra_header(nlh, sizeof(*g));
-	g->cmd = CTRL_CMD_GETFAMILY;
-	g->version = 1;
-	mnl_attr_put_strz(nlh, CTRL_ATTR_FAMILY_NAME, THREADSTAT_FAMILY_NAME);
+	nlh = tsnl_getfamily_msg(buf, ++t->seq);
 	if (mnl_socket_sendto(t->nl, nlh, nlh->nlmsg_len) < 0)
 		return -errno;
 	do {

@@ -72,6 +72,9 @@ struct tsnl_reply {
 	struct tsnl_rec *recs;		/* CPU and SYSTEM replies, malloc'ed */
 };
 
+/* A CTRL_CMD_GETFAMILY request for the threadstat family, into @buf. */
+struct nlmsghdr *tsnl_getfamily_msg(void *buf, uint32_t seq);
+
 int tsnl_open(struct tsnl *t);
 void tsnl_close(struct tsnl *t);
 

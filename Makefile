@@ -3,7 +3,7 @@
 #
 #   make            tools (release and ASan/UBSan builds) and the module for
 #                   every test kernel (scripts/kernels.sh)
-#   make run        show threadstat working: here if this kernel can load
+#   make run        show threadstat working (ARGS=threadtop options): here if this kernel can load
 #                   modules, else in a qemu VM booting Debian's 6.12 kernel
 #   make check      every test: lint, host unit tests, then per kernel a VM
 #                   running the kselftests and the CLI tests
@@ -127,8 +127,9 @@ check:
 stress:
 	@scripts/stress.sh
 
+# make run ARGS='-H --view cores': options for threadtop
 run:
-	@scripts/run.sh
+	@scripts/run.sh $(ARGS)
 
 lint:
 	@scripts/lint.sh

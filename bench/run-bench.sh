@@ -20,7 +20,7 @@
 # meaningful. The first round is preceded by one untimed warm-up snapshot of
 # (a)-(d) (dentries, caches: the steady state of a tool refreshing every
 # second). Reported per method: the best (lowest) wall time of BENCH_RUNS
-# rounds (default 5 at 1k, 3 at 10k and 50k; ps -eLf, ~7 ms per thread
+# rounds (default 10 at 1k, 7 at 10k, 3 at 50k; ps -eLf, ~7 ms per thread
 # under TCG, in two rounds at 1k, one at 10k, none at 50k unless
 # BENCH_PS_ALL=1), as total ms and µs per
 # thread, the median and the spread ((worst - best) / best), and the CPU
@@ -106,9 +106,12 @@ stats() {
 
 declare -A a_us ratio_c
 for n in $counts; do
+	# Rounds: the 2 part-time spinners share the host's one TCG thread
+	# with the measuring vCPU, so single runs spread by 50-130%; the best
+	# of many is the run they left alone.
 	case $n in
-	1000) runs=5 ;;
-	10000) runs=3 ;;
+	1000) runs=10 ;;
+	10000) runs=7 ;;
 	*) runs=3 ;;
 	esac
 	runs=${BENCH_RUNS:-$runs}

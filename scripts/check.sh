@@ -76,14 +76,21 @@ done
 echo "unit: $unit_pass passed, $unit_fail failed" >>"$logdir/unit.log"
 stage "unit (asan + valgrind)" "$logdir/unit.log" "$unit_fail"
 
+hardening=$(scripts/hardening-summary.sh --header)
 while IFS='	' read -r kver _ _; do
 	log=$logdir/vm-$kver.log
 	scripts/vm/run.sh --kernel "$kver" --timeout 900 -- scripts/guest/run-tests.sh >"$log" 2>&1
-	stage "kernel $kver" "$log" $?
+	rc=$?
+	stage "kernel $kver" "$log" $rc
+	hardening+=$'\n'$(scripts/hardening-summary.sh "$kver" "$log" "$rc")
 done < <(scripts/kernels.sh)
 
 echo
 printf '%s\n' "${summary[@]}"
+echo
+echo "hardening, short profile (make stress runs the long one):"
+echo "$hardening"
+echo
 echo "check took $(($(date +%s) - start)) s"
 echo "$total_pass passed, $total_fail failed"
 ((total_fail == 0))

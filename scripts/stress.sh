@@ -15,6 +15,7 @@ cd "$repo" || exit 1
 logdir=build/stress
 mkdir -p "$logdir"
 pass=0 fail=0
+summary=
 
 make -s -j"$(nproc)" user modules selftests >"$logdir/build.log" 2>&1 || {
 	cat "$logdir/build.log"; echo "stress: 0 passed, 1 failed"; exit 1; }
@@ -34,6 +35,10 @@ while IFS='	' read -r kver _ _; do
 		tail -n 60 "$log"
 	fi
 	echo "$kver: $(($(date +%s) - start)) s"
+	summary+=$(scripts/hardening-summary.sh "$kver" "$log" "$rc")$'\n'
 done < <(scripts/kernels.sh)
+echo
+scripts/hardening-summary.sh --header
+printf '%s' "$summary"
 echo "stress: $pass passed, $fail failed"
 ((fail == 0))

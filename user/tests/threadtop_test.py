@@ -277,6 +277,50 @@ def q_exits_0():
         assert f.read().strip() == "0"
 
 
+def click(x, y):
+    """A left click at column x, row y (0-based), as an xterm sends it
+    (X10 mouse encoding: ESC [ M, button, x, y, each + 32, 1-based) on
+    press and release: tmux hands the bytes to threadtop's terminal."""
+    for button in (0, 3):
+        keys("-H", *(f"{b:02x}" for b in
+                     (0x1b, ord("["), ord("M"), 32 + button,
+                      33 + x, 33 + y)))
+
+
+def pids_listed(s):
+    """The PID column of the process list, top to bottom."""
+    lines = s.splitlines()
+    head = next(i for i, l in enumerate(lines) if row_with(l, "PID", "COMMAND"))
+    return [int(l.split()[0]) for l in lines[head + 1:]
+            if re.match(r"\s*\d+\s", l)]
+
+
+@test
+def mouse_clicks_sort_and_switch_views():
+    start("-d", "5")
+    s = screen()
+    lines = s.splitlines()
+    y = next(i for i, l in enumerate(lines) if row_with(l, "PID", "COMMAND"))
+    x = lines[y].index("PID")
+    # A click on the PID title sorts by it; a second click inverts.
+    click(x, y)
+    s = wait_for(lambda s: len(pids_listed(s)) > 5 and
+                 pids_listed(s) in (sorted(pids_listed(s)),
+                                    sorted(pids_listed(s), reverse=True)),
+                 "the list sorted by PID")
+    first = pids_listed(s)
+    click(x, y)
+    wait_for(lambda s: len(pids_listed(s)) > 5 and
+             pids_listed(s) == sorted(pids_listed(s),
+                                      reverse=first[0] < first[-1]),
+             "the PID order inverted")
+    # A click on "Cores" in the footer switches to the cores view.
+    lines = screen().splitlines()
+    y = next(i for i, l in enumerate(lines) if "F1Help" in l)
+    click(lines[y].index("Cores"), y)
+    wait_for(lambda s: re.search(r"^CPU \d+", s, re.M), "the cores view")
+
+
 def frames(text):
     return [f for f in re.split(r"(?m)^(?=threadtop - )", text) if f.strip()]
 

@@ -12,7 +12,7 @@
 set -euo pipefail
 
 if [[ ${1:-} == --header ]]; then
-	echo "kernel              datagrams fuzzed  threads churned     lifecycle cycles  hotplug cycles  clients  failed"
+	echo "kernel                 datagrams fuzzed  threads churned     lifecycle cycles  hotplug cycles  clients  failed"
 	exit 0
 fi
 [[ $# -eq 3 ]] || { sed -n 7,8p "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
@@ -24,6 +24,6 @@ awk -v k="$1" -v rc="$3" '
 /[0-9]+ clients served/ { for (i = 1; i <= NF; i++) if ($i == "clients") n = $(i - 1); sub(/.*:/, "", n) }
 /^guest: [0-9]+ passed, [0-9]+ failed/ { x = $4 }
 END {
-	printf "%-19s %-17s %-19s %-17s %-15s %-8s %s\n", k, f, c " (" r "/s)", l, h, n,
+	printf "%-22s %-17s %-19s %-17s %-15s %-8s %s\n", k, f, c " (" r "/s)", l, h, n,
 		(x == "" ? "?" : x) (rc ? " (vm status " rc ")" : "")
 }' "$2"

@@ -35,6 +35,7 @@
 
 #include "../kselftest_harness.h"
 #include "nl_strict.h"
+#include "text_file.h"
 
 #define NOBODY		65534
 #define NR_CLIENTS	64
@@ -203,15 +204,9 @@ TEST(root_of_own_user_namespace_gets_none)
 /* The value of a sysctl file, as the real /proc has it. */
 static int sysctl_value(const char *path)
 {
-	char buf[16] = "";
-	int fd = open(path, O_RDONLY);
+	char buf[16];
 
-	if (fd < 0)
-		return -1;
-	if (read(fd, buf, sizeof(buf) - 1) < 0)
-		buf[0] = '\0';
-	close(fd);
-	return atoi(buf);
+	return text_file_read(path, buf, sizeof(buf)) < 0 ? -1 : atoi(buf);
 }
 
 /*

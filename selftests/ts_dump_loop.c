@@ -3,6 +3,10 @@
  * ts_dump_loop: a client that keeps dumping every thread, slowly, while
  * lifecycle_test.sh loads and unloads the module under it.
  *
+ * ts_dump_loop --hold: start one dump of every thread with every group,
+ * read none of it, say "holding" and keep it open until SIGTERM: a dump
+ * that is surely open while lifecycle_test.sh tries rmmod.
+ *
  * Each dump reads its answers with a short pause each, so that a dump is
  * open most of the time. When the family is missing (module unloaded) it
  * retries every 10 ms. Any malformed reply, or a dump that does not end
@@ -15,6 +19,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/socket.h>
 #include <linux/genetlink.h>
 
 #include "nl_strict.h"
@@ -32,7 +37,31 @@ static const char *linger(const struct nlmsghdr *nlh, void *arg)
 	return NULL;
 }
 
-int main(void)
+static int hold(void)
+{
+	struct nlmsghdr *nlh;
+	char buf[256];
+	struct nls s;
+	int err = nls_open(&s, 10000);
+
+	if (err) {
+		printf("ts_dump_loop: no threadstat family: %s\n", strerror(-err));
+		return 1;
+	}
+	nlh = nls_msg(&s, buf, THREADSTAT_CMD_THREAD_GET, NLM_F_DUMP);
+	nls_put_u32(nlh, THREADSTAT_A_THREAD_FIELDS, THREADSTAT_FIELDS_ALL);
+	if (send(s.fd, nlh, nlh->nlmsg_len, 0) < 0) {
+		printf("ts_dump_loop: send: %s\n", strerror(errno));
+		return 1;
+	}
+	printf("holding\n");
+	while (!stop)
+		pause();
+	nls_close(&s);
+	return 0;
+}
+
+int main(int argc, char **argv)
 {
 	unsigned long dumps = 0, absent = 0, gone = 0;
 	struct nls_result r;
@@ -43,6 +72,12 @@ int main(void)
 
 	signal(SIGTERM, on_term);
 	setvbuf(stdout, NULL, _IOLBF, 0);
+	if (argc == 2 && !strcmp(argv[1], "--hold"))
+		return hold();
+	if (argc != 1) {
+		fprintf(stderr, "usage: ts_dump_loop [--hold]\n");
+		return 2;
+	}
 	while (!stop) {
 		err = nls_open(&s, 10000);
 		if (err) {

@@ -156,9 +156,40 @@ enum {
 	THREADSTAT_A_THREAD_KERNEL_STACK_MISSING,
 	THREADSTAT_A_THREAD_REGS,
 	THREADSTAT_A_THREAD_SYSCALL,
+	THREADSTAT_A_THREAD_PROCESS,
 
 	__THREADSTAT_A_THREAD_MAX,
 	THREADSTAT_A_THREAD_MAX = (__THREADSTAT_A_THREAD_MAX - 1)
+};
+
+/*
+ * Per-process attributes (set "process", nested in THREADSTAT_A_THREAD_PROCESS
+ * and sent with the sched group): once per process in a dump, on the message
+ * of its group leader (tid == tgid), and on every THREAD_GET do reply.
+ * EXITED_* are what the kernel keeps in the process's signal_struct for its
+ * threads that have already exited (the part of /proc/PID/stat that no live
+ * thread holds any more): a client adds them to the sum over live threads to
+ * get exact process totals across thread churn. Memory attributes are bytes
+ * and absent for kernel threads (no mm).
+ */
+enum {
+	THREADSTAT_A_PROCESS_PAD = 1,
+	THREADSTAT_A_PROCESS_NR_THREADS,		/* u32, live threads */
+	THREADSTAT_A_PROCESS_EXITED_SUM_EXEC_RUNTIME,	/* u64 ns */
+	THREADSTAT_A_PROCESS_EXITED_UTIME,		/* u64 ns */
+	THREADSTAT_A_PROCESS_EXITED_STIME,		/* u64 ns */
+	THREADSTAT_A_PROCESS_EXITED_NVCSW,		/* u64 */
+	THREADSTAT_A_PROCESS_EXITED_NIVCSW,		/* u64 */
+	THREADSTAT_A_PROCESS_EXITED_MIN_FLT,		/* u64 */
+	THREADSTAT_A_PROCESS_EXITED_MAJ_FLT,		/* u64 */
+	THREADSTAT_A_PROCESS_VM_SIZE,			/* u64 bytes */
+	THREADSTAT_A_PROCESS_RSS_ANON,			/* u64 bytes */
+	THREADSTAT_A_PROCESS_RSS_FILE,			/* u64 bytes */
+	THREADSTAT_A_PROCESS_RSS_SHMEM,			/* u64 bytes */
+	THREADSTAT_A_PROCESS_SWAP,			/* u64 bytes */
+
+	__THREADSTAT_A_PROCESS_MAX,
+	THREADSTAT_A_PROCESS_MAX = (__THREADSTAT_A_PROCESS_MAX - 1)
 };
 
 enum {

@@ -1,0 +1,254 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The process nest under thread churn: a pool starts short-lived workers,
+ * each burning a known amount of CPU, faulting in memory and sleeping,
+ * then exiting. What the exited workers used must show up in the nest's
+ * exited-* totals, and live threads plus exited ones must add up to what
+ * /proc/PID/stat and getrusage() say for the whole process. Memory must
+ * match /proc/PID/statm.
+ */
+#define _GNU_SOURCE
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "../kselftest_harness.h"
+#include "dump_reader.h"
+#include "text_file.h"
+
+#define WORKERS		12
+#define BURN_NS		(80 * 1000000ULL)	/* CPU each worker burns */
+#define TOUCH_BYTES	(1 << 20)		/* memory each one faults in */
+
+#define P(x)	THREADSTAT_A_PROCESS_##x
+#define T(x)	THREADSTAT_A_THREAD_##x
+
+static uint64_t thread_cpu_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+	return ts.tv_sec * 1000000000ULL + ts.tv_nsec;
+}
+
+/* Burns BURN_NS of CPU; returns what this thread used in all. */
+static void *worker(void *arg)
+{
+	uint64_t *used = arg;
+	char *mem = malloc(TOUCH_BYTES);
+	int i;
+
+	for (i = 0; mem && i < TOUCH_BYTES; i += 4096)
+		mem[i] = (char)i;
+	free(mem);
+	for (i = 0; i < 3; i++)
+		usleep(1000);	/* voluntary context switches */
+	while (thread_cpu_ns() < BURN_NS)
+		;
+	*used = thread_cpu_ns();
+	return NULL;
+}
+
+/* /proc/self/stat fields: 10 minflt, 12 majflt, 14 utime, 15 stime. */
+static int proc_stat(unsigned long long *minflt, unsigned long long *ticks)
+{
+	char buf[1024], *p;
+	unsigned long long v[16] = { 0 };
+	int f;
+
+	if (text_file_read("/proc/self/stat", buf, sizeof(buf)) <= 0)
+		return -1;
+	p = strrchr(buf, ')');
+	if (!p)
+		return -1;
+	p += 2;		/* field 3, the state */
+	for (f = 3; f <= 15 && p; f++) {
+		if (f > 3)
+			v[f] = strtoull(p, NULL, 10);
+		p = strchr(p, ' ');
+		if (p)
+			p++;
+	}
+	*minflt = v[10];
+	*ticks = v[14] + v[15];
+	return 0;
+}
+
+/* Sum of a u64 attribute over the live threads of one dump. */
+static uint64_t live_sum(const struct dr_dump *d, int type)
+{
+	uint64_t sum = 0;
+	unsigned int i;
+
+	for (i = 0; i < d->n; i++)
+		sum += d->threads[i].v[type];
+	return sum;
+}
+
+TEST(exited_workers_are_accounted)
+{
+	unsigned long long minflt, ticks, hz = sysconf(_SC_CLK_TCK);
+	uint64_t used[WORKERS], burned = 0, grew, live, total_ns;
+	struct dr_thread before, after;
+	const struct dr_thread *leader;
+	pthread_t th[WORKERS];
+	struct rusage ru;
+	struct dr_dump d;
+	struct tsnl nl;
+	int i;
+
+	ASSERT_EQ(0, tsnl_open(&nl));
+	ASSERT_EQ(0, dr_get(&nl, gettid(), &before));
+	ASSERT_TRUE(before.has_process);
+	ASSERT_TRUE(before.proc_has[P(EXITED_SUM_EXEC_RUNTIME)]);
+
+	/* The pool: two workers at a time, each replaced when it exits. */
+	for (i = 0; i < WORKERS; i += 2) {
+		ASSERT_EQ(0, pthread_create(&th[i], NULL, worker, &used[i]));
+		ASSERT_EQ(0, pthread_create(&th[i + 1], NULL, worker,
+					    &used[i + 1]));
+		pthread_join(th[i], NULL);
+		pthread_join(th[i + 1], NULL);
+		burned += used[i] + used[i + 1];
+	}
+
+	ASSERT_EQ(0, dr_get(&nl, gettid(), &after));
+	grew = after.proc[P(EXITED_SUM_EXEC_RUNTIME)] -
+	       before.proc[P(EXITED_SUM_EXEC_RUNTIME)];
+	printf("# %d workers burned %.1f ms; exited-sum-exec-runtime grew %.1f ms\n",
+	       WORKERS, burned / 1e6, grew / 1e6);
+	EXPECT_LE(burned * 9 / 10, grew);
+	EXPECT_GE(burned * 11 / 10, grew);
+	EXPECT_EQ(1, after.proc[P(NR_THREADS)]);
+	/* The split of exited time adds up to the exited runtime. */
+	EXPECT_EQ(after.proc[P(EXITED_SUM_EXEC_RUNTIME)],
+		  after.proc[P(EXITED_UTIME)] + after.proc[P(EXITED_STIME)]);
+
+	/*
+	 * Whole-process numbers: /proc and getrusage() add the same
+	 * signal_struct totals to the live threads (only this one now).
+	 * Faults between the reads are few: allow a handful.
+	 */
+	ASSERT_EQ(0, dr_dump(&nl, getpid(), &d));
+	ASSERT_EQ(0, proc_stat(&minflt, &ticks));
+	ASSERT_EQ(0, getrusage(RUSAGE_SELF, &ru));
+	ASSERT_EQ(1, d.n);
+	leader = &d.threads[0];
+	ASSERT_TRUE(leader->has_process);
+
+	live = live_sum(&d, T(MIN_FLT));
+	printf("# minflt: /proc %llu, live %llu + exited %llu\n", minflt,
+	       (unsigned long long)live,
+	       (unsigned long long)leader->proc[P(EXITED_MIN_FLT)]);
+	EXPECT_GE(leader->proc[P(EXITED_MIN_FLT)], WORKERS * 200ULL);
+	EXPECT_LE(minflt - live - 16, leader->proc[P(EXITED_MIN_FLT)]);
+	EXPECT_GE(minflt - live + 16, leader->proc[P(EXITED_MIN_FLT)]);
+
+	live = live_sum(&d, T(NVCSW));
+	printf("# nvcsw: getrusage %ld, live %llu + exited %llu\n",
+	       ru.ru_nvcsw, (unsigned long long)live,
+	       (unsigned long long)leader->proc[P(EXITED_NVCSW)]);
+	EXPECT_LE(WORKERS * 3ULL, leader->proc[P(EXITED_NVCSW)]);
+	EXPECT_LE(ru.ru_nvcsw - live - 4, leader->proc[P(EXITED_NVCSW)]);
+	EXPECT_GE(ru.ru_nvcsw - live + 4, leader->proc[P(EXITED_NVCSW)]);
+	EXPECT_GE(ru.ru_nivcsw - live_sum(&d, T(NIVCSW)) + 4,
+		  leader->proc[P(EXITED_NIVCSW)]);
+
+	/* utime + stime: within a tick per thread, live and exited. */
+	total_ns = live_sum(&d, T(UTIME)) + live_sum(&d, T(STIME)) +
+		   leader->proc[P(EXITED_UTIME)] + leader->proc[P(EXITED_STIME)];
+	printf("# utime+stime: /proc %llu ticks, threadstat %.1f ticks\n",
+	       ticks, total_ns * (double)hz / 1e9);
+	EXPECT_LE(ticks * 1000000000ULL / hz, total_ns + 3 * 1000000000ULL / hz);
+	EXPECT_GE(ticks * 1000000000ULL / hz + 3 * 1000000000ULL / hz, total_ns);
+	dr_free(&d);
+	tsnl_close(&nl);
+}
+
+/* The nest: once per process in a dump, on the leader; memory as statm. */
+static void *park(void *arg)
+{
+	pthread_barrier_t *b = arg;
+
+	pthread_barrier_wait(b);	/* started */
+	pthread_barrier_wait(b);	/* released */
+	return NULL;
+}
+
+TEST(nest_once_per_process_memory_as_statm)
+{
+	unsigned long long size, resident, shared;
+	long page = sysconf(_SC_PAGESIZE);
+	const struct dr_thread *leader;
+	unsigned int i, nests = 0;
+	pthread_barrier_t b;
+	pthread_t th[4];
+	struct dr_dump d;
+	struct tsnl nl;
+	char buf[256];
+	uint64_t rss;
+
+	ASSERT_EQ(0, tsnl_open(&nl));
+	pthread_barrier_init(&b, NULL, 5);
+	for (i = 0; i < 4; i++)
+		ASSERT_EQ(0, pthread_create(&th[i], NULL, park, &b));
+	pthread_barrier_wait(&b);
+
+	ASSERT_EQ(0, dr_dump(&nl, getpid(), &d));
+	ASSERT_LT(0, text_file_read("/proc/self/statm", buf, sizeof(buf)));
+	ASSERT_EQ(3, sscanf(buf, "%llu %llu %llu", &size, &resident, &shared));
+	EXPECT_EQ(5, d.n);
+	for (i = 0; i < d.n; i++) {
+		nests += d.threads[i].has_process;
+		EXPECT_EQ(d.threads[i].has_process,
+			  d.threads[i].tid == d.threads[i].tgid);
+	}
+	EXPECT_EQ(1, nests);
+	leader = dr_find(&d, getpid());
+	ASSERT_NE(NULL, leader);
+	EXPECT_EQ(5, leader->proc[P(NR_THREADS)]);
+	EXPECT_EQ(size * page, leader->proc[P(VM_SIZE)]);
+	rss = leader->proc[P(RSS_ANON)] + leader->proc[P(RSS_FILE)] +
+	      leader->proc[P(RSS_SHMEM)];
+	printf("# statm: size %llu resident %llu shared %llu pages; nest: vm %llu rss %llu file+shmem %llu pages\n",
+	       size, resident, shared,
+	       (unsigned long long)leader->proc[P(VM_SIZE)] / page,
+	       (unsigned long long)rss / page,
+	       (unsigned long long)(leader->proc[P(RSS_FILE)] +
+				    leader->proc[P(RSS_SHMEM)]) / page);
+	/* Reading statm after the dump may fault in a few pages. */
+	EXPECT_LE(rss / page, resident);
+	EXPECT_GE(rss / page + 8, resident);
+	EXPECT_LE((leader->proc[P(RSS_FILE)] + leader->proc[P(RSS_SHMEM)]) /
+		  page, shared);
+	EXPECT_GE((leader->proc[P(RSS_FILE)] + leader->proc[P(RSS_SHMEM)]) /
+		  page + 8, shared);
+	EXPECT_TRUE(leader->proc_has[P(SWAP)]);
+
+	pthread_barrier_wait(&b);
+	for (i = 0; i < 4; i++)
+		pthread_join(th[i], NULL);
+	dr_free(&d);
+	tsnl_close(&nl);
+}
+
+/* A kernel thread has no memory attributes; kthreadd is pid 2. */
+TEST(kernel_thread_has_no_memory)
+{
+	struct dr_thread kt;
+	struct tsnl nl;
+
+	ASSERT_EQ(0, tsnl_open(&nl));
+	ASSERT_EQ(0, dr_get(&nl, 2, &kt));
+	EXPECT_TRUE(kt.has_process);
+	EXPECT_TRUE(kt.proc_has[P(NR_THREADS)]);
+	EXPECT_FALSE(kt.proc_has[P(VM_SIZE)]);
+	EXPECT_FALSE(kt.proc_has[P(RSS_ANON)]);
+	tsnl_close(&nl);
+}
+
+TEST_HARNESS_MAIN

@@ -26,6 +26,7 @@
 
 #include "../kselftest_harness.h"
 #include "nl_strict.h"
+#include "thread_churn.h"
 
 #define NR_CLIENTS	4	/* TS_CHURN_CLIENTS=0..4 for measurements */
 #define MAX_TIDS	16384
@@ -35,11 +36,6 @@ static uint32_t stable_tids[1 + NR_CLIENTS];
 static unsigned int nr_stable;
 static unsigned int ceiling;	/* most threads alive at once, bar churned */
 static unsigned long *created;	/* threads the churners made so far */
-
-static void stop_churn(int sig)
-{
-	stop = 1;
-}
 
 struct dump_seen {
 	unsigned int n;
@@ -65,76 +61,6 @@ static const char *collect(const struct nlmsghdr *nlh, void *arg)
 		d->tids[d->n] = tid;
 	d->n++;
 	return NULL;
-}
-
-/*
- * Churned threads are bare clone()s on IN_FLIGHT fixed stacks: no mmap,
- * no glibc thread set-up (TLS, rseq, robust list), so what the guest's CPU
- * spends goes to the kernel's create and exit paths that the dumps race.
- * The kernel clears a slot's word (CLONE_CHILD_CLEARTID) and wakes its
- * futex once that thread is done with the stack. Measured in the TCG guest
- * with nobody dumping: ~550 threads/s through pthread_create() with 8 MiB
- * stacks (glibc's stack cache overflows and every stack is mapped anew),
- * ~2400/s with 64 KiB stacks, ~2800/s this way.
- */
-#define IN_FLIGHT	32
-#define CHURNED_STACK	(16 * 1024)
-static int slot_tid[IN_FLIGHT];
-static char churned_stack[IN_FLIGHT][CHURNED_STACK] __attribute__((aligned(64)));
-
-/* Runs without TLS of its own: it must touch nothing but its stack. */
-static int churned(void *arg)
-{
-	return 0;
-}
-
-/*
- * One churner process per CPU, pinned there, with its threads born on the
- * same CPU. A churner is a process of its own, as threads in the clients'
- * process would make every exit a TLB shootdown of each client's CPU.
- * One per CPU because qemu TCG (thread=single) gives every busy vCPU an
- * equal turn, whatever the guest's priorities: a single churner against 4
- * dumping clients got a quarter of the machine and ~450 threads/s, one per
- * CPU gets ~1900/s.
- */
-static pid_t start_churn(unsigned long *count, int cpu)
-{
-	cpu_set_t on;
-	const int flags = CLONE_VM | CLONE_FS | CLONE_FILES | CLONE_SIGHAND |
-			  CLONE_THREAD | CLONE_SYSVSEM | CLONE_CHILD_SETTID |
-			  CLONE_CHILD_CLEARTID;
-	pid_t pid = fork();
-	unsigned int i;
-	int tid;
-
-	if (pid)
-		return pid;
-	signal(SIGTERM, stop_churn);
-	CPU_ZERO(&on);
-	CPU_SET(cpu, &on);
-	sched_setaffinity(0, sizeof(on), &on);
-	while (!stop) {
-		for (i = 0; i < IN_FLIGHT && !stop; i++) {
-			tid = __atomic_load_n(&slot_tid[i], __ATOMIC_ACQUIRE);
-			if (tid) {
-				syscall(SYS_futex, &slot_tid[i], FUTEX_WAIT,
-					tid, NULL, NULL, 0);
-				continue;
-			}
-			slot_tid[i] = -1;	/* busy until the kernel clears it */
-			if (clone(churned, churned_stack[i] + CHURNED_STACK,
-				  flags, NULL, NULL, NULL, &slot_tid[i]) < 0)
-				slot_tid[i] = 0;
-			else
-				__atomic_add_fetch(count, 1, __ATOMIC_RELAXED);
-		}
-	}
-	/* Leave no thread running on a stack that _exit() would take away. */
-	for (i = 0; i < IN_FLIGHT; i++)
-		while ((tid = __atomic_load_n(&slot_tid[i], __ATOMIC_ACQUIRE)))
-			syscall(SYS_futex, &slot_tid[i], FUTEX_WAIT, tid,
-				NULL, NULL, 0);
-	_exit(0);
 }
 
 struct client {
@@ -284,7 +210,7 @@ TEST_F_TIMEOUT(churn, dumps_while_threads_come_and_go, 300)
 	pthread_barrier_wait(&ready);
 	t0 = now();
 	for (i = 0; i < nr_cpus; i++) {
-		churn[i] = start_churn(created, i);
+		churn[i] = thread_churn_start(created, i);
 		ASSERT_LT(0, churn[i]);
 	}
 	while (!stop && now() - t0 < secs)
@@ -311,9 +237,11 @@ TEST_F_TIMEOUT(churn, dumps_while_threads_come_and_go, 300)
 	printf("# %.1f s: %lu threads created and destroyed (%.0f/s); %lu full dumps completed by %d clients (%lu flagged NLM_F_DUMP_INTR), %u..%u threads each (%u before, ceiling %u)\n",
 	       elapsed, *created, *created / elapsed, dumps, nr_clients, intr,
 	       lo, hi, base, ceiling);
-	/* The dumps race a changing thread set: they must have noticed. */
-	if (nr_clients)
-		EXPECT_LT(0UL, intr);
+	/*
+	 * No assertion on intr: new tids land above the walk's cursor until
+	 * pid numbers wrap, so most dumps here miss nothing (issue 12); the
+	 * flag's contract is tested in dump_consistency_test.
+	 */
 	EXPECT_LT(0UL, *created);
 	/*
 	 * Issue 7 asks for >= 1000 threads/s. The long profile (make stress,

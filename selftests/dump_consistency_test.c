@@ -28,6 +28,7 @@
 
 #include "../kselftest_harness.h"
 #include "dump_reader.h"
+#include "thread_churn.h"
 
 #define PARKED	60	/* threads, so a dump takes several skbs */
 
@@ -140,9 +141,11 @@ struct below_result {
 static struct below_result *result;
 static volatile uint32_t made_tid;
 
+/* A thread made mid-dump that stays alive while the dump goes on. */
 static void *report_tid(void *arg)
 {
 	made_tid = gettid();
+	pause();
 	return arg;
 }
 
@@ -180,9 +183,10 @@ static int below_cursor(enum creation what)
 		break;
 	case CLONE_BELOW:
 	case CLONE_ABOVE:
-		if (pthread_create(&t, NULL, report_tid, NULL) ||
-		    pthread_join(t, NULL))
+		if (pthread_create(&t, NULL, report_tid, NULL))
 			return 1;
+		while (!made_tid)
+			usleep(1000);
 		break;
 	case IOURING_BELOW:
 		if (uring_async_read(&u, pipefd[0], rbuf, sizeof(rbuf)))
@@ -312,24 +316,12 @@ TEST(thread_above_cursor_is_listed_not_flagged)
 
 struct churn_stats {
 	unsigned long created;
+	int err[3];
 	unsigned long dumps[3], flagged[3], done_missing[3];
 	double seconds;
 };
 
 static struct churn_stats *cs;
-static volatile int churning;
-
-static void *churner(void *arg)
-{
-	unsigned long *n = arg;
-	pthread_t t;
-
-	while (churning)
-		if (!pthread_create(&t, NULL, nothing, NULL) &&
-		    !pthread_join(t, NULL))
-			(*n)++;
-	return NULL;
-}
 
 static double now(void)
 {
@@ -349,7 +341,8 @@ static int dump_until(double end, int who)
 		return 1;
 	nl.recv_size = 4096;
 	while (now() < end) {
-		if (dr_dump(&nl, 0, &d) || !d.done)
+		cs->err[who] = dr_dump(&nl, 0, &d);
+		if (cs->err[who] || !d.done)
 			return 1;
 		cs->dumps[who]++;
 		cs->flagged[who] += d.msgs_intr || d.done_intr;
@@ -363,20 +356,21 @@ static int dump_until(double end, int who)
 /* pid 1 of the churning namespace: churns, and dumps from inside it. */
 static int churn_ns(int seconds)
 {
-	unsigned long n[2] = { 0, 0 };
-	double start = now(), end = start + seconds;
-	pthread_t t[2];
-	int i, bad;
+	int i, bad, cpus = sysconf(_SC_NPROCESSORS_ONLN);
+	double start = now();
+	pid_t churner[64];
 
-	churning = 1;
-	for (i = 0; i < 2; i++)
-		if (pthread_create(&t[i], NULL, churner, &n[i]))
-			return 1;
-	bad = dump_until(end, 1);
-	churning = 0;
-	for (i = 0; i < 2; i++)
-		pthread_join(t[i], NULL);
-	cs->created = n[0] + n[1];
+	if (cpus > 64)
+		cpus = 64;
+	for (i = 0; i < cpus; i++)
+		churner[i] = thread_churn_start(&cs->created, i);
+	bad = dump_until(start + seconds, 1);
+	for (i = 0; i < cpus; i++)
+		if (churner[i] > 0)
+			kill(churner[i], SIGTERM);
+	for (i = 0; i < cpus; i++)
+		if (churner[i] > 0)
+			waitpid(churner[i], NULL, 0);
 	cs->seconds = now() - start;
 	return bad;
 }
@@ -414,13 +408,15 @@ TEST(churn_elsewhere_never_flags)
 	printf("# churn: %lu threads created and exited in %.1f s (%.0f/s)\n",
 	       cs->created, cs->seconds, cs->created / cs->seconds);
 	for (i = 0; i < 3; i++) {
-		printf("# dumps from the %s: %lu, flagged %lu (%.1f%%)\n",
+		printf("# dumps from the %s: %lu, flagged %lu (%.1f%%), error %d\n",
 		       who[i], cs->dumps[i], cs->flagged[i],
-		       cs->dumps[i] ? 100.0 * cs->flagged[i] / cs->dumps[i] : 0);
+		       cs->dumps[i] ? 100.0 * cs->flagged[i] / cs->dumps[i] : 0,
+		       cs->err[i]);
 		EXPECT_LT(0, cs->dumps[i]);
 		EXPECT_EQ(0, cs->done_missing[i]);
 	}
 	EXPECT_EQ(0, cs->flagged[0]);
+	/* The rate is printed; on a loaded host it may fall short of 1000/s. */
 	EXPECT_LT(CHURN_SECONDS * 200UL, cs->created);
 }
 

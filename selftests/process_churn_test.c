@@ -144,7 +144,7 @@ TEST(exited_workers_are_accounted)
 	printf("# minflt: /proc %llu, live %llu + exited %llu\n", minflt,
 	       (unsigned long long)live,
 	       (unsigned long long)leader->proc[P(EXITED_MIN_FLT)]);
-	EXPECT_GE(leader->proc[P(EXITED_MIN_FLT)], WORKERS * 200ULL);
+	EXPECT_GE(leader->proc[P(EXITED_MIN_FLT)], WORKERS * 16ULL);
 	EXPECT_LE(minflt - live - 16, leader->proc[P(EXITED_MIN_FLT)]);
 	EXPECT_GE(minflt - live + 16, leader->proc[P(EXITED_MIN_FLT)]);
 
@@ -220,13 +220,13 @@ TEST(nest_once_per_process_memory_as_statm)
 	       (unsigned long long)rss / page,
 	       (unsigned long long)(leader->proc[P(RSS_FILE)] +
 				    leader->proc[P(RSS_SHMEM)]) / page);
-	/* Reading statm after the dump may fault in a few pages. */
+	/* Reading statm after the dump faults in a few pages (stdio, libc). */
 	EXPECT_LE(rss / page, resident);
-	EXPECT_GE(rss / page + 8, resident);
+	EXPECT_GE(rss / page + 32, resident);
 	EXPECT_LE((leader->proc[P(RSS_FILE)] + leader->proc[P(RSS_SHMEM)]) /
 		  page, shared);
 	EXPECT_GE((leader->proc[P(RSS_FILE)] + leader->proc[P(RSS_SHMEM)]) /
-		  page + 8, shared);
+		  page + 32, shared);
 	EXPECT_TRUE(leader->proc_has[P(SWAP)]);
 
 	pthread_barrier_wait(&b);

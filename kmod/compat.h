@@ -64,4 +64,25 @@ static inline struct nlattr **ts_dump_attrs(struct netlink_callback *cb)
 #endif
 }
 
+/**
+ * ts_mm_counter() - an mm's RSS counter, exact
+ * @mm: the address space
+ * @member: MM_ANONPAGES, MM_FILEPAGES, MM_SHMEMPAGES or MM_SWAPENTS
+ *
+ * From 6.2 on the counters are per-CPU and get_mm_counter() reads only
+ * the shared part, which can be off by the per-CPU batches; sum them, as
+ * /proc/PID/statm does (percpu_counter_sum takes a raw spinlock, it does
+ * not sleep). 6.1 keeps one atomic per counter.
+ *
+ * Return: pages (entries for MM_SWAPENTS).
+ */
+static inline unsigned long ts_mm_counter(struct mm_struct *mm, int member)
+{
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 2, 0)
+	return percpu_counter_sum_positive(&mm->rss_stat[member]);
+#else
+	return get_mm_counter(mm, member);
+#endif
+}
+
 #endif /* _THREADSTAT_COMPAT_H */

@@ -24,6 +24,7 @@
 #include <linux/sched/task.h>
 #include <linux/seqlock.h>
 
+#include "compat.h"
 #include "threadstat.h"
 
 struct ts_exited {
@@ -78,10 +79,10 @@ static int ts_fill_memory(struct sk_buff *skb, struct task_struct *task)
 	mm = (task->flags & PF_KTHREAD) ? NULL : task->mm;
 	if (mm) {
 		vm = READ_ONCE(mm->total_vm);
-		anon = get_mm_counter(mm, MM_ANONPAGES);
-		file = get_mm_counter(mm, MM_FILEPAGES);
-		shmem = get_mm_counter(mm, MM_SHMEMPAGES);
-		swap = get_mm_counter(mm, MM_SWAPENTS);
+		anon = ts_mm_counter(mm, MM_ANONPAGES);
+		file = ts_mm_counter(mm, MM_FILEPAGES);
+		shmem = ts_mm_counter(mm, MM_SHMEMPAGES);
+		swap = ts_mm_counter(mm, MM_SWAPENTS);
 	}
 	task_unlock(task);
 	if (!mm)

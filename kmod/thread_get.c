@@ -36,7 +36,7 @@
 /**
  * struct ts_batch - the next threads a dump sends, sorted by tid
  * @nr: tids in @tid
- * @complete: no thread of the dump comes after @tid[@nr - 1]
+ * @complete: no thread of the dump came after @tid[@nr - 1] when looked
  * @tid: the tids, in the requester's pid namespace
  */
 struct ts_batch {
@@ -313,10 +313,15 @@ static void ts_collect(const struct ts_dump *d, struct ts_batch *b)
 		ts_collect_all(d, d->next_tid, b);
 }
 
-/* Every tid below this has been looked at once @b is the batch. */
+/*
+ * Every tid below this has been looked at once @b is the batch. Only an
+ * empty look reaches the end of the range: threads created above the last
+ * one found while the batch is sent are found by the next look, so the
+ * window in which any new thread counts as passed stays tiny.
+ */
 static u32 ts_batch_passed(const struct ts_dump *d, const struct ts_batch *b)
 {
-	if (b->complete)
+	if (!b->nr)
 		return d->last_tid + 1;
 	return b->tid[b->nr - 1] + 1;
 }
@@ -360,9 +365,9 @@ static struct task_struct *ts_next_thread(struct ts_dump *d)
 
 	for (;;) {
 		if (d->pos == d->batch.nr) {
-			if (d->batch.complete)
-				return NULL;
 			/* Empty and incomplete only before the first look. */
+			if (d->batch.complete && !d->batch.nr)
+				return NULL;
 			if (d->batch.nr)
 				d->next_tid = d->batch.tid[d->batch.nr - 1] + 1;
 			ts_refill(d);

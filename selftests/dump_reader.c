@@ -121,7 +121,9 @@ int dr_dump(struct tsnl *t, uint32_t tgid, struct dr_dump *d)
 
 	memset(d, 0, sizeof(*d));
 	ret = dr_start(t, tgid, 0);
-	while (!ret && (ret = dr_step(t, d)) > 0)
+	if (ret)
+		return ret;
+	while ((ret = dr_step(t, d)) > 0)
 		;
 	return ret;
 }

@@ -106,6 +106,7 @@ void ts_watch_start(struct ts_dump_watch *w, struct pid_namespace *ns,
 void ts_watch_pass(struct ts_dump_watch *w, u32 passed)
 {
 	atomic_set(&w->passed, passed);
+	/* Pairs with ts_probe_newtask(): cursor store before pid loads. */
 	smp_mb();
 }
 

@@ -7,8 +7,8 @@
  * signal_struct when a thread of the process is released (__exit_signal()),
  * under sig->stats_lock; the same write section unhashes the thread, so a
  * reader that adds them to the live threads of one dump counts every thread
- * once. They are read as thread_group_cputime() reads them: a lockless
- * seqlock pass, retried once under the lock if a writer got in the way.
+ * once. They are read in one consistent seqlock pass over sig->stats_lock,
+ * retried while a thread exits in the middle.
  * Children's times (cutime, cstime) are not included.
  *
  * exited-utime and exited-stime are scaled the way task_cputime_adjusted()
@@ -32,14 +32,17 @@ struct ts_exited {
 	u64 nvcsw, nivcsw, min_flt, maj_flt;
 };
 
+/*
+ * A plain seqlock read: writers are thread exits, short and never nested
+ * in a reader, so the loop ends; it takes no lock, which keeps sparse's
+ * lock-context checking exact (read_seqbegin_or_lock() confuses it).
+ */
 static void ts_read_exited(struct signal_struct *sig, struct ts_exited *ex)
 {
-	unsigned int seq, nextseq = 0;
-	unsigned long flags;
+	unsigned int seq;
 
 	do {
-		seq = nextseq;
-		flags = read_seqbegin_or_lock_irqsave(&sig->stats_lock, &seq);
+		seq = read_seqbegin(&sig->stats_lock);
 		ex->utime = sig->utime;
 		ex->stime = sig->stime;
 		ex->runtime = sig->sum_sched_runtime;
@@ -47,9 +50,7 @@ static void ts_read_exited(struct signal_struct *sig, struct ts_exited *ex)
 		ex->nivcsw = sig->nivcsw;
 		ex->min_flt = sig->min_flt;
 		ex->maj_flt = sig->maj_flt;
-		nextseq = 1;	/* a second pass takes the lock */
-	} while (need_seqretry(&sig->stats_lock, seq));
-	done_seqretry_irqrestore(&sig->stats_lock, seq, flags);
+	} while (read_seqretry(&sig->stats_lock, seq));
 }
 
 /* Scale utime/stime so they add up to the scheduler's runtime. */

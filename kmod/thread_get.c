@@ -73,7 +73,6 @@ static struct ts_dump **ts_dump_slot(struct netlink_callback *cb)
 	return (struct ts_dump **)cb->ctx;
 }
 
-
 static void ts_view_init(struct ts_view *view, const struct sk_buff *skb,
 			 const struct nlattr *fields)
 {

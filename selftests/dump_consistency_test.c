@@ -416,8 +416,12 @@ TEST(churn_elsewhere_never_flags)
 		EXPECT_EQ(0, cs->done_missing[i]);
 	}
 	EXPECT_EQ(0, cs->flagged[0]);
-	/* The rate is printed; on a loaded host it may fall short of 1000/s. */
-	EXPECT_LT(CHURN_SECONDS * 200UL, cs->created);
+	/*
+	 * The rate is printed, not asserted: under TCG on a shared host it
+	 * falls well short of 1000/s (151-272/s measured); the sibling's
+	 * dumps must only have overlapped real churn.
+	 */
+	EXPECT_LT(CHURN_SECONDS * 20UL, cs->created);
 }
 
 TEST_HARNESS_MAIN

@@ -19,7 +19,8 @@
  * (whole u64 words), x binary, n nest. A type past the end of a string
  * but within the set's max is a newer attribute and only framed.
  */
-enum { SET_THREAD, SET_STACK, SET_REGS, SET_SYSCALL, SET_CPU, SET_SYSTEM };
+enum { SET_THREAD, SET_STACK, SET_REGS, SET_SYSCALL, SET_CPU, SET_SYSTEM,
+       SET_PROCESS };
 
 static const struct attr_set {
 	const char *name;
@@ -28,7 +29,7 @@ static const struct attr_set {
 } sets[] = {
 	[SET_THREAD] = { "thread",
 		"-puuusuUfbufuuuuumuUUUUUUUUUUuubUUUUUUUUUUUUUUUUUUUUUUUUU"
-		"bUUUUUUUUUUnxsunn", THREADSTAT_A_THREAD_MAX },
+		"bUUUUUUUUUUnxsunnn", THREADSTAT_A_THREAD_MAX },
 	[SET_STACK] = { "stack", "-pUUUUUUUUU", THREADSTAT_A_STACK_MAX },
 	[SET_REGS] = { "regs", "-pbUUUUUUUUUUUUUUUUUUUUU",
 		THREADSTAT_A_REGS_MAX },
@@ -36,6 +37,8 @@ static const struct attr_set {
 	[SET_CPU] = { "cpu", "-pubuuuumUUUUUUUUUUuuusuu",
 		THREADSTAT_A_CPU_MAX },
 	[SET_SYSTEM] = { "system", "-puuUUuuuuuuu", THREADSTAT_A_SYSTEM_MAX },
+	[SET_PROCESS] = { "process", "-puUUUUUUUUUUUU",
+		THREADSTAT_A_PROCESS_MAX },
 };
 
 /* Where a nest of the thread set leads. */
@@ -50,6 +53,8 @@ static int nested_set(int set, int type)
 		return SET_REGS;
 	case THREADSTAT_A_THREAD_SYSCALL:
 		return SET_SYSCALL;
+	case THREADSTAT_A_THREAD_PROCESS:
+		return SET_PROCESS;
 	}
 	return -1;
 }

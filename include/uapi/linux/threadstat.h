@@ -37,6 +37,29 @@
  * accounting is on (kernel.task_delayacct=1); "absent" is not "zero".
  * schedstats-enabled / delayacct-enabled say which was the case.
  *
+ * The process nest (set "process") is sent with the sched group: in a dump
+ * once per process, on its group leader's message (tid == tgid), and on
+ * every do reply. See the enum below.
+ *
+ * Dump consistency (NLM_F_DUMP_INTR). A THREAD_GET dump walks tids upwards
+ * and keeps no thread pinned between messages, so the thread set may change
+ * while it runs. The module promises:
+ *   - NLM_F_DUMP_INTR is set when a thread that the requester could see may
+ *     be missing from the dump: a thread created (clone, an io_uring worker,
+ *     a vhost task or a kernel thread alike) before the walk ended, at a tid
+ *     in the requester's pid namespace that the walk had already passed, and
+ *     (for a tgid-filtered dump) in that process. It is conservative: "may".
+ *   - It is not set for a thread that exits during the dump (it is simply
+ *     absent: it was alive for part of the dump), for threads created above
+ *     the cursor (they are listed), nor for threads in pid namespaces the
+ *     requester cannot see.
+ *   - Once set, it is on every later data message and on the closing
+ *     NLMSG_DONE, so a client may check DONE alone. A thread counts as
+ *     created when the kernel's task_newtask tracepoint fires, after its
+ *     pid is attached and before it first runs.
+ * A client that gets the flag may retry or show the dump as incomplete;
+ * without it, every thread that lived through the whole dump is listed.
+ *
  * Ids (tid, tgid, ppid, curr-tid, ...) are in the pid namespace of the
  * process that sent the request; uid is in its user namespace.
  * Times are in nanoseconds. A CPU set ("cpus-allowed", "siblings") is a
@@ -169,8 +192,17 @@ enum {
  * EXITED_* are what the kernel keeps in the process's signal_struct for its
  * threads that have already exited (the part of /proc/PID/stat that no live
  * thread holds any more): a client adds them to the sum over live threads to
- * get exact process totals across thread churn. Memory attributes are bytes
- * and absent for kernel threads (no mm).
+ * get exact process totals across thread churn. They are read together,
+ * under the seqlock the kernel updates them with when a thread is released
+ * (the same moment it leaves the thread list), so live + exited counts
+ * every thread once. Children's times (cutime) are not included.
+ * EXITED_UTIME / EXITED_STIME are adjusted like the per-thread utime/stime
+ * (task_cputime_adjusted): they add up to EXITED_SUM_EXEC_RUNTIME, split in
+ * the ratio of the kernel's tick samples, so live + exited utime + stime
+ * matches /proc/PID/stat's process utime + stime. Memory attributes are
+ * bytes (VmSize, RssAnon, RssFile, RssShmem, VmSwap of /proc/PID/status),
+ * read from the reported thread's mm; absent when it has none (kernel
+ * threads, an exited group leader).
  */
 enum {
 	THREADSTAT_A_PROCESS_PAD = 1,

@@ -325,17 +325,31 @@ static u32 ts_batch_passed(const struct ts_dump *d, const struct ts_batch *b)
 	return b->tid[b->nr - 1] + 1;
 }
 
-static bool ts_batch_same(const struct ts_batch *a, const struct ts_batch *b)
+/*
+ * Did the second look find nothing new below @passed? Threads found above
+ * it are found again by the next look, and a thread of @b that is gone
+ * has exited, which needs no flag; only a new one behind the cursor does.
+ */
+static bool ts_batch_covers(const struct ts_batch *b,
+			    const struct ts_batch *again, u32 passed)
 {
-	return a->nr == b->nr && a->complete == b->complete &&
-	       !memcmp(a->tid, b->tid, a->nr * sizeof(a->tid[0]));
+	u32 i, j = 0;
+
+	for (i = 0; i < again->nr && again->tid[i] < passed; i++) {
+		while (j < b->nr && b->tid[j] < again->tid[i])
+			j++;
+		if (j == b->nr || b->tid[j] != again->tid[i])
+			return false;
+	}
+	return true;
 }
 
 /*
  * Look up the next batch and publish how far it reaches, then look again:
  * a thread created behind the published cursor after that second look is
- * seen by the probe (see dump_consistency.c). Under churn that keeps
- * changing the answer, give up after a few tries and flag the dump.
+ * seen by the probe (see dump_consistency.c), one created before it is in
+ * the second look. Under churn that keeps putting new threads behind the
+ * cursor, give up after a few tries and flag the dump.
  */
 static void ts_refill(struct ts_dump *d)
 {
@@ -345,9 +359,11 @@ static void ts_refill(struct ts_dump *d)
 	ts_collect(d, &d->batch);
 	d->pos = 0;
 	for (tries = 0; tries < 4; tries++) {
-		ts_watch_pass(&d->watch, ts_batch_passed(d, &d->batch));
+		u32 passed = ts_batch_passed(d, &d->batch);
+
+		ts_watch_pass(&d->watch, passed);
 		ts_collect(d, &again);
-		if (ts_batch_same(&d->batch, &again))
+		if (ts_batch_covers(&d->batch, &again, passed))
 			return;
 		d->batch = again;
 	}

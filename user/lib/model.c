@@ -520,6 +520,9 @@ static void cpu_rates(struct ts_mcpu *c, const struct ts_cpu *p)
 	uint64_t irq = delta(d->irq, p->irq) + delta(d->softirq, p->softirq);
 	uint64_t steal = delta(d->steal, p->steal);
 	uint64_t idle = delta(d->idle, p->idle) + delta(d->iowait, p->iowait);
+	/* ts_cpu_total_ns()'s states, each delta clamped: nohz idle time
+	 * may step back a little, and one bad counter must not void all.
+	 */
 	uint64_t total = user + sys + irq + steal + idle;
 
 	if (!total)

@@ -289,6 +289,13 @@ uint64_t ts_cpu_busy_ns(const struct ts_cpu *cpu);
 int ts_system_decode(const void *attrs, size_t len, struct ts_system *out,
 		     struct ts_error *err);
 
+/* ---- the machine's totals as text: one wording for every tool ---- */
+
+/* A load average x 1000 (SYSTEM_GET) as /proc/loadavg prints it: "1.50". */
+void ts_load_text(char *buf, size_t len, uint32_t x1000);
+/* An uptime as "H:MM:SS" or "N days, H:MM:SS", whole seconds. */
+void ts_uptime_text(char *buf, size_t len, uint64_t ns);
+
 /* ---- names ---- */
 
 const char *ts_policy_name(uint32_t policy);	/* "normal", "fifo", ... */

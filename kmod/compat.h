@@ -9,6 +9,7 @@
 
 #include <linux/mm.h>
 #include <linux/version.h>
+#include <net/genetlink.h>
 
 /* stack_trace_save_tsk() is exported to modules from 6.7 on. */
 #if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 7, 0)
@@ -41,6 +42,25 @@ static inline long ts_get_user_page(struct mm_struct *mm, unsigned long addr,
 	return get_user_pages_remote(mm, addr, 1, gup_flags, page, NULL);
 #else
 	return get_user_pages_remote(mm, addr, 1, gup_flags, page, NULL, NULL);
+#endif
+}
+
+/**
+ * ts_dump_attrs() - a dump request's attributes, parsed by the genetlink
+ *		     core against the operation's policy before .start runs
+ * @cb: the dump
+ *
+ * 6.1 keeps them in genl_dumpit_info; from 6.2 on they are in the
+ * genl_info inside it.
+ *
+ * Return: the attribute table, indexed by type.
+ */
+static inline struct nlattr **ts_dump_attrs(struct netlink_callback *cb)
+{
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 2, 0)
+	return genl_info_dump(cb)->attrs;
+#else
+	return genl_dumpit_info(cb)->attrs;
 #endif
 }
 

@@ -13,14 +13,14 @@ static int __init threadstat_init(void)
 {
 	int err;
 
-	err = ts_generation_init();
+	err = ts_dump_consistency_init();
 	if (err)
 		return err;
 	ts_accounting_init();
 	err = ts_family_register();
 	if (err) {
 		ts_accounting_exit();
-		ts_generation_exit();
+		ts_dump_consistency_exit();
 	}
 	return err;
 }
@@ -29,7 +29,7 @@ static void __exit threadstat_exit(void)
 {
 	ts_family_unregister();
 	ts_accounting_exit();
-	ts_generation_exit();
+	ts_dump_consistency_exit();
 }
 
 module_init(threadstat_init);

@@ -114,10 +114,36 @@ void ts_cpu_tally(struct ts_cpu_tally *tally, unsigned int first,
 /* system_get.c: THREADSTAT_CMD_SYSTEM_GET */
 int ts_system_get_doit(struct sk_buff *skb, struct genl_info *info);
 
-/* generation.c: changes whenever a thread is created or exits */
-int ts_generation_init(void);
-void ts_generation_exit(void);
-u32 ts_generation_read(void);
+/**
+ * struct ts_dump_watch - one THREAD_GET dump in flight, seen by the probe
+ * @node:	on the list of dumps in flight (RCU)
+ * @ns:		pid namespace of the dump's tids
+ * @tgid:	the only process listed, or 0 for all
+ * @first:	lowest tid listed
+ * @passed:	tids in [@first, @passed) have been looked at
+ * @state:	whether a thread may be missing; whether the walk has ended
+ */
+struct ts_dump_watch {
+	struct list_head node;
+	struct pid_namespace *ns;
+	u32 tgid;
+	u32 first;
+	atomic_t passed;
+	atomic_t state;
+};
+
+/* dump_consistency.c: NLM_F_DUMP_INTR, set only when a thread may be missing */
+int ts_dump_consistency_init(void);
+void ts_dump_consistency_exit(void);
+void ts_watch_start(struct ts_dump_watch *w, struct pid_namespace *ns,
+		    u32 tgid, u32 first);
+void ts_watch_pass(struct ts_dump_watch *w, u32 passed);
+void ts_watch_give_up(struct ts_dump_watch *w);
+bool ts_watch_missed(struct ts_dump_watch *w);
+bool ts_watch_close(struct ts_dump_watch *w);
+
+/* process_fill.c: the process nest (exited threads' totals, memory) */
+int ts_fill_process(struct sk_buff *skb, struct task_struct *task);
 
 /**
  * ts_put_u64() - put a 64-bit attribute, padded for alignment

@@ -28,38 +28,26 @@ static void print_boot_time(uint64_t ns)
 		printf("boot time:     %s\n", text);
 }
 
-static void print_uptime(uint64_t ns)
-{
-	uint64_t sec = ns / NS_PER_SEC;
-
-	printf("uptime:        ");
-	if (sec >= 86400)
-		printf("%" PRIu64 " days, ", sec / 86400);
-	printf("%" PRIu64 ":%02" PRIu64 ":%02" PRIu64 "\n", sec / 3600 % 24,
-	       sec / 60 % 60, sec % 60);
-}
-
-/* A load average x 1000 with two decimals, as /proc/loadavg shows it. */
-static void print_load(uint32_t x1000)
-{
-	uint32_t hundredths = (x1000 + 5) / 10;
-
-	printf(" %u.%02u", hundredths / 100, hundredths % 100);
-}
-
 static void print_text(const struct ts_system *s)
 {
+	const uint32_t load[3] = { s->load_1, s->load_5, s->load_15 };
+	char text[64];
+	int i;
+
 	printf("cpus:          %u possible, %u online\n", s->cpus_possible,
 	       s->cpus_online);
 	if (has(s, THREADSTAT_A_SYSTEM_BOOT_TIME))
 		print_boot_time(s->boot_time);
-	if (has(s, THREADSTAT_A_SYSTEM_UPTIME))
-		print_uptime(s->uptime);
+	if (has(s, THREADSTAT_A_SYSTEM_UPTIME)) {
+		ts_uptime_text(text, sizeof(text), s->uptime);
+		printf("uptime:        %s\n", text);
+	}
 	if (has(s, THREADSTAT_A_SYSTEM_LOAD_1)) {
 		printf("load average: ");
-		print_load(s->load_1);
-		print_load(s->load_5);
-		print_load(s->load_15);
+		for (i = 0; i < 3; i++) {
+			ts_load_text(text, sizeof(text), load[i]);
+			printf(" %s", text);
+		}
 		putchar('\n');
 	}
 	if (has(s, THREADSTAT_A_SYSTEM_NR_THREADS))

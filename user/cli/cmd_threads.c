@@ -12,7 +12,6 @@
 #include "cli.h"
 #include "output.h"
 
-#define DUMP_RETRIES	3	/* re-dumps while the thread set changes */
 #define MAX_COLUMNS	128
 #define CELL		256
 
@@ -218,7 +217,7 @@ static int fetch(struct ts_client *c, uint32_t tgid, uint32_t tid,
 	struct ts_thread_query q = { .tgid = tgid, .fields = fields };
 
 	if (!tid)
-		return ts_thread_list_dump(c, &q, DUMP_RETRIES, list, err);
+		return ts_thread_list_dump(c, &q, list, err);
 
 	memset(list, 0, sizeof(*list));
 	list->v = calloc(1, sizeof(*list->v));
@@ -315,9 +314,8 @@ int cmd_threads(int argc, char **argv)
 	}
 	ts_close(c);
 	if (list.interrupted)
-		cli_error("warning: the set of threads changed during each of "
-			  "%d dumps; this snapshot may miss threads that were "
-			  "created during it", DUMP_RETRIES + 1);
+		cli_error("warning: threads were created during the dump; "
+			  "this snapshot may miss some of them");
 
 	cols = calloc(1, sizeof(*cols));
 	if (!cols) {

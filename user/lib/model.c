@@ -26,6 +26,12 @@ struct ts_model_stage {
 	size_t n_cpus, cap_cpus;
 	bool has_detail;
 	struct ts_thread detail;
+	struct ts_process *procs;	/* process sets received, by proc_rec */
+	size_t n_procs, cap_procs;
+	bool has_born_after;		/* born_after is known */
+	uint64_t born_after;		/* boot-time ns of the previous sample:
+					 * a thread started later was born in
+					 * this interval */
 
 	/* Indexes of the published sample. */
 	struct ts_idmap tids;		/* tid -> threads[] */
@@ -80,7 +86,7 @@ void ts_model_abort(struct ts_model *m)
 	if (!st)
 		return;
 	st->active = false;
-	st->n = st->n_cpus = 0;
+	st->n = st->n_cpus = st->n_procs = 0;
 	st->has_system = false;
 	if (st->has_detail)
 		ts_thread_release(&st->detail);
@@ -98,6 +104,7 @@ void ts_model_free(struct ts_model *m)
 		ts_model_abort(m);
 		free(st->threads);
 		free(st->cpus);
+		free(st->procs);
 		free(st->seen);
 		ts_idmap_free(&st->tids);
 		ts_idmap_free(&st->tgids);
@@ -124,6 +131,15 @@ int ts_model_begin(struct ts_model *m, uint64_t mono_ns, uint64_t real_ns)
 	st->real_ns = real_ns;
 	st->interval_ns = m->seq && mono_ns > m->mono_ns ?
 			  mono_ns - m->mono_ns : 0;
+	/*
+	 * Start times are boot-time ns, like the uptime SYSTEM_GET reads at
+	 * the start of a sample: a thread that started after the previous
+	 * sample's uptime did all its work in this interval.
+	 */
+	st->has_born_after = m->seq && m->has_system &&
+			     ts_present(&ts_system_set, &m->system,
+					THREADSTAT_A_SYSTEM_UPTIME);
+	st->born_after = st->has_born_after ? m->system.uptime : 0;
 	return 0;
 }
 
@@ -225,6 +241,43 @@ static void thread_from(struct ts_mthread *mt, const struct ts_thread *t)
 	mt->migrations = t->nr_migrations;
 }
 
+/* Started after the previous sample: all its counters are this interval's. */
+static bool born_in_interval(const struct ts_model_stage *st,
+			     const struct ts_mstat *s)
+{
+	return st->interval_ns && st->has_born_after &&
+	       s->start_time > st->born_after;
+}
+
+/* A thread the previous sample did not have. */
+static void thread_new(struct ts_model *m, struct ts_mthread *mt)
+{
+	static const struct ts_mthread zero;
+	struct ts_model_stage *st = m->stage;
+
+	if (!m->seq)
+		return;
+	mt->s.flags |= TS_MF_NEW;
+	if ((mt->s.flags & TS_MF_SCHED) && born_in_interval(st, &mt->s))
+		thread_rates(mt, &zero, st->interval_ns);
+}
+
+/* Keep the process set a thread carried until ts_model_commit(). */
+static int keep_process(struct ts_model_stage *st, struct ts_mthread *mt,
+			const struct ts_thread *t)
+{
+	mt->proc_rec = NO_INDEX;
+	if (!(mt->s.flags & TS_MF_SCHED) ||
+	    !ts_thread_has(t, THREADSTAT_A_THREAD_PROCESS))
+		return 0;
+	if (grow((void **)&st->procs, &st->cap_procs, st->n_procs + 1,
+		 sizeof(*st->procs)))
+		return -1;
+	st->procs[st->n_procs] = t->process;
+	mt->proc_rec = (uint32_t)st->n_procs++;
+	return 0;
+}
+
 int ts_model_add_thread(struct ts_model *m, const struct ts_thread *t)
 {
 	struct ts_model_stage *st = m->stage;
@@ -235,20 +288,22 @@ int ts_model_add_thread(struct ts_model *m, const struct ts_thread *t)
 	if (grow((void **)&st->threads, &st->cap, st->n + 1,
 		 sizeof(*st->threads)))
 		return -1;
-	mt = &st->threads[st->n++];
+	mt = &st->threads[st->n];
 	thread_from(mt, t);
+	if (keep_process(st, mt, t))
+		return -1;
+	st->n++;
 	mt->prev_cpu = mt->s.cpu;
 
 	if (!ts_idmap_get(&st->tids, t->tid, &i) || i >= m->n_threads) {
-		if (m->seq)
-			mt->s.flags |= TS_MF_NEW;
+		thread_new(m, mt);
 		return 0;
 	}
 	p = &m->threads[i];
 	st->seen[i] = 1;
 	if (p->s.start_time != mt->s.start_time) {
 		/* The tid was reused: another thread, counters from zero. */
-		mt->s.flags |= TS_MF_NEW;
+		thread_new(m, mt);
 		return 0;
 	}
 	if (!(p->s.flags & TS_MF_SCHED) || !(mt->s.flags & TS_MF_SCHED))
@@ -256,14 +311,19 @@ int ts_model_add_thread(struct ts_model *m, const struct ts_thread *t)
 	mt->prev_cpu = p->s.cpu;
 	if (mt->prev_cpu != mt->s.cpu)
 		mt->s.flags |= TS_MF_HOPPED;
-	if (st->interval_ns && !(p->s.flags & TS_MF_STALE))
+	/* A tomb's counters are two samples old: no rates against them. */
+	if (st->interval_ns && !(p->s.flags & TS_MF_EXITED))
 		thread_rates(mt, p, st->interval_ns);
 	return 0;
 }
 
-/* Keep threads an interrupted dump missed, or list them as vanished. */
-static int carry_or_vanish(struct ts_model *m, bool complete,
-			   uint32_t **vanished, size_t *n_vanished)
+/*
+ * Threads of the published sample that this one lacks have exited: each
+ * is staged once more as a tomb with its last counters (its time is in
+ * its process's exited totals now) and listed as vanished. A tomb that
+ * is still missing is dropped.
+ */
+static int bury(struct ts_model *m, uint32_t **vanished, size_t *n_vanished)
 {
 	struct ts_model_stage *st = m->stage;
 	size_t i, cap = 0;
@@ -273,34 +333,40 @@ static int carry_or_vanish(struct ts_model *m, bool complete,
 	for (i = 0; i < m->n_threads; i++) {
 		struct ts_mthread *mt;
 
-		if (st->seen[i])
+		if (st->seen[i] || (m->threads[i].s.flags & TS_MF_EXITED))
 			continue;
-		if (!complete) {
-			if (grow((void **)&st->threads, &st->cap, st->n + 1,
-				 sizeof(*st->threads)))
-				return -1;
-			mt = &st->threads[st->n++];
-			*mt = m->threads[i];
-			mt->s.flags |= TS_MF_STALE;
-			mt->s.flags &= ~(TS_MF_NEW | TS_MF_HOPPED);
-			mt->s.cpu_pct = mt->s.wait_pct = 0;
-			mt->s.vcsw_rate = mt->s.icsw_rate = mt->s.migr_rate = 0;
-			continue;
-		}
-		if (grow((void **)vanished, &cap, *n_vanished + 1,
+		if (grow((void **)&st->threads, &st->cap, st->n + 1,
+			 sizeof(*st->threads)) ||
+		    grow((void **)vanished, &cap, *n_vanished + 1,
 			 sizeof(**vanished)))
 			return -1;
-		(*vanished)[(*n_vanished)++] = m->threads[i].s.id;
+		mt = &st->threads[st->n++];
+		*mt = m->threads[i];
+		mt->s.flags = (mt->s.flags & (TS_MF_KTHREAD | TS_MF_SCHED)) |
+			      TS_MF_EXITED;
+		mt->s.state = 'X';
+		mt->s.cpu_pct = mt->s.wait_pct = 0;
+		mt->s.vcsw_rate = mt->s.icsw_rate = mt->s.migr_rate = 0;
+		mt->prev_cpu = mt->s.cpu;
+		mt->proc_rec = NO_INDEX;
+		(*vanished)[(*n_vanished)++] = mt->s.id;
 	}
 	return 0;
 }
 
-/* Fold thread @t into process @p; the leader names the process. */
-static void process_add(struct ts_mprocess *p, const struct ts_mthread *t)
+/*
+ * Fold thread @t into process @p; the leader names the process. Tombs are
+ * grouped with it but add nothing: their time is in the exited totals.
+ */
+static void process_add(struct ts_mprocess *p, const struct ts_mthread *t,
+			const struct ts_process *proc)
 {
 	bool leader = t->s.id == t->s.tgid;
-	char state = p->s.state;
 
+	if (proc && (!p->has_process || leader)) {
+		p->has_process = true;
+		p->proc = *proc;
+	}
 	if (leader || !p->n_threads) {
 		struct ts_mstat sum = p->s;
 
@@ -312,24 +378,87 @@ static void process_add(struct ts_mprocess *p, const struct ts_mthread *t)
 		p->s.vcsw_rate = sum.vcsw_rate;
 		p->s.icsw_rate = sum.icsw_rate;
 		p->s.migr_rate = sum.migr_rate;
-		p->s.flags &= TS_MF_KTHREAD | TS_MF_NEW | TS_MF_SCHED;
-		if (p->n_threads)
-			p->s.state = state;
+		p->s.n_threads = sum.n_threads;
+		p->s.flags = (t->s.flags & (TS_MF_KTHREAD | TS_MF_NEW |
+					    TS_MF_SCHED)) |
+			     (sum.flags & TS_MF_ON_CPU);
+		p->s.state = sum.n_threads ? sum.state : '?';
 	}
+	p->n_threads++;
+	if (t->s.flags & TS_MF_EXITED)
+		return;
 	p->s.runtime += t->s.runtime;
 	p->s.cpu_pct += t->s.cpu_pct;
 	p->s.wait_pct += t->s.wait_pct;
 	p->s.vcsw_rate += t->s.vcsw_rate;
 	p->s.icsw_rate += t->s.icsw_rate;
 	p->s.migr_rate += t->s.migr_rate;
+	p->nvcsw += t->nvcsw;
+	p->nivcsw += t->nivcsw;
 	if (t->s.flags & TS_MF_ON_CPU)
 		p->s.flags |= TS_MF_ON_CPU;
 	/* A process is as awake as its busiest thread: R, then D. */
-	if (t->s.state == 'R' || (t->s.state == 'D' && p->s.state != 'R') ||
+	if (!p->s.n_threads || t->s.state == 'R' ||
+	    (t->s.state == 'D' && p->s.state != 'R') ||
 	    (leader && p->s.state != 'R' && p->s.state != 'D'))
 		p->s.state = t->s.state;
-	p->n_threads++;
-	p->s.n_threads = p->n_threads;
+	p->s.n_threads++;
+}
+
+/* The same process a sample ago (found through its leader), or NULL. */
+static const struct ts_mprocess *process_before(const struct ts_model *m,
+						const struct ts_mprocess *p)
+{
+	const struct ts_mprocess *prev;
+	uint32_t i;
+
+	if (!ts_idmap_get(&m->stage->tids, p->s.id, &i) || i >= m->n_threads ||
+	    m->threads[i].process >= m->n_processes)
+		return NULL;
+	prev = &m->processes[m->threads[i].process];
+	if (prev->s.id != p->s.id || prev->s.start_time != p->s.start_time ||
+	    (prev->s.flags & TS_MF_EXITED))
+		return NULL;
+	return prev;
+}
+
+/*
+ * Exact totals and rates from the process set: TIME and the switches
+ * include the threads that have exited, and the rates are the deltas of
+ * those totals, so a worker born and gone within one interval counts.
+ * A process without live threads is a tomb, shown once with its last TIME.
+ */
+static void process_finish(struct ts_model *m, struct ts_mprocess *p)
+{
+	static const struct ts_mprocess zero;
+	const struct ts_mprocess *prev = process_before(m, p);
+	const struct ts_mprocess *base = prev;
+	uint64_t interval = m->stage->interval_ns;
+
+	if (!p->s.n_threads) {
+		p->s.flags = (p->s.flags & (TS_MF_KTHREAD | TS_MF_SCHED)) |
+			     TS_MF_EXITED;
+		p->s.state = 'X';
+		if (prev) {
+			p->s.runtime = prev->s.runtime;
+			p->has_process = prev->has_process;
+			p->proc = prev->proc;
+		}
+		return;
+	}
+	if (!p->has_process)
+		return;
+	p->s.runtime += p->proc.exited_sum_exec_runtime;
+	p->nvcsw += p->proc.exited_nvcsw;
+	p->nivcsw += p->proc.exited_nivcsw;
+	if (!prev && born_in_interval(m->stage, &p->s))
+		base = &zero;
+	if (!interval || !base || (base != &zero && !base->has_process))
+		return;
+	p->s.cpu_pct = 100.0 * delta(p->s.runtime, base->s.runtime) / interval;
+	p->s.vcsw_rate = delta(p->nvcsw, base->nvcsw) / (interval / NS_PER_SEC);
+	p->s.icsw_rate = delta(p->nivcsw, base->nivcsw) /
+			 (interval / NS_PER_SEC);
 }
 
 static int build_processes(struct ts_model *m, struct ts_mthread *threads,
@@ -352,8 +481,12 @@ static int build_processes(struct ts_model *m, struct ts_mthread *threads,
 			ts_idmap_put(&st->tgids, threads[i].s.tgid, pi);
 		}
 		threads[i].process = pi;
-		process_add(&procs[pi], &threads[i]);
+		process_add(&procs[pi], &threads[i],
+			    threads[i].proc_rec == NO_INDEX ? NULL :
+			    &st->procs[threads[i].proc_rec]);
 	}
+	for (i = 0; i < np; i++)
+		process_finish(m, &procs[i]);
 	/* Each process's threads, contiguous, in dump order. */
 	fill = calloc(np ? np : 1, sizeof(*fill));
 	if (!fill)
@@ -387,6 +520,9 @@ static void cpu_rates(struct ts_mcpu *c, const struct ts_cpu *p)
 	uint64_t irq = delta(d->irq, p->irq) + delta(d->softirq, p->softirq);
 	uint64_t steal = delta(d->steal, p->steal);
 	uint64_t idle = delta(d->idle, p->idle) + delta(d->iowait, p->iowait);
+	/* ts_cpu_total_ns()'s states, each delta clamped: nohz idle time
+	 * may step back a little, and one bad counter must not void all.
+	 */
 	uint64_t total = user + sys + irq + steal + idle;
 
 	if (!total)
@@ -410,9 +546,10 @@ static int busiest_first(const void *a, const void *b, void *arg)
 	return x->s.id < y->s.id ? -1 : x->s.id > y->s.id;
 }
 
+/* A tomb ran nowhere: it is on no CPU's list. */
 static bool ran_in_interval(const struct ts_mthread *t, uint32_t running)
 {
-	return (t->s.flags & TS_MF_SCHED) &&
+	return (t->s.flags & TS_MF_SCHED) && !(t->s.flags & TS_MF_EXITED) &&
 	       (t->s.cpu_pct > 0 || (t->s.flags & TS_MF_ON_CPU) ||
 		t->s.id == running);
 }
@@ -494,12 +631,19 @@ static void count_totals(struct ts_model *m)
 	size_t i;
 
 	memset(t, 0, sizeof(*t));
-	t->processes = (uint32_t)m->n_processes;
-	t->threads = (uint32_t)m->n_threads;
+	/* Tombs are gone: not counted. Processes' CPU% holds exited time. */
+	for (i = 0; i < m->n_processes; i++) {
+		if (m->processes[i].s.flags & TS_MF_EXITED)
+			continue;
+		t->processes++;
+		t->cpu_pct += m->processes[i].s.cpu_pct;
+	}
 	for (i = 0; i < m->n_threads; i++) {
+		if (m->threads[i].s.flags & TS_MF_EXITED)
+			continue;
+		t->threads++;
 		t->running += m->threads[i].s.state == 'R';
 		t->blocked += m->threads[i].s.state == 'D';
-		t->cpu_pct += m->threads[i].s.cpu_pct;
 	}
 	if (!m->has_system)
 		return;
@@ -537,7 +681,7 @@ int ts_model_commit(struct ts_model *m, bool complete)
 		errno = EINVAL;
 		return -1;
 	}
-	if (carry_or_vanish(m, complete, &vanished, &n_vanished) ||
+	if (bury(m, &vanished, &n_vanished) ||
 	    build_processes(m, st->threads, st->n, &procs, &np, &by_process) ||
 	    build_cpus(m, st->threads, st->n, &cpus, &nc, &by_cpu) ||
 	    ts_idmap_reset(&st->tids, st->n) ||

@@ -24,7 +24,8 @@ enum ts_mflag {
 	TS_MF_NEW = 4,		/* appeared in this sample: no rates yet */
 	TS_MF_SCHED = 8,	/* the sched group was received */
 	TS_MF_HOPPED = 16,	/* last ran on another CPU than a sample ago */
-	TS_MF_STALE = 32,	/* not seen in an interrupted dump; old values */
+	TS_MF_EXITED = 32,	/* a tomb: gone since the last sample, shown
+				 * once with its last values (state 'X') */
 };
 
 /* What a row shows, for a thread or (summed) for a process. */
@@ -50,12 +51,23 @@ struct ts_mthread {
 	uint64_t run_delay, nvcsw, nivcsw, migrations;	/* cumulative */
 	uint32_t prev_cpu;	/* CPU a sample ago (== s.cpu when new) */
 	uint32_t process;	/* index in ts_model.processes */
+	uint32_t proc_rec;	/* private: its process set while staged */
 };
 
+/*
+ * A process. With the module's process set (has_process) its TIME and
+ * rates are exact: live threads plus the threads that have exited, so a
+ * pool whose workers come and go shows all the CPU it used. Without it
+ * (an older module) they are the sums over its live threads.
+ */
 struct ts_mprocess {
-	struct ts_mstat s;	/* the leader's identity, summed rates */
-	uint32_t n_threads;	/* == s.n_threads */
+	struct ts_mstat s;	/* the leader's identity, rates, state */
+	uint32_t n_threads;	/* rows by_process[first ...], tombs included
+				 * (s.n_threads counts live threads only) */
 	uint32_t first;		/* its threads: by_process[first ...] */
+	bool has_process;	/* proc below was received */
+	struct ts_process proc;	/* memory, exited threads' totals */
+	uint64_t nvcsw, nivcsw;	/* cumulative, exited threads' included */
 };
 
 struct ts_mcpu {
@@ -104,7 +116,8 @@ struct ts_model {
 	bool has_cpus;		/* any CPU_GET data */
 	uint32_t *by_cpu;	/* thread indices grouped by CPU */
 
-	uint32_t *vanished;	/* tids gone since the previous sample */
+	uint32_t *vanished;	/* tids gone since the previous sample (the
+				 * tombs of this sample) */
 	size_t n_vanished;
 	size_t n_new;
 
@@ -125,10 +138,13 @@ int ts_model_add_thread(struct ts_model *m, const struct ts_thread *t);
 /* Take ownership of @t (every group of one thread); @t is cleared. */
 void ts_model_set_detail(struct ts_model *m, struct ts_thread *t);
 /*
- * Publish the staged sample. @complete false (an interrupted dump) keeps
- * threads that were not seen, marked TS_MF_STALE, instead of dropping
- * them. Returns -1 (errno ENOMEM) if memory ran out; the model is then
- * left empty, as if no sample had been taken.
+ * Publish the staged sample. A thread of the published sample that the
+ * staged one lacks has exited (the module's dump contract: a thread that
+ * lived through the dump is in it, interrupted or not): it is kept for
+ * this one sample as a tomb (TS_MF_EXITED, state 'X', no rates, on no
+ * CPU), then dropped. @complete false only says that threads created
+ * during the dump may be missing. Returns -1 (errno ENOMEM) if memory ran
+ * out; the model is then left empty, as if no sample had been taken.
  */
 int ts_model_commit(struct ts_model *m, bool complete);
 /* Forget the staged sample (a sample that failed half-way). */

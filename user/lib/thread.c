@@ -54,6 +54,31 @@ const struct ts_set ts_regs_set =
 const struct ts_set ts_syscall_set =
 	TS_SET("syscall", ts_syscall, ts_syscall_fields, THREADSTAT_A_SYSCALL_MAX);
 
+#define PROC(type, kind, name, member) \
+	TS_FIELD(PROCESS, ts_process, type, kind, THREADSTAT_FIELDS_SCHED, \
+		 name, member)
+
+static const struct ts_field ts_process_fields[] = {
+	PROC(NR_THREADS, U32, "nr-threads", nr_threads),
+	PROC(EXITED_SUM_EXEC_RUNTIME, U64, "exited-sum-exec-runtime",
+	     exited_sum_exec_runtime),
+	PROC(EXITED_UTIME, U64, "exited-utime", exited_utime),
+	PROC(EXITED_STIME, U64, "exited-stime", exited_stime),
+	PROC(EXITED_NVCSW, U64, "exited-nvcsw", exited_nvcsw),
+	PROC(EXITED_NIVCSW, U64, "exited-nivcsw", exited_nivcsw),
+	PROC(EXITED_MIN_FLT, U64, "exited-min-flt", exited_min_flt),
+	PROC(EXITED_MAJ_FLT, U64, "exited-maj-flt", exited_maj_flt),
+	PROC(VM_SIZE, U64, "vm-size", vm_size),
+	PROC(RSS_ANON, U64, "rss-anon", rss_anon),
+	PROC(RSS_FILE, U64, "rss-file", rss_file),
+	PROC(RSS_SHMEM, U64, "rss-shmem", rss_shmem),
+	PROC(SWAP, U64, "swap", swap),
+};
+
+const struct ts_set ts_process_set =
+	TS_SET("process", ts_process, ts_process_fields,
+	       THREADSTAT_A_PROCESS_MAX);
+
 #define T(type, kind, group, name, member) \
 	TS_FIELD(THREAD, ts_thread, type, kind, group, name, member)
 #define ID(type, kind, name, member) T(type, kind, 0, name, member)
@@ -156,6 +181,10 @@ static const struct ts_field ts_thread_fields[] = {
 	  .group = THREADSTAT_FIELDS_REGS, .name = "syscall",
 	  .offset = offsetof(struct ts_thread, syscall),
 	  .size = sizeof(struct ts_syscall), .nest = &ts_syscall_set },
+	{ .type = THREADSTAT_A_THREAD_PROCESS, .kind = TS_KIND_NEST,
+	  .group = THREADSTAT_FIELDS_SCHED, .name = "process",
+	  .offset = offsetof(struct ts_thread, process),
+	  .size = sizeof(struct ts_process), .nest = &ts_process_set },
 };
 
 const struct ts_set ts_thread_set =
@@ -282,29 +311,21 @@ void ts_thread_list_free(struct ts_thread_list *list)
 }
 
 int ts_thread_list_dump(struct ts_client *c, const struct ts_thread_query *q,
-			unsigned int retries, struct ts_thread_list *list,
-			struct ts_error *err)
+			struct ts_thread_list *list, struct ts_error *err)
 {
 	struct ts_dump_info info;
-	unsigned int attempt;
+	int rc;
 
 	memset(list, 0, sizeof(*list));
-	for (attempt = 0;; attempt++) {
-		int rc;
-
-		if (err)
-			err->msg[0] = '\0';
-		rc = ts_thread_dump(c, q, ts_list_add, list, &info, err);
-
-		if (rc < 0 && errno == ENOMEM && err && !err->msg[0])
-			ts_fail(err, ENOMEM, "out of memory");
-		if (rc) {
-			ts_thread_list_free(list);
-			return -1;
-		}
-		list->interrupted = info.interrupted;
-		if (!info.interrupted || attempt >= retries)
-			return 0;
+	if (err)
+		err->msg[0] = '\0';
+	rc = ts_thread_dump(c, q, ts_list_add, list, &info, err);
+	if (rc < 0 && errno == ENOMEM && err && !err->msg[0])
+		ts_fail(err, ENOMEM, "out of memory");
+	if (rc) {
 		ts_thread_list_free(list);
+		return -1;
 	}
+	list->interrupted = info.interrupted;
+	return 0;
 }

@@ -118,6 +118,21 @@ struct ts_syscall {
 	uint64_t args[TS_SYSCALL_ARGS];
 };
 
+/*
+ * The per-process set, sent with the sched group on the group leader's
+ * message of a dump and on every THREAD_GET do reply. exited_* are the
+ * totals of the process's threads that have already exited: add them to
+ * the sum over its live threads for exact process totals across churn.
+ * Memory fields are bytes, absent for kernel threads.
+ */
+struct ts_process {
+	uint64_t present[2];	/* bit per THREADSTAT_A_PROCESS_* received */
+	uint32_t nr_threads;
+	uint64_t exited_sum_exec_runtime, exited_utime, exited_stime;
+	uint64_t exited_nvcsw, exited_nivcsw, exited_min_flt, exited_maj_flt;
+	uint64_t vm_size, rss_anon, rss_file, rss_shmem, swap;
+};
+
 /* Counters of the schedstats and delayacct groups, in attribute order. */
 #define TS_COUNTER_FIRST	THREADSTAT_A_THREAD_WAIT_SUM
 #define TS_COUNTER_LAST		THREADSTAT_A_THREAD_DELAY_COMPACT_COUNT
@@ -153,12 +168,14 @@ struct ts_thread {
 	uint32_t n_kernel_stack;
 	char wchan[TS_WCHAN_LEN];
 	uint32_t kernel_stack_missing;
+	struct ts_process process;	/* present: THREADSTAT_A_THREAD_PROCESS */
 };
 
 extern const struct ts_set ts_thread_set;
 extern const struct ts_set ts_stack_set;
 extern const struct ts_set ts_regs_set;
 extern const struct ts_set ts_syscall_set;
+extern const struct ts_set ts_process_set;
 
 static inline bool ts_thread_has(const struct ts_thread *t, uint16_t type)
 {
@@ -183,7 +200,11 @@ struct ts_thread_query {
 typedef int (*ts_thread_cb)(const struct ts_thread *t, void *arg);
 
 struct ts_dump_info {
-	bool interrupted;	/* the thread set changed during the dump */
+	/* NLM_F_DUMP_INTR on any message or on DONE: a thread the caller
+	 * could see may be missing (one created behind the dump's cursor).
+	 * A thread that exited during the dump is simply absent.
+	 */
+	bool interrupted;
 	size_t messages;
 };
 
@@ -201,13 +222,12 @@ struct ts_thread_list {
 };
 
 /*
- * Dump into @list, retrying up to @retries times while the kernel reports
- * the thread set changed under the dump; list->interrupted tells if the
- * last try was still inconsistent.
+ * One dump into @list, never retried: a retry costs a whole dump and, on a
+ * host that creates threads all the time, is interrupted again.
+ * list->interrupted says the kernel flagged it (threads may be missing).
  */
 int ts_thread_list_dump(struct ts_client *c, const struct ts_thread_query *q,
-			unsigned int retries, struct ts_thread_list *list,
-			struct ts_error *err);
+			struct ts_thread_list *list, struct ts_error *err);
 void ts_thread_list_free(struct ts_thread_list *list);
 
 /* Decode one THREAD_GET reply payload (attributes after the genl header).
@@ -268,6 +288,13 @@ uint64_t ts_cpu_total_ns(const struct ts_cpu *cpu);
 uint64_t ts_cpu_busy_ns(const struct ts_cpu *cpu);
 int ts_system_decode(const void *attrs, size_t len, struct ts_system *out,
 		     struct ts_error *err);
+
+/* ---- the machine's totals as text: one wording for every tool ---- */
+
+/* A load average x 1000 (SYSTEM_GET) as /proc/loadavg prints it: "1.50". */
+void ts_load_text(char *buf, size_t len, uint32_t x1000);
+/* An uptime as "H:MM:SS" or "N days, H:MM:SS", whole seconds. */
+void ts_uptime_text(char *buf, size_t len, uint64_t ns);
 
 /* ---- names ---- */
 

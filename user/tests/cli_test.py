@@ -222,6 +222,57 @@ def system_text_has_every_line():
 
 
 @test
+def system_text_load_and_uptime_read_as_proc():
+    # Load averages move every 5 s: /proc read before and after must
+    # bracket the same reading; threadtop's header uses the same text.
+    for _ in range(5):
+        before = open("/proc/loadavg").read().split()[:3]
+        out = run("system").stdout
+        after = open("/proc/loadavg").read().split()[:3]
+        if before == after:
+            break
+    line = next(x for x in out.splitlines() if x.startswith("load average:"))
+    assert line.split()[2:] == before, (line, before)
+    up = next(x for x in out.splitlines() if x.startswith("uptime:"))
+    h, m, sec = up.split()[-1].split(":")
+    shown = int(h) * 3600 + int(m) * 60 + int(sec)
+    proc = float(open("/proc/uptime").read().split()[0])
+    assert 0 <= proc - shown < 3, (up, proc)
+
+
+@test
+def process_set_on_the_leader_matches_proc():
+    """The per-process set rides on the leader's record: live threads
+    and exited threads' CPU add up to /proc/PID/stat's total."""
+    def burn():
+        t0 = time.thread_time()
+        while time.thread_time() - t0 < 0.3:
+            pass
+    for _ in range(3):  # threads that exit: their time is "exited"
+        t = threading.Thread(target=burn)
+        t.start()
+        t.join()
+    rows = json.loads(run("threads", "--pid", str(me), "--json").stdout)
+    with open(f"/proc/{me}/stat") as f:
+        st = f.read().rsplit(")", 1)[1].split()
+    proc_s = (int(st[11]) + int(st[12])) / os.sysconf("SC_CLK_TCK")
+    leader = [r for r in rows if r["tid"] == me]
+    assert len(leader) == 1 and "process" in leader[0], leader
+    proc = leader[0]["process"]
+    assert all("process" not in r for r in rows if r["tid"] != me)
+    assert proc["nr-threads"] == len(proc_tids(me)), proc
+    assert proc["exited-sum-exec-runtime"] >= 0.9 * 0.3 * 3 * 1e9, proc
+    total = (proc["exited-sum-exec-runtime"] +
+             sum(r["sum-exec-runtime"] for r in rows)) / 1e9
+    # Our main thread runs on between the dump and the /proc read.
+    assert -0.05 <= proc_s - total < 0.3, (proc_s, total)
+    rss = int(open(f"/proc/{me}/statm").read().split()[1]) * os.sysconf(
+        "SC_PAGE_SIZE")
+    got = proc["rss-anon"] + proc["rss-file"] + proc["rss-shmem"]
+    assert abs(got - rss) < rss * 0.1, (got, rss)
+
+
+@test
 def help_and_version():
     assert "usage" in run("--help").stdout
     assert run("--version").stdout.startswith("threadstat ")

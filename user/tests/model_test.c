@@ -127,14 +127,16 @@ TEST_F(model, new_and_vanished_threads)
 	ASSERT_EQ(0, synth_sample(&self->m, 2 * SEC, more, N(base), true));
 	ASSERT_EQ(1, self->m.n_vanished);
 	EXPECT_EQ(102U, self->m.vanished[0]);
-	EXPECT_EQ(NULL, ts_model_thread(&self->m, 102));
+	/* 102 is shown once more, as exited. */
+	ASSERT_NE(NULL, ts_model_thread(&self->m, 102));
+	EXPECT_TRUE(ts_model_thread(&self->m, 102)->s.flags & TS_MF_EXITED);
 	ASSERT_NE(NULL, ts_model_thread(&self->m, 103));
 	EXPECT_TRUE(ts_model_thread(&self->m, 103)->s.flags & TS_MF_NEW);
 	/* A newborn has no previous counters: no rate yet. */
 	EXPECT_EQ(0, milli(ts_model_thread(&self->m, 103)->s.cpu_pct));
 	EXPECT_EQ(1, self->m.n_new);
 	EXPECT_FALSE(ts_model_thread(&self->m, 101)->s.flags & TS_MF_NEW);
-	EXPECT_EQ(3U, ts_model_process(&self->m, 100)->n_threads);
+	EXPECT_EQ(3U, ts_model_process(&self->m, 100)->s.n_threads);
 
 	/* One sample on it is no longer new and has rates. */
 	more[3].runtime += 500 * MS;
@@ -142,6 +144,8 @@ TEST_F(model, new_and_vanished_threads)
 	EXPECT_FALSE(ts_model_thread(&self->m, 103)->s.flags & TS_MF_NEW);
 	EXPECT_EQ(50000, milli(ts_model_thread(&self->m, 103)->s.cpu_pct));
 	EXPECT_EQ(0, self->m.n_vanished);
+	EXPECT_EQ(NULL, ts_model_thread(&self->m, 102));
+	EXPECT_EQ(3U, ts_model_process(&self->m, 100)->n_threads);
 }
 
 TEST_F(model, reused_tid_is_a_new_thread)
@@ -173,37 +177,166 @@ TEST_F(model, reused_tid_is_a_new_thread)
 	EXPECT_EQ(0, milli(ts_model_thread(&self->m, 101)->s.cpu_pct));
 }
 
-TEST_F(model, interrupted_dump_keeps_unseen_threads_as_stale)
+/* Is thread @tid on CPU @cpu's list (the cores view)? */
+static bool on_cpu_list(const struct ts_model *m, uint32_t cpu, uint32_t tid)
+{
+	uint32_t i;
+
+	for (i = 0; cpu < m->n_cpus && i < m->cpus[cpu].count; i++)
+		if (m->threads[m->by_cpu[m->cpus[cpu].first + i]].s.id == tid)
+			return true;
+	return false;
+}
+
+TEST_F(model, missing_thread_is_a_tomb_once_even_if_interrupted)
 {
 	const struct ts_mthread *t;
+	const struct ts_mprocess *p;
 
+	self->s[4].state = 'R';
+	self->s[4].on_cpu = true;
+	self->s[4].runtime = 700 * MS;
 	ASSERT_EQ(0, synth_sample(&self->m, SEC, self->s, N(base), true));
-	/* The dump missed 200 (the last): interrupted, 200 is kept. */
+	self->s[4].runtime += 300 * MS;
+	ASSERT_EQ(0, synth_sample(&self->m, 2 * SEC, self->s, N(base), true));
+	EXPECT_TRUE(on_cpu_list(&self->m, 0, 200));
+	EXPECT_EQ(5U, self->m.totals.threads);
+
+	/* 200 is missing from an interrupted dump: it exited; not carried. */
 	self->s[2].runtime = 100 * MS;
-	ASSERT_EQ(0, synth_sample(&self->m, 2 * SEC, self->s, N(base) - 1,
+	ASSERT_EQ(0, synth_sample(&self->m, 3 * SEC, self->s, N(base) - 1,
 				  false));
 	EXPECT_FALSE(self->m.complete);
-	EXPECT_EQ(0, self->m.n_vanished);
+	ASSERT_EQ(1, self->m.n_vanished);
+	EXPECT_EQ(200U, self->m.vanished[0]);
 	t = ts_model_thread(&self->m, 200);
 	ASSERT_NE(NULL, t);
-	EXPECT_TRUE(t->s.flags & TS_MF_STALE);
+	EXPECT_TRUE(t->s.flags & TS_MF_EXITED);
+	EXPECT_FALSE(t->s.flags & TS_MF_ON_CPU);
+	EXPECT_EQ('X', t->s.state);
+	EXPECT_EQ(0, milli(t->s.cpu_pct));
+	EXPECT_EQ(SEC, t->s.runtime);		/* its last TIME */
+	EXPECT_FALSE(on_cpu_list(&self->m, 0, 200));
+	p = ts_model_process(&self->m, 200);
+	ASSERT_NE(NULL, p);
+	EXPECT_TRUE(p->s.flags & TS_MF_EXITED);
+	EXPECT_EQ('X', p->s.state);
+	EXPECT_EQ(0U, p->s.n_threads);
+	EXPECT_EQ(SEC, p->s.runtime);
+	EXPECT_EQ(0, milli(p->s.cpu_pct));
+	/* Tombs are not counted as live. */
+	EXPECT_EQ(4U, self->m.totals.threads);
+	EXPECT_EQ(2U, self->m.totals.processes);
+	EXPECT_EQ(10000, milli(self->m.totals.cpu_pct));
 	EXPECT_EQ(10000, milli(ts_model_thread(&self->m, 101)->s.cpu_pct));
 
-	/* Seen again: its counters span two intervals, so no rate yet. */
-	self->s[4].runtime = 400 * MS;
-	ASSERT_EQ(0, synth_sample(&self->m, 3 * SEC, self->s, N(base), true));
-	t = ts_model_thread(&self->m, 200);
-	EXPECT_FALSE(t->s.flags & (TS_MF_STALE | TS_MF_NEW));
-	EXPECT_EQ(0, milli(t->s.cpu_pct));
-	self->s[4].runtime += 200 * MS;
-	ASSERT_EQ(0, synth_sample(&self->m, 4 * SEC, self->s, N(base), true));
-	EXPECT_EQ(20000, milli(ts_model_thread(&self->m, 200)->s.cpu_pct));
-
-	/* Missing from a complete dump: vanished. */
-	ASSERT_EQ(0, synth_sample(&self->m, 5 * SEC, self->s, N(base) - 1,
+	/* The next sample drops the tomb. */
+	ASSERT_EQ(0, synth_sample(&self->m, 4 * SEC, self->s, N(base) - 1,
 				  true));
-	EXPECT_EQ(1, self->m.n_vanished);
+	EXPECT_EQ(0, self->m.n_vanished);
 	EXPECT_EQ(NULL, ts_model_thread(&self->m, 200));
+	EXPECT_EQ(NULL, ts_model_process(&self->m, 200));
+	EXPECT_EQ(4U, self->m.n_threads);
+	EXPECT_EQ(2U, self->m.n_processes);
+}
+
+TEST_F(model, thread_born_in_the_interval_gets_its_whole_runtime)
+{
+	struct synth more[N(base) + 2];
+	const struct ts_mthread *t;
+
+	memcpy(more, self->s, sizeof(base));
+	ASSERT_EQ(0, synth_sample_at(&self->m, 50 * SEC, 100 * SEC, more,
+				     N(base), true));
+	/* 103 started 0.5 s after the last sample and ran 300 ms; 104 is
+	 * older (an earlier dump missed it): its counters are not all new.
+	 */
+	more[N(base)] = (struct synth){ .tid = 103, .tgid = 100, .comm = "w",
+		.state = 'S', .start = 100 * SEC + 500 * MS,
+		.runtime = 300 * MS, .run_delay = 20 * MS, .nvcsw = 6,
+		.nivcsw = 2, .migr = 4 };
+	more[N(base) + 1] = (struct synth){ .tid = 104, .tgid = 100,
+		.comm = "old", .state = 'S', .start = 99 * SEC,
+		.runtime = 5 * SEC };
+	ASSERT_EQ(0, synth_sample_at(&self->m, 52 * SEC, 102 * SEC, more,
+				     N(base) + 2, true));
+	t = ts_model_thread(&self->m, 103);
+	ASSERT_NE(NULL, t);
+	EXPECT_TRUE(t->s.flags & TS_MF_NEW);
+	EXPECT_EQ(15000, milli(t->s.cpu_pct));	/* 300 ms of 2 s */
+	EXPECT_EQ(1000, milli(t->s.wait_pct));
+	EXPECT_EQ(3000, milli(t->s.vcsw_rate));
+	EXPECT_EQ(1000, milli(t->s.icsw_rate));
+	EXPECT_EQ(2000, milli(t->s.migr_rate));
+	t = ts_model_thread(&self->m, 104);
+	ASSERT_NE(NULL, t);
+	EXPECT_EQ(0, milli(t->s.cpu_pct));
+	/* Without the process set, the process sums its live threads. */
+	EXPECT_EQ(15000, milli(ts_model_process(&self->m, 100)->s.cpu_pct));
+
+	/* Without an uptime to compare with, no guess. */
+	more[N(base)].tid = 105;
+	ASSERT_EQ(0, synth_sample(&self->m, 54 * SEC, more, N(base) + 2, true));
+	ASSERT_EQ(0, synth_sample(&self->m, 55 * SEC, more, N(base), true));
+	more[N(base)].start = 200 * SEC;
+	ASSERT_EQ(0, synth_sample(&self->m, 56 * SEC, more, N(base) + 1, true));
+	EXPECT_TRUE(ts_model_thread(&self->m, 105)->s.flags & TS_MF_NEW);
+	EXPECT_EQ(0, milli(ts_model_thread(&self->m, 105)->s.cpu_pct));
+}
+
+TEST_F(model, process_time_and_rate_include_exited_threads)
+{
+	const struct ts_mprocess *p;
+	const struct ts_mthread *t;
+
+	self->s[1].proc = true;		/* the leader carries the set */
+	self->s[1].runtime = 100 * MS;
+	self->s[2].runtime = 200 * MS;
+	self->s[3].runtime = 300 * MS;
+	self->s[3].nvcsw = 10;
+	self->s[1].exited_nvcsw = 40;
+	self->s[1].rss_anon = 4096;
+	self->s[1].unknown = THREADSTAT_A_THREAD_MAX + 1;
+	ASSERT_EQ(0, synth_sample_at(&self->m, 10 * SEC, 100 * SEC, self->s,
+				     N(base), true));
+	p = ts_model_process(&self->m, 100);
+	ASSERT_NE(NULL, p);
+	EXPECT_TRUE(p->has_process);
+	EXPECT_EQ(4096U, p->proc.rss_anon);
+	EXPECT_EQ(600 * MS, p->s.runtime);
+	EXPECT_EQ(50U, p->nvcsw);
+
+	/* A second later: 102 exited after 200 ms more (500 ms in all), and
+	 * a worker born and gone within the interval ran 150 ms with 5
+	 * switches; 101 ran 200 ms. The kernel's exited totals hold both.
+	 */
+	self->s[2].runtime = 400 * MS;
+	self->s[1].exited_runtime = 650 * MS;
+	self->s[1].exited_nvcsw = 40 + 10 + 5;
+	{
+		struct synth live[N(base) - 1] = { self->s[0], self->s[1],
+						   self->s[2], self->s[4] };
+
+		ASSERT_EQ(0, synth_sample_at(&self->m, 11 * SEC, 101 * SEC,
+					     live, N(live), true));
+	}
+	p = ts_model_process(&self->m, 100);
+	ASSERT_NE(NULL, p);
+	/* TIME: live 100 + 400 ms, exited 650 ms. */
+	EXPECT_EQ(1150 * MS, p->s.runtime);
+	EXPECT_EQ(2U, p->s.n_threads);
+	EXPECT_EQ(3U, p->n_threads);	/* 102's tomb is listed with it */
+	EXPECT_FALSE(p->s.flags & TS_MF_EXITED);
+	t = ts_model_thread(&self->m, 102);
+	ASSERT_NE(NULL, t);
+	EXPECT_TRUE(t->s.flags & TS_MF_EXITED);
+	/* 1150 - 600 ms in 1 s; the live threads alone say 20 %. */
+	EXPECT_EQ(20000, milli(ts_model_thread(&self->m, 101)->s.cpu_pct));
+	EXPECT_EQ(55000, milli(p->s.cpu_pct));
+	EXPECT_EQ(55U, p->nvcsw);
+	EXPECT_EQ(5000, milli(p->s.vcsw_rate));	/* 50 -> 55 */
+	/* The machine's CPU% is the processes', exited time included. */
+	EXPECT_EQ(55000, milli(self->m.totals.cpu_pct));
 }
 
 TEST_F(model, threads_without_the_sched_group_have_no_rates)

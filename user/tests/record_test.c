@@ -161,6 +161,14 @@ static bool same_model(const struct ts_model *a, const struct ts_model *b)
 		    milli(x->vcsw_rate) != milli(y->vcsw_rate))
 			return false;
 	}
+	if (a->n_processes != b->n_processes)
+		return false;
+	for (i = 0; i < a->n_processes; i++)
+		if (a->processes[i].s.runtime != b->processes[i].s.runtime ||
+		    milli(a->processes[i].s.cpu_pct) !=
+		    milli(b->processes[i].s.cpu_pct) ||
+		    a->processes[i].has_process != b->processes[i].has_process)
+			return false;
 	for (i = 0; i < a->n_cpus; i++)
 		if (milli(a->cpus[i].user_pct) != milli(b->cpus[i].user_pct) ||
 		    a->cpus[i].running_tid != b->cpus[i].running_tid)
@@ -256,6 +264,70 @@ TEST_F(rec, replay_gives_the_live_model)
 	EXPECT_EQ(51U, self->replayed.detail.tid);
 	EXPECT_EQ(0, ts_sample_replay(self->reader, &self->replayed, &complete,
 				      &self->err));
+}
+
+/*
+ * The process set travels inside the thread messages as received, so a
+ * recording carries it without a format change; a recording made before
+ * the module sent it (the samples above) still replays, with processes
+ * summing their live threads.
+ */
+TEST_F(rec, process_set_is_recorded_and_replayed)
+{
+	bool complete = false;
+	const struct ts_mprocess *p;
+	uint64_t t;
+
+	self->s[1].proc = true;
+	for (t = 1; t <= 3; t++) {
+		/* app's workers that exited used 300 ms more each second. */
+		self->s[1].exited_runtime = t * 300 * MS;
+		self->s[1].runtime = t * 100 * MS;
+		self->s[1].rss_anon = t << 20;
+		rec_sample(&self->r, t * SEC, self->s, N(threads), 0, 0, false);
+		live_sample(&self->live, t * SEC, self->s, N(threads));
+	}
+	ASSERT_EQ(0, rec_finish(&self->r));
+	ASSERT_EQ(0, open_mem(&self->reader, self->r.buf, self->r.len,
+			      &self->err));
+	for (t = 1; t <= 3; t++) {
+		ASSERT_EQ(1, ts_sample_replay(self->reader, &self->replayed,
+					      &complete, &self->err))
+			TH_LOG("%s", self->err.msg);
+		ASSERT_EQ(0, ts_model_commit(&self->replayed, complete));
+	}
+	EXPECT_TRUE(same_model(&self->live, &self->replayed));
+	p = ts_model_process(&self->replayed, 50);
+	ASSERT_NE(NULL, p);
+	EXPECT_TRUE(p->has_process);
+	EXPECT_EQ(3U << 20, p->proc.rss_anon);
+	/* TIME: app 300 ms + app-io 0 + exited 900 ms; 400 ms a second. */
+	EXPECT_EQ(1200 * MS, p->s.runtime);
+	EXPECT_EQ(40000, milli(p->s.cpu_pct));
+}
+
+TEST_F(rec, recording_without_process_set_sums_live_threads)
+{
+	bool complete = false;
+	const struct ts_mprocess *p;
+	int i;
+
+	three_samples(&self->r, &self->live, self->s, 0, false);
+	ASSERT_EQ(0, rec_finish(&self->r));
+	ASSERT_EQ(0, open_mem(&self->reader, self->r.buf, self->r.len,
+			      &self->err));
+	for (i = 0; i < 3; i++) {
+		ASSERT_EQ(1, ts_sample_replay(self->reader, &self->replayed,
+					      &complete, &self->err));
+		ASSERT_EQ(0, ts_model_commit(&self->replayed, complete));
+	}
+	EXPECT_TRUE(same_model(&self->live, &self->replayed));
+	p = ts_model_process(&self->replayed, 50);
+	ASSERT_NE(NULL, p);
+	EXPECT_FALSE(p->has_process);
+	/* 900 - 400 ms and 30 - 20 ms in a second. */
+	EXPECT_EQ(51000, milli(p->s.cpu_pct));
+	EXPECT_EQ(930 * MS, p->s.runtime);
 }
 
 TEST_F(rec, unknown_frames_and_attributes_are_skipped)

@@ -26,6 +26,10 @@ struct synth {
 	uint64_t runtime, run_delay, nvcsw, nivcsw, migr;
 	int32_t nice;
 	uint32_t unknown;	/* > 0: add an attribute of this unknown type */
+	/* The process set (sent on the leader's message when .proc) */
+	bool proc;
+	uint64_t exited_runtime, exited_nvcsw, exited_nivcsw;
+	uint64_t rss_anon;
 };
 
 struct synth_msg {
@@ -75,6 +79,22 @@ static inline void synth_thread_msg(struct synth_msg *m, const struct synth *s)
 	mnl_attr_put_u64(n, THREADSTAT_A_THREAD_NVCSW, s->nvcsw);
 	mnl_attr_put_u64(n, THREADSTAT_A_THREAD_NIVCSW, s->nivcsw);
 	mnl_attr_put_u64(n, THREADSTAT_A_THREAD_NR_MIGRATIONS, s->migr);
+	if (s->proc) {
+		struct nlattr *nest = mnl_attr_nest_start(n,
+						THREADSTAT_A_THREAD_PROCESS);
+
+		mnl_attr_put_u32(n, THREADSTAT_A_PROCESS_NR_THREADS, 1);
+		mnl_attr_put_u64(n, THREADSTAT_A_PROCESS_EXITED_SUM_EXEC_RUNTIME,
+				 s->exited_runtime);
+		mnl_attr_put_u64(n, THREADSTAT_A_PROCESS_EXITED_NVCSW,
+				 s->exited_nvcsw);
+		mnl_attr_put_u64(n, THREADSTAT_A_PROCESS_EXITED_NIVCSW,
+				 s->exited_nivcsw);
+		mnl_attr_put_u64(n, THREADSTAT_A_PROCESS_RSS_ANON, s->rss_anon);
+		if (s->unknown)	/* a newer module's process attribute */
+			mnl_attr_put_u64(n, THREADSTAT_A_PROCESS_MAX + 1, 7);
+		mnl_attr_nest_end(n, nest);
+	}
 }
 
 /* CPU @cpu with these ns in each state (user, system, irq, steal, idle). */
@@ -151,6 +171,29 @@ static inline int synth_sample(struct ts_model *m, uint64_t t_ns,
 
 	if (ts_model_begin(m, t_ns, 1700000000 * SEC + t_ns))
 		return -1;
+	for (i = 0; i < n; i++)
+		if (synth_add(m, &s[i]))
+			return -1;
+	return ts_model_commit(m, complete);
+}
+
+/* A sample whose SYSTEM_GET read @uptime (boot-time ns, as start times). */
+static inline int synth_sample_at(struct ts_model *m, uint64_t t_ns,
+				  uint64_t uptime, const struct synth *s,
+				  size_t n, bool complete)
+{
+	struct synth_msg msg;
+	struct ts_system sys;
+	const void *p;
+	size_t len, i;
+
+	if (ts_model_begin(m, t_ns, 1700000000 * SEC + t_ns))
+		return -1;
+	synth_system_msg(&msg, 1, (uint32_t)n, uptime);
+	p = synth_payload(&msg, &len);
+	if (ts_system_decode(p, len, &sys, NULL))
+		return -1;
+	ts_model_set_system(m, &sys);
 	for (i = 0; i < n; i++)
 		if (synth_add(m, &s[i]))
 			return -1;

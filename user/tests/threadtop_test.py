@@ -358,6 +358,282 @@ def recording_replays_to_the_same_frames():
     keys("q")
 
 
+# ---- churn: a pool whose workers are born, burn CPU and exit ----
+
+CHURN = r"""
+import os, sys, threading, time
+def name(n):
+    with open(f"/proc/self/task/{threading.get_native_id()}/comm", "w") as f:
+        f.write(n)
+lock = threading.Lock()
+def worker():
+    name("tt-churn-w")
+    t0 = time.thread_time()
+    while time.thread_time() - t0 < 0.1:   # burn 100 ms of CPU, then exit
+        pass
+name("tt-churn")
+print("ready", flush=True)
+while True:
+    threading.Thread(target=worker, daemon=True).start()
+    time.sleep(0.2)
+"""
+
+
+def start_churn():
+    p = subprocess.Popen([sys.executable, "-c", CHURN],
+                         stdout=subprocess.PIPE, text=True)
+    assert p.stdout.readline().strip() == "ready"
+    return p
+
+
+def proc_cpu_s(pid):
+    """utime + stime of a whole process (exited threads included), s."""
+    with open(f"/proc/{pid}/stat") as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def live_tids(pid):
+    try:
+        return {int(t) for t in os.listdir(f"/proc/{pid}/task")}
+    except FileNotFoundError:
+        return set()
+
+
+def time_s(text):
+    """threadtop's TIME (M:SS.hh) in seconds."""
+    m, s = text.split(":")
+    return int(m) * 60 + float(s)
+
+
+def unbuffered_lines(fd):
+    """Lines as soon as they are written (file iteration may hold them)."""
+    pending = b""
+    while True:
+        chunk = os.read(fd, 65536)
+        if not chunk:
+            break
+        pending += chunk
+        *done, pending = pending.split(b"\n")
+        for line in done:
+            yield line.decode(errors="replace")
+    if pending:
+        yield pending.decode(errors="replace")
+
+
+def batch_frames_live(args, on_frame):
+    """Run threadtop -b ARGS, calling on_frame(lines) as soon as each
+    frame is printed (right after its sample, to read /proc then)."""
+    p = subprocess.Popen([BIN, "-b", *args], stdout=subprocess.PIPE,
+                         stderr=subprocess.PIPE)
+    lines, started = [], False
+    for line in unbuffered_lines(p.stdout.fileno()):
+        if line.startswith("threadtop - "):
+            started = True
+        if started and not line and lines and lines[-1] == "":
+            continue
+        if started and not line and any(
+                re.match(r"\s*PID\b", x) for x in lines):
+            on_frame(lines)
+            lines, started = [], False
+            continue
+        if started:
+            lines.append(line)
+    if lines:
+        on_frame(lines)
+    err = p.stderr.read().decode(errors="replace")
+    assert p.wait() == 0, err
+    assert "AddressSanitizer" not in err and "runtime error" not in err, err
+
+
+COLS = ["-o", "pid,state,cpu%,time,thr,command"]   # shown in this order
+
+
+def rows(lines):
+    """(pid, state, cpu%, time s, comm) of each list row of a frame."""
+    out = []
+    seen_head = False
+    for line in lines:
+        if re.match(r"\s*PID\s+S\s+CPU%", line):
+            seen_head = True
+            continue
+        w = line.split()
+        if w and w[0] == "*":       # the cores view's running mark
+            w = w[1:]
+        if not seen_head or len(w) < 5 or not w[0].isdigit():
+            continue
+        tm = [x for x in w[3:] if ":" in x]
+        try:
+            # COMMAND may carry the tree's and expansion's marks.
+            out.append((int(w[0]), w[1], float(w[2]), time_s(tm[0]),
+                        w[-1].lstrip("-+|`")))
+        except (ValueError, IndexError) as e:
+            raise AssertionError(f"unparsed row {line!r}") from e
+    return out
+
+
+def check_no_ghosts(frames, label):
+    """frames: [(rows, tids alive in /proc right after the frame)].
+    A thread gone from /proc after frame k is at most a tomb (state X)
+    in frame k+1 and absent from every later frame; a tomb is listed
+    once."""
+    tombs = 0
+    for k in range(1, len(frames)):
+        gone_before = set()
+        for j in range(k):
+            shown = {r[0] for r in frames[j][0] if r[4] == "tt-churn-w"}
+            gone_before |= shown - frames[j][1]
+        for r in frames[k][0]:
+            if r[4] != "tt-churn-w":
+                continue
+            if r[1] == "X":
+                tombs += 1
+                later = [x for f in frames[k + 1:] for x in f[0]
+                         if x[0] == r[0]]
+                assert not later, (label, "tomb listed again", r, later)
+            else:
+                assert r[0] not in gone_before, (label, "exited worker "
+                                                 "shown as live", r)
+    return tombs
+
+
+class ProcPoller:
+    """The pool's /proc CPU time every 10 ms, with when it was read: the
+    moment the kernel's total reached a value threadtop showed is when
+    threadtop sampled it, whatever the frames' printing lag."""
+
+    def __init__(self, pid):
+        import threading
+        self.pid, self.log, self.stop = pid, [], False
+        self.th = threading.Thread(target=self.run, daemon=True)
+        self.th.start()
+
+    def run(self):
+        while not self.stop:
+            try:
+                self.log.append((time.monotonic(), proc_cpu_s(self.pid)))
+            except (OSError, IndexError):
+                return
+            time.sleep(0.005)
+
+    def reached(self, cpu_s):
+        """(last read below @cpu_s, first read at or above it): when /proc
+        reached it, bracketed (both truncate to 10 ms)."""
+        before = None
+        for t, c in list(self.log):
+            if c >= cpu_s - 0.02:
+                return before, t
+            before = t
+        return before, None
+
+    def close(self):
+        self.stop = True
+        self.th.join()
+
+
+@test
+def churn_pool_cpu_and_time_include_exited_workers():
+    pool = start_churn()
+    poll = ProcPoller(pool.pid)
+    try:
+        seen = []
+
+        def frame(lines):
+            seen.append((rows(lines), time.monotonic(), live_tids(pool.pid)))
+
+        time.sleep(1)
+        batch_frames_live(["-d", "20", "-n", "6", "-p", str(pool.pid),
+                           *COLS], frame)
+        assert len(seen) == 6, len(seen)
+        at = []
+        for k, (rs, printed, _) in enumerate(seen):
+            proc = [r for r in rs if r[0] == pool.pid]
+            assert proc and proc[0][4] == "tt-churn", rs
+            _, _, cpu, tm, _ = proc[0]
+            # TIME (live and exited threads) is what /proc said at some
+            # moment before the frame was printed.
+            lo, hi = poll.reached(tm)
+            # (the poller's next read may come after the print).
+            assert lo is not None and hi is not None and lo <= printed, \
+                (k, tm, lo, hi, printed)
+            at.append((lo, hi, tm, cpu))
+        tight = 0
+        for k in range(1, len(at)):
+            burned = at[k][2] - at[k - 1][2]
+            # The sampling instants are bracketed by /proc reads.
+            longest = at[k][1] - at[k - 1][0]
+            shortest = max(at[k][0] - at[k - 1][1], 0.001)
+            lo, hi = 100 * burned / longest, 100 * burned / shortest
+            cpu = at[k][3]
+            print(f"    frame {k}: CPU% {cpu:.1f}; /proc: {burned:.2f} s "
+                  f"burned in {shortest:.2f}..{longest:.2f} s = "
+                  f"{lo:.1f}..{hi:.1f}%")
+            # ~10 workers of 0.1 s each per 2 s, each living ~0.1-0.2 s:
+            # most of it in threads gone by the sample. A pool the VM
+            # starved burned too little for /proc to date the samples.
+            if burned < 0.3:
+                continue
+            assert 0.9 * lo <= cpu <= 1.1 * hi, (cpu, lo, hi)
+            # On a starved VM the poller may read too rarely to judge an
+            # interval to 10%; some interval must be judged that closely.
+            tight += hi - lo < 0.1 * lo
+        assert tight, "no interval with /proc reads close enough"
+        check_no_ghosts([(f[0], f[2]) for f in seen], "-p")
+    finally:
+        poll.close()
+        pool.kill()
+        pool.wait()
+
+
+@test
+def churn_pool_exited_workers_leave_every_view():
+    pool = start_churn()
+    try:
+        for label, args in (("-H", ["-H"]), ("processes", [])):
+            seen = []
+            batch_frames_live(["-d", "10", "-n", "5", *args, *COLS],
+                              lambda lines: seen.append(
+                                  (rows(lines), live_tids(pool.pid))))
+            assert len(seen) == 5, (label, len(seen))
+            tombs = check_no_ghosts(seen, label)
+            print(f"    {label}: {tombs} tombs over 5 frames")
+        # Cores view: a tomb is on no CPU; a gone worker never listed.
+        seen = []
+
+        def cores(lines):
+            seen.append((rows(lines), live_tids(pool.pid)))
+            for line in lines:
+                if "tt-churn-w" in line:
+                    assert not re.match(r"\s*\*?\s*\d+\s+X\b", line), line
+        batch_frames_live(["-d", "10", "-n", "5", "--view", "cores",
+                           *COLS], cores)
+        check_no_ghosts(seen, "cores")
+    finally:
+        pool.kill()
+        pool.wait()
+
+
+@test
+def churn_pool_tomb_on_screen_once():
+    pool = start_churn()
+    tomb = re.compile(r"(?m)^\s*(\d+)\s+X\s.*tt-churn-w")
+    try:
+        start("-d", "10", "-H", "-p", str(pool.pid), *COLS)
+        s = wait_for(lambda s: tomb.search(s), "an exited worker as X")
+        gone = [int(m.group(1)) for m in tomb.finditer(s)]
+        for tid in gone:
+            assert not os.path.exists(f"/proc/{pool.pid}/task/{tid}"), tid
+        title = s.splitlines()[0]
+        # The next frame (its clock moved on) lists none of them.
+        s = wait_for(lambda s: s.splitlines()[0] != title, "the next frame")
+        for tid in gone:
+            assert not re.search(rf"(?m)^\s*{tid}\s", s), (tid, s)
+        keys("q")
+    finally:
+        pool.kill()
+        pool.wait()
+
+
 @test
 def corrupt_file_is_rejected_cleanly():
     rec = os.path.join(WORK, "good.tsr")

@@ -13,40 +13,27 @@
 
 #define METER_MIN	30	/* columns one meter needs */
 
-static void uptime_text(char *buf, size_t len, uint64_t ns)
-{
-	uint64_t min = ns / 60000000000ull, days = min / 1440;
-
-	if (days)
-		snprintf(buf, len, "%" PRIu64 " day%s, %" PRIu64 ":%02" PRIu64,
-			 days, days == 1 ? "" : "s", min / 60 % 24, min % 60);
-	else if (min >= 60)
-		snprintf(buf, len, "%" PRIu64 ":%02" PRIu64, min / 60, min % 60);
-	else
-		snprintf(buf, len, "%" PRIu64 " min", min);
-}
-
 static void title_draw(struct top *t, struct surface *s)
 {
 	const struct ts_model *m = &t->model;
 	const struct ts_totals *tot = &m->totals;
 	time_t secs = (time_t)(m->real_ns / 1000000000u);
-	char clock[16] = "--:--:--", up[48];
+	char clock[16] = "--:--:--", text[48];
 	struct tm tm;
+	int i;
 
 	if (m->seq && localtime_r(&secs, &tm))
 		strftime(clock, sizeof(clock), "%H:%M:%S", &tm);
 	surf_printf(s, ROLE_TITLE, "threadtop - %s", clock);
 	if (tot->uptime_ns) {
-		uptime_text(up, sizeof(up), tot->uptime_ns);
-		surf_printf(s, ROLE_NORMAL, " up %s", up);
+		ts_uptime_text(text, sizeof(text), tot->uptime_ns);
+		surf_printf(s, ROLE_NORMAL, " up %s", text);
 	}
-	if (tot->has_load)
-		surf_printf(s, ROLE_NORMAL, ", load average: %u.%02u, %u.%02u, "
-			    "%u.%02u", tot->load[0] / 1000,
-			    tot->load[0] % 1000 / 10, tot->load[1] / 1000,
-			    tot->load[1] % 1000 / 10, tot->load[2] / 1000,
-			    tot->load[2] % 1000 / 10);
+	for (i = 0; tot->has_load && i < 3; i++) {
+		ts_load_text(text, sizeof(text), tot->load[i]);
+		surf_printf(s, ROLE_NORMAL, "%s%s", i ? ", " : ", load average: ",
+			    text);
+	}
 	if (!s->curses)
 		return;
 	/* Interactive extras, right-aligned: what the screen is showing. */

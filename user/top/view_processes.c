@@ -73,6 +73,8 @@ void list_draw(struct top *t, struct surface *s,
 static enum role cell_role(enum ts_col c, const struct ts_mstat *st,
 			   const struct ts_row *r)
 {
+	if (st->flags & TS_MF_EXITED)	/* a tomb, shown this once */
+		return ROLE_DIM;
 	if (c == TS_COL_ID && (st->flags & TS_MF_NEW))
 		return ROLE_NEW;
 	if (c == TS_COL_STATE && st->state == 'R')
@@ -133,9 +135,10 @@ void process_row_draw(struct top *t, struct surface *s,
 	if (!st)
 		return;
 	if (t->view == VIEW_CORES) {
-		bool running = st->flags & TS_MF_ON_CPU ||
-			       (st->cpu < t->model.n_cpus &&
-				st->id == t->model.cpus[st->cpu].running_tid);
+		bool running = !(st->flags & TS_MF_EXITED) &&
+			       (st->flags & TS_MF_ON_CPU ||
+				(st->cpu < t->model.n_cpus &&
+				 st->id == t->model.cpus[st->cpu].running_tid));
 
 		surf_put(s, selected ? ROLE_SELECTED : ROLE_RUNNING,
 			 running ? " * " : "   ");

@@ -36,10 +36,12 @@
 #define NR_CLIENTS	2
 /*
  * A held thread only ever runs parked() below: a call and a futex
- * syscall, a few hundred bytes of stack. 1 KiB slices keep 100k user
- * stacks at 100 MiB; the kernel's own cost per thread (a 16 KiB stack,
- * the task_struct) is what sets the guest's memory (make stress boots it
- * with more).
+ * syscall, a few hundred bytes of stack once the syscall() PLT entry is
+ * bound (start_holder() binds it first: the lazy resolver saves the
+ * vector registers on the stack, 2.5 KiB with AVX-512, and overflowed
+ * 1 KiB slices). 1 KiB slices keep 100k user stacks at 100 MiB; the
+ * kernel's own cost per thread (a 16 KiB stack, the task_struct) is what
+ * sets the guest's memory (make stress boots it with more).
  */
 #define PARK_STACK	1024
 
@@ -85,6 +87,7 @@ static pid_t start_holder(unsigned long n, int cpu)
 	CPU_ZERO(&on);
 	CPU_SET(cpu, &on);
 	sched_setaffinity(0, sizeof(on), &on);
+	syscall(SYS_gettid);	/* binds syscall() before any thread runs */
 	stacks = mmap(NULL, n * PARK_STACK, PROT_READ | PROT_WRITE,
 		      MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	if (stacks == MAP_FAILED)
@@ -122,6 +125,22 @@ static int stall_reports(void)
 			n++;
 	free(buf);
 	return len < 0 ? -1 : n;
+}
+
+/* MemAvailable of /proc/meminfo, KiB. */
+static long mem_available_kib(void)
+{
+	char line[128];
+	long v = -1;
+	FILE *f = fopen("/proc/meminfo", "r");
+
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, "MemAvailable: %ld", &v) == 1)
+			break;
+	fclose(f);
+	return v;
 }
 
 static void timed(double *sum, double *max, double t0)
@@ -229,6 +248,7 @@ TEST_F_TIMEOUT(many, cpu_and_system_requests, 1800)
 	long saved_pid_max, saved_threads_max;
 	int reports0, reports1, status, i;
 	unsigned long requests = 0;
+	long mem0, mem_held;
 
 	if (geteuid())
 		SKIP(return, "raising pid_max and dropping to nobody need root");
@@ -246,6 +266,7 @@ TEST_F_TIMEOUT(many, cpu_and_system_requests, 1800)
 		     &saved_threads_max);
 
 	/* One holder per CPU: TCG gives each busy vCPU an equal turn. */
+	mem0 = mem_available_kib();
 	t0 = now();
 	for (i = 0; i < nr_cpus; i++) {
 		holder[i] = start_holder(want / nr_cpus +
@@ -264,6 +285,7 @@ TEST_F_TIMEOUT(many, cpu_and_system_requests, 1800)
 			break;
 	}
 	made_s = now() - t0;
+	mem_held = mem_available_kib();
 
 	if (sh->created >= want) {
 		for (i = 0; i < NR_CLIENTS; i++) {
@@ -290,6 +312,10 @@ TEST_F_TIMEOUT(many, cpu_and_system_requests, 1800)
 	ASSERT_LE(want, sh->created)
 		TH_LOG("only %lu of %lu threads could be created",
 		       sh->created, want);
+	printf("# %lu threads held: %.1f KiB of memory each (MemAvailable "
+	       "%ld -> %ld MiB)\n", sh->created,
+	       (double)(mem0 - mem_held) / (sh->created ?: 1), mem0 / 1024,
+	       mem_held / 1024);
 	for (i = 0; i < NR_CLIENTS; i++)
 		printf("# %lu threads held (created in %.1f s); client %d as "
 		       "nobody, %.0f s: %lu CPU dumps + SYSTEM_GETs, CPU dump "

@@ -4,7 +4,7 @@
  *
  * usage: spawn_threads N [--spinners S] [--stack KIB]
  *
- * Creates N threads that block in pause() (state S, like the idle worker
+ * Creates N threads that block on a futex (state S, like the idle worker
  * threads that make up most of a big machine's thread count) plus S
  * spinners (default 2) that are runnable part of the time, so some threads
  * are on a CPU or queued while a snapshot is taken. Spinners burn ~2 ms of
@@ -17,25 +17,58 @@
  *
  * When every thread exists it prints "ready TGID THREADS" (THREADS counts
  * the main thread too) on stdout and waits for SIGTERM, SIGINT or SIGHUP;
- * then it exits, taking all its threads with it.
+ * then it lets the blocked threads end RELEASE_BATCH at a time and exits.
+ * Exiting with all of them at once would make 100k threads runnable
+ * together: in the TCG guest that starved the RCU grace-period kthread for
+ * 21 s (an RCU stall report) while they died.
  */
+#include <linux/futex.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
 
 #define SPIN_NS		(2 * 1000 * 1000L)
 #define SPIN_PERIOD_NS	(20 * 1000 * 1000L)
 
+#define RELEASE_BATCH	256
+
+static int release;	/* futex word: 1 once blocked threads may end */
+static long blocked;	/* blocked threads not yet ended */
+
 static void *blocker(void *arg)
 {
 	(void)arg;
-	for (;;)
-		pause();
+	while (!__atomic_load_n(&release, __ATOMIC_ACQUIRE))
+		syscall(SYS_futex, &release, FUTEX_WAIT_PRIVATE, 0, NULL, NULL,
+			0);
+	__atomic_sub_fetch(&blocked, 1, __ATOMIC_RELAXED);
 	return NULL;
+}
+
+/* End the blocked threads RELEASE_BATCH at a time (see the top). */
+static void release_blocked(void)
+{
+	struct timespec ms = { 0, 1000 * 1000 };
+	long left, target, woken;
+	int i;
+
+	__atomic_store_n(&release, 1, __ATOMIC_RELEASE);
+	while ((left = __atomic_load_n(&blocked, __ATOMIC_RELAXED)) > 0) {
+		woken = syscall(SYS_futex, &release, FUTEX_WAKE_PRIVATE,
+				RELEASE_BATCH, NULL, NULL, 0);
+		target = left - (woken > 0 ? woken : 0);
+		/* At most a second per batch: the exit takes care of the rest. */
+		for (i = 0; i < 1000 &&
+		     __atomic_load_n(&blocked, __ATOMIC_RELAXED) > target; i++)
+			nanosleep(&ms, NULL);
+		if (woken <= 0)
+			nanosleep(&ms, NULL);
+	}
 }
 
 static long now_ns(void)
@@ -112,6 +145,7 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
+	blocked = n;
 	for (i = 0; i < n + spinners; i++) {
 		pthread_t t;
 
@@ -129,5 +163,6 @@ int main(int argc, char **argv)
 	fflush(stdout);
 
 	sigwait(&stop, &sig);
+	release_blocked();
 	return 0;
 }

@@ -22,6 +22,7 @@
  * together: in the TCG guest that starved the RCU grace-period kthread for
  * 21 s (an RCU stall report) while they died.
  */
+#include <limits.h>
 #include <linux/futex.h>
 #include <pthread.h>
 #include <signal.h>
@@ -37,36 +38,40 @@
 
 #define RELEASE_BATCH	256
 
-static int release;	/* futex word: 1 once blocked threads may end */
+/*
+ * One futex word per RELEASE_BATCH blocked threads: 100k waiters on one
+ * word share one futex hash bucket, and every exiting thread's
+ * clear_child_tid wake that hashes there walks all of them under the
+ * bucket lock (that too starved the RCU kthread).
+ */
+static int *release;	/* release[i / RELEASE_BATCH]: thread i may end */
 static long blocked;	/* blocked threads not yet ended */
 
 static void *blocker(void *arg)
 {
-	(void)arg;
-	while (!__atomic_load_n(&release, __ATOMIC_ACQUIRE))
-		syscall(SYS_futex, &release, FUTEX_WAIT_PRIVATE, 0, NULL, NULL,
-			0);
+	int *word = arg;
+
+	while (!__atomic_load_n(word, __ATOMIC_ACQUIRE))
+		syscall(SYS_futex, word, FUTEX_WAIT_PRIVATE, 0, NULL, NULL, 0);
 	__atomic_sub_fetch(&blocked, 1, __ATOMIC_RELAXED);
 	return NULL;
 }
 
 /* End the blocked threads RELEASE_BATCH at a time (see the top). */
-static void release_blocked(void)
+static void release_blocked(long n)
 {
 	struct timespec ms = { 0, 1000 * 1000 };
-	long left, target, woken;
+	long b, target;
 	int i;
 
-	__atomic_store_n(&release, 1, __ATOMIC_RELEASE);
-	while ((left = __atomic_load_n(&blocked, __ATOMIC_RELAXED)) > 0) {
-		woken = syscall(SYS_futex, &release, FUTEX_WAKE_PRIVATE,
-				RELEASE_BATCH, NULL, NULL, 0);
-		target = left - (woken > 0 ? woken : 0);
+	for (b = 0; b * RELEASE_BATCH < n; b++) {
+		target = n - (b + 1) * RELEASE_BATCH;
+		__atomic_store_n(&release[b], 1, __ATOMIC_RELEASE);
+		syscall(SYS_futex, &release[b], FUTEX_WAKE_PRIVATE, INT_MAX,
+			NULL, NULL, 0);
 		/* At most a second per batch: the exit takes care of the rest. */
 		for (i = 0; i < 1000 &&
 		     __atomic_load_n(&blocked, __ATOMIC_RELAXED) > target; i++)
-			nanosleep(&ms, NULL);
-		if (woken <= 0)
 			nanosleep(&ms, NULL);
 	}
 }
@@ -145,11 +150,18 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
+	release = calloc(n / RELEASE_BATCH + 1, sizeof(*release));
+	if (!release) {
+		fprintf(stderr, "spawn_threads: out of memory\n");
+		return 1;
+	}
 	blocked = n;
 	for (i = 0; i < n + spinners; i++) {
 		pthread_t t;
 
-		rc = pthread_create(&t, &attr, i < n ? blocker : spinner, NULL);
+		rc = i < n ? pthread_create(&t, &attr, blocker,
+					    &release[i / RELEASE_BATCH]) :
+			     pthread_create(&t, &attr, spinner, NULL);
 		if (rc) {
 			fprintf(stderr,
 				"spawn_threads: thread %ld of %ld: %s (see kernel.threads-max, kernel.pid_max, vm.max_map_count)\n",
@@ -163,6 +175,6 @@ int main(int argc, char **argv)
 	fflush(stdout);
 
 	sigwait(&stop, &sig);
-	release_blocked();
+	release_blocked(n);
 	return 0;
 }

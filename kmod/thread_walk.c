@@ -61,12 +61,18 @@ void ts_walk_threads(struct pid_namespace *ns,
 		for (n = 0; n < TS_WALK_BATCH; n++) {
 			struct pid *pid = find_ge_pid(nr, ns);
 			struct task_struct *t;
+			int found;
 
-			if (!pid) {
+			/*
+			 * A pid from @ns's table always has a number there;
+			 * checked anyway, as a zero would restart the walk.
+			 */
+			found = pid ? pid_nr_ns(pid, ns) : 0;
+			if (found < nr) {
 				rcu_read_unlock();
 				return;
 			}
-			nr = pid_nr_ns(pid, ns) + 1;
+			nr = found + 1;
 			t = pid_task(pid, PIDTYPE_PID);
 			if (t)
 				visit(t, arg);

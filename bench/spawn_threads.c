@@ -62,16 +62,18 @@ static void release_blocked(long n)
 {
 	struct timespec ms = { 0, 1000 * 1000 };
 	long b, target;
-	int i;
 
 	for (b = 0; b * RELEASE_BATCH < n; b++) {
 		target = n - (b + 1) * RELEASE_BATCH;
 		__atomic_store_n(&release[b], 1, __ATOMIC_RELEASE);
 		syscall(SYS_futex, &release[b], FUTEX_WAKE_PRIVATE, INT_MAX,
 			NULL, NULL, 0);
-		/* At most a second per batch: the exit takes care of the rest. */
-		for (i = 0; i < 1000 &&
-		     __atomic_load_n(&blocked, __ATOMIC_RELAXED) > target; i++)
+		/*
+		 * Until the batch is gone, however slow the machine: moving on
+		 * after a timeout let ended-but-not-gone threads pile up in
+		 * an overloaded TCG guest and the final exit kill thousands.
+		 */
+		while (__atomic_load_n(&blocked, __ATOMIC_RELAXED) > target)
 			nanosleep(&ms, NULL);
 	}
 }

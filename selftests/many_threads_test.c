@@ -89,15 +89,15 @@ static int parked(void *arg)
 static void release_parked(void)
 {
 	long left, target, woken;
-	int i;
 
 	__atomic_store_n(&park_word, 1, __ATOMIC_RELEASE);
 	while ((left = __atomic_load_n(&parked_left, __ATOMIC_RELAXED)) > 0) {
 		woken = syscall(SYS_futex, &park_word, FUTEX_WAKE_PRIVATE,
 				RELEASE_BATCH, NULL, NULL, 0);
 		target = left - (woken > 0 ? woken : 0);
-		for (i = 0; i < 1000 && (long)__atomic_load_n(&parked_left,
-				__ATOMIC_RELAXED) > target; i++)
+		/* Until the batch is gone, however slow the guest is. */
+		while ((long)__atomic_load_n(&parked_left, __ATOMIC_RELAXED) >
+		       target)
 			usleep(1000);
 		if (woken <= 0)
 			usleep(1000);

@@ -65,6 +65,8 @@ static void release_blocked(long n)
 
 	for (b = 0; b * RELEASE_BATCH < n; b++) {
 		target = n - (b + 1) * RELEASE_BATCH;
+		if (target < 0)
+			target = 0;
 		__atomic_store_n(&release[b], 1, __ATOMIC_RELEASE);
 		syscall(SYS_futex, &release[b], FUTEX_WAKE_PRIVATE, INT_MAX,
 			NULL, NULL, 0);

@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0
 # hardening-summary.sh -- one kernel's row of the hardening table (README):
 # what the guest log of a `make check` or `make stress` VM run says of
-# fuzzing, churn, lifecycle, hotplug and concurrent clients.
+# fuzzing, churn, lifecycle, hotplug, concurrent clients and many threads
+# (held while nobody requests CPUs and the system summary; worst request).
 #
 # usage: scripts/hardening-summary.sh --header
 #        scripts/hardening-summary.sh KVER LOG STATUS
@@ -12,7 +13,7 @@
 set -euo pipefail
 
 if [[ ${1:-} == --header ]]; then
-	echo "kernel                 datagrams fuzzed  threads churned     lifecycle cycles  hotplug cycles  clients  failed"
+	echo "kernel                 datagrams fuzzed  threads churned     lifecycle cycles  hotplug cycles  clients  threads held     failed"
 	exit 0
 fi
 [[ $# -eq 3 ]] || { sed -n 7,8p "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
@@ -22,8 +23,9 @@ awk -v k="$1" -v rc="$3" '
 /^    lifecycle: [0-9]+ unload\/load cycles/ { l = $2 }
 /CPU offline\+online cycles/ { h = $4 }
 /[0-9]+ clients served/ { for (i = 1; i <= NF; i++) if ($i == "clients") n = $(i - 1); sub(/.*:/, "", n) }
+/# many threads: [0-9]+ held/ { m = $4 " (" $11 " ms)" }
 /^guest: [0-9]+ passed, [0-9]+ failed/ { x = $4 }
 END {
-	printf "%-22s %-17s %-19s %-17s %-15s %-8s %s\n", k, f, c " (" r "/s)", l, h, n,
+	printf "%-22s %-17s %-19s %-17s %-15s %-8s %-16s %s\n", k, f, c " (" r "/s)", l, h, n, m,
 		(x == "" ? "?" : x) (rc ? " (vm status " rc ")" : "")
 }' "$2"

@@ -23,10 +23,11 @@ make -s -j"$(nproc)" user modules selftests >"$logdir/build.log" 2>&1 || {
 while IFS='	' read -r kver _ _; do
 	log=$logdir/vm-$kver.log
 	start=$(date +%s)
-	scripts/vm/run.sh --kernel "$kver" --timeout 7200 -- \
+	# many_threads_test holds 100k threads, ~28 KiB of kernel memory each.
+	scripts/vm/run.sh --kernel "$kver" --mem "${TS_STRESS_MEM:-5120}" --timeout 7200 -- \
 		'TS_PROFILE=long TS_TEST_TIMEOUT=3600 scripts/guest/run-tests.sh' >"$log" 2>&1
 	rc=$?
-	grep -E '^    # (seed|fuzzed|replies|errors|[0-9.]+ s:)|^    (lifecycle|ts_dump_loop):|guest:' "$log" | sed "s/^/$kver: /"
+	grep -E '^    # (seed|fuzzed|replies|errors|many threads|[0-9.]+ s:)|^    (lifecycle|ts_dump_loop):|guest:' "$log" | sed "s/^/$kver: /"
 	if ((rc == 0)); then
 		pass=$((pass + 1))
 	else

@@ -12,6 +12,10 @@
  *    cannot run, hence cannot exit, hence cannot release its stack (only
  *    its own last switch after TASK_DEAD does, see task_stack_access.h).
  *    Its stack stays allocated, unpinned, for the whole walk, on 6.1 too.
+ *    A TASK_NEW thread counts as blocked: wake_up_new_task() takes the
+ *    same lock, and a fork that fails (bad_fork_free: TASK_DEAD, then
+ *    put_task_stack() without the lock) does so before the thread gets a
+ *    pid or joins its group, i.e. before we can find it.
  *  - A runnable thread off CPU (preempted, or just woken): on 6.12 through
  *    stack_trace_save_tsk(), which pins the stack itself
  *    (try_get_task_stack()); on 6.1 nothing exported can pin it and it may

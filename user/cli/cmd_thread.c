@@ -155,6 +155,21 @@ static void print_stack(const struct ts_thread *t)
 				  "no user stack found");
 }
 
+/* Why a thread shows no kernel stack, as a sentence's end. */
+static const char *kstack_missing_text(uint32_t why)
+{
+	switch (why) {
+	case THREADSTAT_KSTACK_MISSING_RUNNING:
+		return "is running";
+	case THREADSTAT_KSTACK_MISSING_RUNNABLE:
+		return "is waiting for a CPU (this kernel cannot pin its stack)";
+	case THREADSTAT_KSTACK_MISSING_EXITED:
+		return "has exited";
+	default:
+		return "cannot be read";
+	}
+}
+
 static void print_kernel_stack(const struct ts_thread *t)
 {
 	const char *frame = t->kernel_stack;
@@ -165,10 +180,8 @@ static void print_kernel_stack(const struct ts_thread *t)
 	if (withheld(t, THREADSTAT_FIELDS_KSTACK))
 		return;
 	if (ts_thread_has(t, THREADSTAT_A_THREAD_KERNEL_STACK_MISSING)) {
-		snprintf(text, sizeof(text), "none: %s",
-			 t->kernel_stack_missing ==
-			 THREADSTAT_KSTACK_MISSING_RUNNING ?
-			 "the thread is running" : "the thread has exited");
+		snprintf(text, sizeof(text), "none: the thread %s",
+			 kstack_missing_text(t->kernel_stack_missing));
 		note(text);
 		return;
 	}

@@ -78,6 +78,10 @@ const char *ts_kstack_missing_name(uint32_t why)
 		return "running";
 	case THREADSTAT_KSTACK_MISSING_EXITED:
 		return "exited";
+	case THREADSTAT_KSTACK_MISSING_RUNNABLE:
+		return "runnable";
+	case THREADSTAT_KSTACK_MISSING_UNSUPPORTED:
+		return "unsupported";
 	default:
 		return "unknown";
 	}

@@ -160,6 +160,8 @@ struct ts_thread {
 	 * live in counters[type - TS_COUNTER_FIRST]; present[] says which.
 	 */
 	uint64_t counters[TS_COUNTERS];
+	/* delays 6.1's task_delay_info lacks (irq) or came later (wpcopy) */
+	uint64_t delay_wpcopy, delay_wpcopy_count, delay_irq, delay_irq_count;
 
 	struct ts_stack stack;
 	struct ts_regs regs;
@@ -169,6 +171,8 @@ struct ts_thread {
 	char wchan[TS_WCHAN_LEN];
 	uint32_t kernel_stack_missing;
 	struct ts_process process;	/* present: THREADSTAT_A_THREAD_PROCESS */
+	/* why stack, regs or wchan is absent (threadstat_kstack_missing) */
+	uint32_t stack_missing, regs_missing, wchan_missing;
 };
 
 extern const struct ts_set ts_thread_set;

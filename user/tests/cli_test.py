@@ -51,6 +51,22 @@ for i in range(20):
     workers.append(t)
 time.sleep(0.2)
 me = os.getpid()
+# stack_trace_save_tsk() is exported from 6.7 on: there the kernel stack is
+# /proc's (no scheduler frames) and wchan exact; 6.1 sends the scheduler
+# frames first and no wchan (wchan-missing: unsupported).
+EXACT_KSTACK = tuple(int(x) for x in os.uname().release.split(".")[:2]) >= (6, 7)
+
+
+def first_own_frame(frames):
+    """The first frame outside the scheduler (6.1 sends those first)."""
+    return next(f for f in frames if "schedule" not in f)
+
+
+def expect_wchan(t, name):
+    if EXACT_KSTACK:
+        assert t["wchan"] == name, t
+    else:
+        assert "wchan" not in t and t["wchan-missing"] == "unsupported", t
 
 
 @test
@@ -310,8 +326,9 @@ def thread_json_has_stack_regs_syscall():
     assert st["user-depth"] == st["user-end"] - st["user-sp"]
     assert st["user-used"] >= st["user-depth"]
     assert 0 < st["kernel-used"] <= st["kernel-size"]
-    assert t["wchan"] == "pipe_read"
-    assert t["kernel-stack"][0].startswith("pipe_read+0x"), t["kernel-stack"]
+    expect_wchan(t, "pipe_read")
+    assert first_own_frame(t["kernel-stack"]).startswith("pipe_read+0x"), \
+        t["kernel-stack"]
     assert "withheld" not in t
 
 
@@ -324,8 +341,10 @@ def thread_page_has_every_section():
     assert sections == ["identity", "scheduling", "schedstats",
                         "delay accounting", "stack", "kernel stack",
                         "registers", "syscall"], sections
-    assert any(l.split() == ["wchan", "pipe_read"] for l in lines), out
-    assert any(l.strip().startswith("#0  pipe_read+0x") for l in lines), out
+    assert any(l.split() == ["wchan", "pipe_read"] for l in lines) or \
+        not EXACT_KSTACK, out
+    assert any(l.strip().startswith("#0  pipe_read+0x") for l in lines) or \
+        (not EXACT_KSTACK and any(" pipe_read+0x" in l for l in lines)), out
     args = [l.split() for l in lines if l.split()[:1] == ["args"]]
     assert len(args) == 1 and len(args[0]) == 7, args
     assert args[0][1] == hex(reader_fd) and args[0][3] == "0x4d2", args
@@ -353,7 +372,8 @@ def thread_kernel_thread_has_no_registers():
     out = run("thread", "2").stdout
     assert "(none: a kernel thread)" in out, out
     assert "(no user stack: a kernel thread)" in out, out
-    assert any(l.split() == ["wchan", "kthreadd"] for l in out.splitlines())
+    assert any(l.split() == ["wchan", "kthreadd"] for l in out.splitlines()) \
+        or not EXACT_KSTACK, out
 
 
 @test
@@ -379,8 +399,8 @@ def threads_table_and_csv_with_stack_regs_kstack():
                "--csv").stdout
     rows = {int(r["tid"]): r for r in csv.DictReader(io.StringIO(text))}
     r = rows[reader_tid[0]]
-    assert r["wchan"] == "pipe_read", r
-    assert r["kernel-stack"].startswith("pipe_read+0x"), r["kernel-stack"]
+    assert r["wchan"] == ("pipe_read" if EXACT_KSTACK else ""), r
+    assert "pipe_read+0x" in r["kernel-stack"], r["kernel-stack"]
     assert r["syscall.nr"] == "0" and r["regs.dx"] == "1234", r
 
 

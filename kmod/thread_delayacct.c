@@ -3,6 +3,9 @@
  * The delayacct group: time a thread spent waiting for block I/O, swap-in,
  * memory reclaim, thrashing and compaction (struct task_delay_info), the
  * numbers taskstats and getdelays report.
+ *
+ * Everyone gets the block I/O delay, as /proc/PID/stat shows it to anyone;
+ * the rest only callers taskstats would answer (see access.c).
  */
 /* delayacct.h does not include what it uses itself. */
 #include <linux/spinlock.h>
@@ -47,8 +50,11 @@ int ts_fill_delayacct(struct sk_buff *skb, struct task_struct *task,
 	ncompact = d->compact_count;
 	raw_spin_unlock_irqrestore(&d->lock, flags);
 
-	if (ts_put_u64(skb, THREADSTAT_A_THREAD_DELAY_BLKIO, blkio) ||
-	    ts_put_u64(skb, THREADSTAT_A_THREAD_DELAY_BLKIO_COUNT, nblkio) ||
+	if (ts_put_u64(skb, THREADSTAT_A_THREAD_DELAY_BLKIO, blkio))
+		return -EMSGSIZE;
+	if (!ts_access_delay_details(view))
+		return 0;
+	if (ts_put_u64(skb, THREADSTAT_A_THREAD_DELAY_BLKIO_COUNT, nblkio) ||
 	    ts_put_u64(skb, THREADSTAT_A_THREAD_DELAY_SWAPIN, swapin) ||
 	    ts_put_u64(skb, THREADSTAT_A_THREAD_DELAY_SWAPIN_COUNT, nswapin) ||
 	    ts_put_u64(skb, THREADSTAT_A_THREAD_DELAY_RECLAIM, reclaim) ||

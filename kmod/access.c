@@ -14,8 +14,9 @@
  *   (hidepid)  hidepid=2/4 mount option of /proc    module parameter hidepid
  *
  * ptrace_may_access() and the LSM hook behind it are not exported, so
- * ts_ptrace_allowed() rebuilds __ptrace_may_access() (kernel/ptrace.c) and
- * Yama's ptrace_scope rules (security/yama/yama_lsm.c) from exported pieces.
+ * ts_ptrace_allowed() rebuilds __ptrace_may_access() (kernel/ptrace.c), the
+ * capability LSM's rule (security/commoncap.c) and Yama's ptrace_scope
+ * rules (security/yama/yama_lsm.c) from exported pieces.
  * Other LSMs (AppArmor, SELinux) cannot be asked from a module: a policy
  * of theirs that denies ptrace is not applied here. This is documented as
  * a gap in the README and the UAPI header.
@@ -273,6 +274,28 @@ static bool ts_yama_allows(const struct ts_caller *c, struct task_struct *task,
 }
 
 /*
+ * The capability LSM's cap_ptrace_access_check(), which always runs: in
+ * the same user namespace the caller's effective capabilities (FSCREDS)
+ * must include all the target may use, else it needs CAP_SYS_PTRACE over
+ * the target's namespace. This is what keeps root without CAP_SYS_PTRACE
+ * off a root process, and a user-namespace root off its own uid outside.
+ */
+static bool ts_commoncap_allows(const struct ts_caller *c,
+				struct task_struct *task)
+{
+	const struct cred *tcred;
+	bool ok;
+
+	rcu_read_lock();
+	tcred = __task_cred(task);
+	ok = (c->cred->user_ns == tcred->user_ns &&
+	      cap_issubset(tcred->cap_permitted, c->cred->cap_effective)) ||
+	     ts_caller_capable(c, tcred->user_ns);
+	rcu_read_unlock();
+	return ok;
+}
+
+/*
  * __ptrace_may_access() for one caller identity, without the same thread
  * group shortcut (the callers take it first). Called with task_lock held,
  * as ptrace_may_access() does, so task->mm cannot change under us.
@@ -303,8 +326,8 @@ static bool ts_ptrace_allowed(const struct ts_caller *c,
 	    !ts_caller_capable(c, mm->user_ns))
 		return false;
 
-	/* Yama judges attaching only (PTRACE_MODE_ATTACH). */
-	return !attach || ts_yama_allows(c, task, yama);
+	return ts_commoncap_allows(c, task) &&
+	       (!attach || ts_yama_allows(c, task, yama));
 }
 
 /* Both the current task and the socket's opener must pass. */

@@ -201,13 +201,14 @@ TEST_F(targets, scope0_same_ids_dumpability_and_namespaces)
 	EXPECT_FALSE(grants(self, C_U1001, T_U1000, REGS));
 	EXPECT_TRUE(grants(self, C_ROOT, T_ROOT_ND, KSTACK));
 	EXPECT_TRUE(grants(self, C_ROOT, T_U1000_ND, REGS));
-	EXPECT_TRUE(grants(self, C_ROOT_NOPTRACE, T_ROOT, REGS));
+	/* T_ROOT holds every capability, the caller not CAP_SYS_PTRACE */
+	EXPECT_FALSE(grants(self, C_ROOT_NOPTRACE, T_ROOT, REGS));
 	EXPECT_FALSE(grants(self, C_ROOT_NOPTRACE, T_ROOT_ND, REGS));
 	EXPECT_FALSE(grants(self, C_ROOT_NOPTRACE, T_U1000, REGS));
-	/* Same kernel uid, so a namespace of its own changes nothing... */
-	EXPECT_TRUE(grants(self, C_NS1000, T_U1000, REGS));
-	/* ...but its capabilities there do not reach the parent's. */
+	/* Same kernel uid, but another user namespace: refused. */
+	EXPECT_FALSE(grants(self, C_NS1000, T_U1000, REGS));
 	EXPECT_FALSE(grants(self, C_NS1000, T_U1000_ND, REGS));
+	EXPECT_TRUE(grants(self, C_NS1000, T_CHILD, REGS));
 	EXPECT_FALSE(grants(self, C_NS1000, T_U1001, REGS));
 	for (t = 0; t < N_FIXED; t++)
 		EXPECT_EQ(REGS | STACK | KSTACK,
@@ -235,7 +236,9 @@ TEST_F(targets, scope2_only_capability)
 	EXPECT_TRUE(grants(self, C_U1000, T_SELF, REGS));
 	EXPECT_TRUE(grants(self, C_ROOT, T_U1000, REGS));
 	EXPECT_FALSE(grants(self, C_ROOT_NOPTRACE, T_CHILD, REGS));
-	EXPECT_FALSE(grants(self, C_NSNOBODY, T_CHILD, REGS));
+	/* CAP_SYS_PTRACE in its own namespace covers its own processes. */
+	EXPECT_TRUE(grants(self, C_NSNOBODY, T_CHILD, REGS));
+	EXPECT_FALSE(grants(self, C_NSNOBODY, T_U1000, REGS));
 }
 
 /* Full dump as nobody-root-of-a-userns: privileged only for its own. */
@@ -327,15 +330,17 @@ TEST_F(targets, opener_and_reader_must_both_be_entitled)
 	ASSERT_GE(pid, 0);
 	if (pid == 0) {
 		/* Opened as euid 1000 (no effective capabilities)... */
-		if (setresuid(-1, 1000, -1) || tsnl_open(&nl) ||
-		    setresuid(-1, 0, -1))
+		if (setresgid(-1, 1000, -1) || setresuid(-1, 1000, -1) ||
+		    tsnl_open(&nl) || setresuid(-1, 0, -1) ||
+		    setresgid(-1, 0, -1))
 			_exit(1);
 		/* ...used by root. */
 		v->w[0] = regs_withheld(&nl, self->t[T_U1001].pid);
 		v->w[1] = regs_withheld(&nl, self->t[T_U1000].pid);
 		tsnl_close(&nl);
 		/* Opened by root, used as euid 1000. */
-		if (tsnl_open(&nl) || setresuid(-1, 1000, -1))
+		if (tsnl_open(&nl) || setresgid(-1, 1000, -1) ||
+		    setresuid(-1, 1000, -1))
 			_exit(1);
 		v->w[2] = regs_withheld(&nl, self->t[T_U1001].pid);
 		v->w[3] = regs_withheld(&nl, self->t[T_U1000].pid);

@@ -25,37 +25,57 @@
 static struct file *ts_schedstats_file;
 static struct file *ts_delayacct_file;
 
-static struct file *ts_sysctl_open(const char *path)
+/**
+ * ts_sysctl_open() - open a sysctl file for ts_sysctl_read()
+ * @path: its path, resolved in the namespaces of the caller (the loader)
+ *
+ * Return: the file, or NULL (with a warning) when it cannot be opened.
+ */
+struct file *ts_sysctl_open(const char *path)
 {
 	struct file *file = filp_open(path, O_RDONLY, 0);
 
 	if (IS_ERR(file)) {
-		pr_warn("threadstat: cannot open %s (%ld); reporting it off\n",
-			path, PTR_ERR(file));
+		pr_warn("threadstat: cannot open %s (%ld)\n", path,
+			PTR_ERR(file));
 		return NULL;
 	}
 	return file;
 }
 
-static bool ts_sysctl_on(struct file *file)
+/**
+ * ts_sysctl_read() - read an integer sysctl through a file opened at load
+ * @file: from ts_sysctl_open(), or NULL
+ * @val: where the value goes
+ *
+ * Return: 0, or a negative errno when there is no file or no number in it.
+ */
+int ts_sysctl_read(struct file *file, int *val)
 {
-	char buf[8] = {};
+	char buf[16] = {};
 	loff_t pos = 0;
 	ssize_t len;
-	int val = 0;
 
 	if (!file)
-		return false;
+		return -ENOENT;
 	len = kernel_read(file, buf, sizeof(buf) - 1, &pos);
-	if (len <= 0 || kstrtoint(strim(buf), 10, &val))
-		return false;
-	return val != 0;
+	if (len <= 0)
+		return len ? len : -EIO;
+	return kstrtoint(strim(buf), 10, val);
+}
+
+/* A switch that cannot be read is off. */
+static bool ts_sysctl_on(struct file *file)
+{
+	int val;
+
+	return !ts_sysctl_read(file, &val) && val != 0;
 }
 
 /**
  * ts_accounting_init() - open the sysctl files, in the loader's namespaces
  *
- * A file that cannot be opened makes its group read as off.
+ * A file that cannot be opened makes its group read as off (it warns).
  */
 void ts_accounting_init(void)
 {

@@ -17,8 +17,10 @@ static int __init threadstat_init(void)
 	if (err)
 		return err;
 	ts_accounting_init();
+	ts_access_init();
 	err = ts_family_register();
 	if (err) {
+		ts_access_exit();
 		ts_accounting_exit();
 		ts_dump_consistency_exit();
 	}
@@ -28,6 +30,7 @@ static int __init threadstat_init(void)
 static void __exit threadstat_exit(void)
 {
 	ts_family_unregister();
+	ts_access_exit();
 	ts_accounting_exit();
 	ts_dump_consistency_exit();
 }

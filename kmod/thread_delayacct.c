@@ -4,6 +4,9 @@
  * memory reclaim, thrashing and compaction (struct task_delay_info), the
  * numbers taskstats and getdelays report, plus write-protect copies and,
  * where struct task_delay_info has them (6.2 on), IRQ/softirq time.
+ *
+ * Everyone gets the block I/O delay, as /proc/PID/stat shows it to anyone;
+ * the rest only callers taskstats would answer (see access.c).
  */
 /* delayacct.h does not include what it uses itself. */
 #include <linux/spinlock.h>
@@ -57,8 +60,11 @@ int ts_fill_delayacct(struct sk_buff *skb, struct task_struct *task,
 #endif
 	raw_spin_unlock_irqrestore(&d->lock, flags);
 
-	if (ts_put_u64(skb, THREADSTAT_A_THREAD_DELAY_BLKIO, blkio) ||
-	    ts_put_u64(skb, THREADSTAT_A_THREAD_DELAY_BLKIO_COUNT, nblkio) ||
+	if (ts_put_u64(skb, THREADSTAT_A_THREAD_DELAY_BLKIO, blkio))
+		return -EMSGSIZE;
+	if (!ts_access_delay_details(view))
+		return 0;
+	if (ts_put_u64(skb, THREADSTAT_A_THREAD_DELAY_BLKIO_COUNT, nblkio) ||
 	    ts_put_u64(skb, THREADSTAT_A_THREAD_DELAY_SWAPIN, swapin) ||
 	    ts_put_u64(skb, THREADSTAT_A_THREAD_DELAY_SWAPIN_COUNT, nswapin) ||
 	    ts_put_u64(skb, THREADSTAT_A_THREAD_DELAY_RECLAIM, reclaim) ||

@@ -4,8 +4,9 @@
  *
  * The caller holds a reference on the task, so it cannot be freed, but it
  * may exit at any moment; values read here are a racy snapshot, as in /proc.
- * The privileged groups (stack, kstack, regs) reach this point only for a
- * requester with CAP_SYS_PTRACE: ts_view.withheld took them out otherwise.
+ * The privileged groups (stack, kstack, regs) are filled only when
+ * access.c says /proc would show them to this caller for this thread;
+ * otherwise "withheld" names them, for this thread.
  */
 #include <linux/cpumask.h>
 #include <linux/cred.h>
@@ -120,15 +121,23 @@ static int ts_fill_sched(struct sk_buff *skb, struct task_struct *task)
 int ts_thread_fill(struct sk_buff *skb, struct task_struct *task,
 		   const struct ts_view *view)
 {
+	u32 fields, withheld;
 	int err;
+
+	/* hidepid: a thread the caller may not know of is "not found". */
+	if (!ts_access_visible(task, view))
+		return -ESRCH;
 
 	err = ts_fill_identity(skb, task, view);
 	if (err)
 		return err;
 
-	if (view->withheld &&
-	    nla_put_u32(skb, THREADSTAT_A_THREAD_WITHHELD, view->withheld))
+	withheld = view->withheld | ts_access_withheld(task, view);
+	if (withheld &&
+	    nla_put_u32(skb, THREADSTAT_A_THREAD_WITHHELD, withheld))
 		return -EMSGSIZE;
+	/* delayacct may be named in withheld and still partly sent. */
+	fields = view->fields & ~(withheld & THREADSTAT_FIELDS_PRIVILEGED);
 
 	if (view->fields & THREADSTAT_FIELDS_SCHED) {
 		err = ts_fill_sched(skb, task);
@@ -145,17 +154,17 @@ int ts_thread_fill(struct sk_buff *skb, struct task_struct *task,
 		if (err)
 			return err;
 	}
-	if (view->fields & THREADSTAT_FIELDS_STACK) {
+	if (fields & THREADSTAT_FIELDS_STACK) {
 		err = ts_fill_stack(skb, task, view);
 		if (err)
 			return err;
 	}
-	if (view->fields & THREADSTAT_FIELDS_KSTACK) {
+	if (fields & THREADSTAT_FIELDS_KSTACK) {
 		err = ts_fill_kstack(skb, task, view);
 		if (err)
 			return err;
 	}
-	if (view->fields & THREADSTAT_FIELDS_REGS) {
+	if (fields & THREADSTAT_FIELDS_REGS) {
 		err = ts_fill_regs(skb, task, view);
 		if (err)
 			return err;

@@ -79,10 +79,7 @@ static void ts_view_init(struct ts_view *view, const struct sk_buff *skb,
 	view->pid_ns = task_active_pid_ns(current);
 	view->user_ns = current_user_ns();
 	view->fields = fields ? nla_get_u32(fields) : THREADSTAT_FIELDS_SCHED;
-	view->withheld = 0;
-	if (!netlink_capable(skb, CAP_SYS_PTRACE))
-		view->withheld = view->fields & THREADSTAT_FIELDS_PRIVILEGED;
-	view->fields &= ~view->withheld;
+	ts_access_view_init(view, skb);
 	view->schedstats = (view->fields & THREADSTAT_FIELDS_SCHEDSTATS) &&
 			   ts_schedstats_on();
 	view->delayacct = (view->fields & THREADSTAT_FIELDS_DELAYACCT) &&
@@ -171,9 +168,10 @@ int ts_thread_get_doit(struct sk_buff *skb, struct genl_info *info)
 			    0, true, NULL);
 	if (err) {
 		nlmsg_free(msg);
+		/* Exited, or hidden by hidepid: the same to the caller. */
 		if (err == -ESRCH) {
 			NL_SET_ERR_MSG_ATTR(info->extack, tid_attr,
-					    "thread exited");
+					    "no such thread");
 			err = -ENOENT;
 		}
 		goto out_put_task;

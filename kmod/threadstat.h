@@ -11,6 +11,7 @@
 #include <net/genetlink.h>
 #include <uapi/linux/threadstat.h>
 
+struct file;
 struct pid_namespace;
 struct user_namespace;
 struct task_struct;
@@ -22,18 +23,29 @@ struct task_struct;
  * struct ts_view - who is asking, fixed when a request starts
  * @pid_ns:	pid namespace ids are translated into
  * @user_ns:	user namespace uids are translated into
- * @fields:	THREADSTAT_FIELDS_* groups the requester asked for
- * @withheld:	requested groups it may not see (no CAP_SYS_PTRACE)
+ * @sock_file:	the requesting socket's file, whose opener's credentials
+ *		count (valid while a request or dump callback runs on the
+ *		socket, which holds it; never used after); NULL: unknown
+ * @fields:	THREADSTAT_FIELDS_* groups to try for every thread
+ * @withheld:	requested groups withheld from every thread (see access.c);
+ *		per thread, ts_access_withheld() may withhold more
  * @schedstats:	the kernel is collecting schedstats
  * @delayacct:	delay accounting is on
+ * @yama_scope:	kernel.yama.ptrace_scope when the request started
+ * @hidepid:	the hidepid module parameter when the request started
+ *
+ * Small on purpose: a dump keeps it in the 48 bytes of cb->ctx.
  */
 struct ts_view {
 	struct pid_namespace *pid_ns;
 	struct user_namespace *user_ns;
-	u32 fields;
-	u32 withheld;
+	const struct file *sock_file;
+	u16 fields;
+	u16 withheld;
 	bool schedstats;
 	bool delayacct;
+	u8 yama_scope;
+	u8 hidepid;
 };
 
 extern struct genl_family ts_family;
@@ -75,7 +87,17 @@ int ts_fill_regs(struct sk_buff *skb, struct task_struct *task,
  */
 #define TS_THREAD_MSG_SIZE	8192
 
+/* access.c: who may see what (the privilege table is there) */
+void ts_access_init(void);
+void ts_access_exit(void);
+void ts_access_view_init(struct ts_view *view, const struct sk_buff *skb);
+u32 ts_access_withheld(struct task_struct *task, const struct ts_view *view);
+bool ts_access_visible(struct task_struct *task, const struct ts_view *view);
+bool ts_access_delay_details(const struct ts_view *view);
+
 /* accounting_state.c */
+struct file *ts_sysctl_open(const char *path);
+int ts_sysctl_read(struct file *file, int *val);
 void ts_accounting_init(void);
 void ts_accounting_exit(void);
 bool ts_schedstats_on(void);

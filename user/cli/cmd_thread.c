@@ -91,7 +91,7 @@ static bool withheld(const struct ts_thread *t, uint32_t group)
 {
 	if (!(t->withheld & group))
 		return false;
-	note("withheld: needs CAP_SYS_PTRACE");
+	note("withheld: /proc would refuse it too (see README, privileges)");
 	return true;
 }
 

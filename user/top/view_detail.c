@@ -68,7 +68,7 @@ static void section(struct out *o, const char *title)
 static const char *missing_reason(const struct ts_thread *d, uint32_t group)
 {
 	if (d->withheld & group)
-		return "withheld: reading it needs CAP_SYS_PTRACE";
+		return "withheld: /proc would refuse it too (see README)";
 	if (group == THREADSTAT_FIELDS_SCHEDSTATS &&
 	    ts_thread_has(d, THREADSTAT_A_THREAD_SCHEDSTATS_ENABLED))
 		return "off: sysctl kernel.sched_schedstats=1 turns it on";

@@ -33,7 +33,28 @@
  *   wchan-missing                                          (group kstack)
  *   regs { stable, ip, sp, ..., orig-ax }, syscall { nr, args },
  *   regs-missing                                           (group regs)
- *   withheld: mask of requested groups left out for lack of privilege
+ *   withheld: mask of requested groups left out for lack of privilege,
+ *             per thread
+ *
+ * Privileges: never wider than /proc for the same caller and thread.
+ *   group      /proc for the same data            threadstat
+ *   sched,     stat, status, schedstat: anyone    anyone
+ *   schedstats
+ *   delayacct  blkio delay (stat): anyone; the    blkio delay: anyone; the
+ *              rest taskstats: CAP_NET_ADMIN      rest CAP_NET_ADMIN, else
+ *                                                 "withheld" names delayacct
+ *   stack      /proc/PID/mem: ptrace attach       ptrace attach
+ *   kstack     /proc/PID/stack: CAP_SYS_ADMIN +   the same
+ *              ptrace attach
+ *   regs       /proc/PID/syscall: ptrace attach   ptrace attach
+ *   (all)      hidepid=2/4 mount option           module parameter hidepid
+ * ptrace attach: same process; or same fsuid/fsgid as all the target's
+ * ids, or CAP_SYS_PTRACE in its user namespace; non-dumpable targets need
+ * CAP_SYS_PTRACE over their memory's namespace; capabilities must cover
+ * the target's (commoncap); Yama ptrace_scope 1/2/3 as Yama. Both the
+ * socket's opener and the task running the request must qualify.
+ * LSM ptrace policies (AppArmor, SELinux) cannot be consulted by a module
+ * and are not applied; Yama's PR_SET_PTRACER exceptions are refused.
  *
  * The schedstats group is present only while the kernel collects schedstats
  * (sysctl kernel.sched_schedstats=1), the delayacct group only while delay
@@ -104,7 +125,7 @@ enum threadstat_fields {
 };
 
 #define THREADSTAT_FIELDS_ALL		0x3f
-/* Groups that need CAP_SYS_PTRACE; the others are open to everyone. */
+/* Groups that need ptrace rights over the thread (see the table above). */
 #define THREADSTAT_FIELDS_PRIVILEGED	(THREADSTAT_FIELDS_STACK | \
 					 THREADSTAT_FIELDS_KSTACK | \
 					 THREADSTAT_FIELDS_REGS)

@@ -6,15 +6,12 @@
 #include <stdio.h>
 
 #include "threadstat.h"
+#include "text.h"
 
 /* One record as a JSON object: every present field of @set, spec names as
  * keys, nests as nested objects.
  */
 void json_record(FILE *out, const struct ts_set *set, const void *rec);
 void json_string(FILE *out, const char *s);
-
-/* A field's value as text, the way tables and CSV show it. */
-void field_text(char *buf, size_t len, const struct ts_field *f,
-		const void *rec);
 
 #endif

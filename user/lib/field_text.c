@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0-only OR BSD-3-Clause
 /* A field's value as plain text, for tables and CSV. */
 #include <inttypes.h>
+#include <stdio.h>
 #include <string.h>
 
-#include "output.h"
+#include "text.h"
 
 static void cpuset_text(char *buf, size_t len, const uint64_t *set,
 			size_t words)

@@ -3,6 +3,7 @@
 #ifndef THREADSTAT_CLI_OUTPUT_H
 #define THREADSTAT_CLI_OUTPUT_H
 
+#include <stdbool.h>
 #include <stdio.h>
 
 #include "threadstat.h"
@@ -13,5 +14,15 @@
  */
 void json_record(FILE *out, const struct ts_set *set, const void *rec);
 void json_string(FILE *out, const char *s);
+
+/* Set the locale's character type and learn whether stdout is a terminal. */
+void print_text_init(void);
+bool print_to_tty(void);
+/* Append @s escaped for the terminal (text.h); returns its columns. */
+size_t text_escaped(struct ts_str *out, const char *s, size_t n);
+/* @s escaped, padded with spaces to @width columns, left or right. */
+void print_cell(const char *s, int width, bool left);
+/* Columns @s takes once escaped. */
+int text_columns(const char *s);
 
 #endif

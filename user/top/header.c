@@ -98,7 +98,7 @@ void meter_draw(struct surface *s, const struct ts_model *m,
 		{ '*', ROLE_METER_IRQ }, { '!', ROLE_METER_STEAL },
 	};
 	int inner = w - 6, x0, k, filled = 0;
-	char value[16], bar[SURFACE_LINE];
+	char value[16];
 	double part[4], total;
 
 	surf_printf(s, ROLE_CPU, "%4u", c->cpu);
@@ -118,9 +118,7 @@ void meter_draw(struct surface *s, const struct ts_model *m,
 			n = inner - filled;
 		if (n <= 0)
 			continue;
-		memset(bar, seg[k].ch, (size_t)n);
-		bar[n] = '\0';
-		surf_put(s, seg[k].r, bar);
+		surf_fill(s, seg[k].r, seg[k].ch, n);
 		filled += n;
 	}
 	/* The number sits at the right end, over the bar if need be. */

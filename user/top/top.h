@@ -81,7 +81,9 @@ struct surface {
 	int width, height;
 	int y, x;
 	FILE *out;		/* text frames */
-	char line[SURFACE_LINE + 1];
+	unsigned int text_flags;	/* ts_text_glyph() flags */
+	/* A text frame's line, a character per column ("" right of a wide one) */
+	char line[SURFACE_LINE][4];
 };
 
 void surface_screen(struct surface *s);
@@ -90,12 +92,22 @@ void surface_text(struct surface *s, FILE *out, int width);
 void surf_put(struct surface *s, enum role r, const char *text);
 void surf_printf(struct surface *s, enum role r, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
+/* @n copies of @ch (any width: no buffer). */
+void surf_fill(struct surface *s, enum role r, char ch, int n);
 /* Spaces in role @r up to column @x (-1: the end of the line). */
 void surf_pad(struct surface *s, enum role r, int x);
 void surf_newline(struct surface *s);
 bool surf_full(const struct surface *s);
 /* Clear what is left of the screen below the cursor. */
 void surf_finish(struct surface *s);
+
+/* terminal.c: the terminal restored on any signal; Ctrl-Z and fg. */
+void terminal_save(void);
+void terminal_handlers(int wake_fd);
+int terminal_quit_signal(void);
+bool terminal_suspend_pending(void);
+void terminal_suspend(void);
+void terminal_reraise(void);
 
 void screen_init(bool mono);
 void screen_end(void);
@@ -108,6 +120,9 @@ enum input_mode { INPUT_NONE, INPUT_SEARCH, INPUT_FILTER };
 enum menu { MENU_NONE, MENU_SORT, MENU_COLUMNS };
 
 #define TEXT_LEN	64
+/* A non-ASCII character typed, as a key code beyond curses' own. */
+#define KEY_WCHAR_BASE	0x1000000
+#define KEY_WCHAR(cp)	(KEY_WCHAR_BASE + (int)(cp))
 #define FOOTER_KEYS	12
 
 struct top {

@@ -15,14 +15,6 @@
 
 #include "top.h"
 
-static volatile sig_atomic_t interrupted;
-
-static void on_signal(int sig)
-{
-	(void)sig;
-	interrupted = 1;
-}
-
 static void footer_key(struct top *t, struct surface *s, const char *key,
 		       const char *label, int code)
 {
@@ -103,9 +95,25 @@ static void draw(struct top *t)
 	doupdate();
 }
 
+/*
+ * The next key: curses key codes as they are, characters beyond ASCII
+ * (get_wch) as KEY_WCHAR(code point), so that the search and filter
+ * prompts take any character the terminal sends.
+ */
+static int read_key(void)
+{
+	wint_t wch;
+	int rc = get_wch(&wch);
+
+	if (rc == ERR)
+		return ERR;
+	if (rc == KEY_CODE_YES || wch < 0x80)
+		return (int)wch;
+	return KEY_WCHAR(wch);
+}
+
 int ui_run(struct top *t)
 {
-	struct sigaction sa = { .sa_handler = on_signal };
 	struct pollfd fds[2];
 	struct ts_error err = { 0 };
 	char drain[64];
@@ -116,9 +124,9 @@ int ui_run(struct top *t)
 		fprintf(stderr, "threadtop: pipe: %s\n", strerror(errno));
 		return 1;
 	}
+	terminal_save();
 	screen_init(false);
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
+	terminal_handlers(t->wake_fd[1]);
 	if (sampler_start(t, &th)) {
 		screen_end();
 		fprintf(stderr, "threadtop: cannot start sampling: %s\n",
@@ -127,13 +135,16 @@ int ui_run(struct top *t)
 	}
 	fds[0] = (struct pollfd){ .fd = STDIN_FILENO, .events = POLLIN };
 	fds[1] = (struct pollfd){ .fd = t->wake_fd[0], .events = POLLIN };
-	while (!t->quit && !interrupted) {
+	while (!t->quit && !terminal_quit_signal()) {
+		if (terminal_suspend_pending())
+			terminal_suspend();
 		draw(t);
 		if (poll(fds, 2, -1) < 0 && errno != EINTR)
 			break;
 		while (read(t->wake_fd[0], drain, sizeof(drain)) > 0)
 			;
-		while (!t->quit && (key = getch()) != ERR) {
+		while (!t->quit && !terminal_suspend_pending() &&
+		       (key = read_key()) != ERR) {
 			if (key == KEY_MOUSE)
 				input_mouse(t);
 			else
@@ -148,5 +159,6 @@ int ui_run(struct top *t)
 		fprintf(stderr, "threadtop: %s\n", err.msg);
 		rc = 1;
 	}
+	terminal_reraise();
 	return rc;
 }

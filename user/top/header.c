@@ -53,12 +53,15 @@ static void title_draw(struct top *t, struct surface *s)
 	if (t->status[0]) {
 		surf_put(s, ROLE_NORMAL, "  ");
 		surf_put(s, t->ended ? ROLE_PROMPT : ROLE_ERROR, t->status);
+	} else if (t->src.reader) {
+		surf_printf(s, ROLE_PROMPT, "  [%sreplay of ",
+			    t->paused ? "paused " : "");
+		surf_put(s, ROLE_PROMPT, ts_rec_info(t->src.reader)->hostname);
+		surf_printf(s, ROLE_PROMPT, ", sample %zu/%zu%s]",
+			    t->replay_at, t->replay_total,
+			    t->replay_known ? "" : "+");
 	} else if (t->paused) {
 		surf_put(s, ROLE_PROMPT, "  [paused]");
-	} else if (t->src.reader) {
-		surf_printf(s, ROLE_PROMPT, "  [replay of %s, sample %" PRIu64
-			    "/%zu]", ts_rec_info(t->src.reader)->hostname,
-			    m->seq, ts_rec_samples(t->src.reader));
 	}
 }
 

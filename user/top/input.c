@@ -193,7 +193,8 @@ static bool utf8_append(char *text, size_t size, int cp)
 /* Typing into the search or filter prompt. */
 static void prompt_key(struct top *t, int key)
 {
-	char *text = t->input == INPUT_SEARCH ? t->search : t->filter;
+	char *text = t->input == INPUT_SEARCH ? t->search :
+		     t->input == INPUT_GOTO ? t->goto_text : t->filter;
 	size_t len = strlen(text);
 
 	switch (key) {
@@ -207,6 +208,8 @@ static void prompt_key(struct top *t, int key)
 	case '\r':
 	case '\n':
 	case KEY_ENTER:
+		if (t->input == INPUT_GOTO)
+			replay_goto(t, text);
 		t->input = INPUT_NONE;
 		return;
 	case KEY_BACKSPACE:
@@ -235,7 +238,7 @@ static void prompt_key(struct top *t, int key)
 	}
 	if (t->input == INPUT_SEARCH)
 		search(t, false);
-	else
+	else if (t->input == INPUT_FILTER)
 		changed(t);
 }
 
@@ -413,6 +416,8 @@ void input_key(struct top *t, int key)
 	default:
 		break;
 	}
+	if (replay_key(t, key))
+		return;
 	if (list_view(t))
 		list_key(t, key);
 }

@@ -27,6 +27,7 @@
 
 static struct termios saved;
 static bool have_saved;
+static int tty_fd = -1;
 static char restore[256];
 static size_t restore_len;
 static int wake_fd = -1;
@@ -77,7 +78,7 @@ static void on_crash(int sig)
 	rc = write(STDOUT_FILENO, restore, restore_len);
 	(void)rc;
 	if (have_saved)
-		tcsetattr(STDIN_FILENO, TCSANOW, &saved);
+		tcsetattr(tty_fd, TCSANOW, &saved);
 	sigaction(sig, &dfl, NULL);
 	raise(sig);
 }
@@ -96,10 +97,10 @@ static void on_tstp(int sig)
 	wake();
 }
 
-void terminal_save(void)
+void terminal_save(int fd)
 {
-	have_saved = isatty(STDIN_FILENO) &&
-		     !tcgetattr(STDIN_FILENO, &saved);
+	tty_fd = fd;
+	have_saved = isatty(fd) && !tcgetattr(fd, &saved);
 }
 
 void terminal_handlers(int fd)

@@ -36,17 +36,23 @@ static void footer_draw(struct top *t, struct surface *s)
 	t->footer_y = s->y;
 	t->n_footer = 0;
 	if (t->input) {
-		const char *what = t->input == INPUT_SEARCH ? "Search: " :
-							      "Filter: ";
+		static const char *const what[] = {
+			[INPUT_SEARCH] = "Search: ", [INPUT_FILTER] = "Filter: ",
+			[INPUT_GOTO] = "Go to: ",
+		};
+		static const char *const hint[] = {
+			[INPUT_SEARCH] = "   Enter: done  Esc: cancel  n: next",
+			[INPUT_FILTER] = "   Enter: done  Esc: clear",
+			[INPUT_GOTO] = "   sample number, +SECONDS or HH:MM[:SS]",
+		};
 		const char *text = t->input == INPUT_SEARCH ? t->search :
-							      t->filter;
+				   t->input == INPUT_GOTO ? t->goto_text :
+							    t->filter;
 
-		surf_put(s, ROLE_PROMPT, what);
+		surf_put(s, ROLE_PROMPT, what[t->input]);
 		surf_put(s, ROLE_NORMAL, text);
 		surf_put(s, ROLE_SELECTED, " ");
-		surf_put(s, ROLE_DIM, t->input == INPUT_SEARCH ?
-			 "   Enter: done  Esc: cancel  n: next" :
-			 "   Enter: done  Esc: clear");
+		surf_put(s, ROLE_DIM, hint[t->input]);
 	} else if (t->note[0]) {
 		surf_put(s, ROLE_PROMPT, t->note);
 	} else {
@@ -124,7 +130,6 @@ int ui_run(struct top *t)
 		fprintf(stderr, "threadtop: pipe: %s\n", strerror(errno));
 		return 1;
 	}
-	terminal_save();
 	screen_init(false);
 	terminal_handlers(t->wake_fd[1]);
 	if (sampler_start(t, &th)) {
@@ -133,7 +138,7 @@ int ui_run(struct top *t)
 			strerror(errno));
 		return 1;
 	}
-	fds[0] = (struct pollfd){ .fd = STDIN_FILENO, .events = POLLIN };
+	fds[0] = (struct pollfd){ .fd = screen_input_fd(), .events = POLLIN };
 	fds[1] = (struct pollfd){ .fd = t->wake_fd[0], .events = POLLIN };
 	while (!t->quit && !terminal_quit_signal()) {
 		if (terminal_suspend_pending())

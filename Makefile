@@ -23,7 +23,8 @@ export TS_CACHE
 
 CC ?= gcc
 PKG_CONFIG ?= pkg-config
-MNL_LIBS := $(shell $(PKG_CONFIG) --libs libmnl 2>/dev/null || echo -lmnl)
+# libthreadstat's own dependencies: libmnl, and zlib for the recordings' CRC.
+MNL_LIBS := $(shell $(PKG_CONFIG) --libs libmnl zlib 2>/dev/null || echo -lmnl -lz)
 
 BASE_CFLAGS := -std=gnu11 -D_GNU_SOURCE -g -Wall -Wextra -Werror \
 	-Iinclude/uapi -Iuser/lib

@@ -5,6 +5,7 @@
  */
 #include <errno.h>
 #include <getopt.h>
+#include <locale.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -191,6 +192,8 @@ int main(int argc, char **argv)
 	struct ts_error err = { 0 };
 	int rc, c;
 
+	/* Names are shown as UTF-8 only where the locale says so. */
+	setlocale(LC_CTYPE, "");
 	t.o.delay = 15;
 	t.o.sort = TS_COL_CPU_PCT;
 	for (c = 0; c < TS_COLS; c++)

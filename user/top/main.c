@@ -201,7 +201,10 @@ int main(int argc, char **argv)
 	rc = parse(argc, argv, &t.o);
 	if (rc)
 		return rc;
-	if (!t.o.batch && (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO))) {
+	/* Keys come from stdin, or from /dev/tty when stdin is a recording. */
+	if (!t.o.batch && (!isatty(STDOUT_FILENO) ||
+			   (!isatty(STDIN_FILENO) &&
+			    access("/dev/tty", R_OK)))) {
 		fputs("threadtop: not a terminal; -b writes text frames\n",
 		      stderr);
 		return 1;

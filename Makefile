@@ -24,7 +24,8 @@ export TS_CACHE
 
 CC ?= gcc
 PKG_CONFIG ?= pkg-config
-MNL_LIBS := $(shell $(PKG_CONFIG) --libs libmnl 2>/dev/null || echo -lmnl)
+# libthreadstat's own dependencies: libmnl, and zlib for the recordings' CRC.
+MNL_LIBS := $(shell $(PKG_CONFIG) --libs libmnl zlib 2>/dev/null || echo -lmnl -lz)
 
 BASE_CFLAGS := -std=gnu11 -D_GNU_SOURCE -g -Wall -Wextra -Werror \
 	-Iinclude/uapi -Iuser/lib
@@ -34,8 +35,7 @@ $(O)/asan/%: FLAVOR_CFLAGS := -O1 -fno-omit-frame-pointer \
 
 LIB_SRCS := $(wildcard user/lib/*.c)
 CLI_SRCS := $(wildcard user/cli/*.c)
-# threadtop shows fields the way the CLI does: it shares text.c.
-TOP_SRCS := $(wildcard user/top/*.c) user/cli/text.c
+TOP_SRCS := $(wildcard user/top/*.c)
 NCURSES_LIBS := $(shell $(PKG_CONFIG) --libs ncursesw 2>/dev/null || echo -lncursesw -ltinfo)
 UNIT_SRCS := $(wildcard user/tests/*_test.c)
 

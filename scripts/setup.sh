@@ -31,7 +31,7 @@ srcdir=$cache/linux-src
 tarball=/usr/src/linux-source-6.12.tar.xz
 apt_log=$cache/setup-apt.log
 
-packages=(build-essential pkg-config libmnl-dev libncurses-dev
+packages=(build-essential pkg-config libmnl-dev zlib1g-dev libncurses-dev
 	qemu-system-x86 busybox-static kmod cpio xz-utils
 	linux-image-amd64 linux-headers-amd64 linux-source-6.12
 	python3-yaml python3-jsonschema sparse tmux valgrind

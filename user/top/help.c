@@ -15,7 +15,9 @@ static const char *const keys[][2] = {
 	{ "/  F3", "search a name as you type; n (or F3) finds the next" },
 	{ "\\  F4", "filter by name; Esc clears it" },
 	{ "F2  C", "choose the columns" },
-	{ "z  Z", "pause / resume updates" },
+	{ "z  Z", "pause / resume updates (and a replay)" },
+	{ "{ }", "replay: a sample back / forward (pauses)" },
+	{ "g", "replay: go to sample N, +SECONDS or HH:MM[:SS]" },
 	{ "h ?  F1", "this help" },
 	{ "q  F10", "quit" },
 };

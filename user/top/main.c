@@ -5,6 +5,7 @@
  */
 #include <errno.h>
 #include <getopt.h>
+#include <locale.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -191,6 +192,8 @@ int main(int argc, char **argv)
 	struct ts_error err = { 0 };
 	int rc, c;
 
+	/* Names are shown as UTF-8 only where the locale says so. */
+	setlocale(LC_CTYPE, "");
 	t.o.delay = 15;
 	t.o.sort = TS_COL_CPU_PCT;
 	for (c = 0; c < TS_COLS; c++)
@@ -198,7 +201,10 @@ int main(int argc, char **argv)
 	rc = parse(argc, argv, &t.o);
 	if (rc)
 		return rc;
-	if (!t.o.batch && (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO))) {
+	/* Keys come from stdin, or from /dev/tty when stdin is a recording. */
+	if (!t.o.batch && (!isatty(STDOUT_FILENO) ||
+			   (!isatty(STDIN_FILENO) &&
+			    access("/dev/tty", R_OK)))) {
 		fputs("threadtop: not a terminal; -b writes text frames\n",
 		      stderr);
 		return 1;

@@ -116,18 +116,18 @@ static int apply(struct options *o, const char *key, const char *v)
 static int parse(FILE *f, struct options *o, const char *path, char *warn,
 		 size_t len)
 {
-	char line[LINE_MAX_LEN + 2], *eq, *end;
+	char *line = NULL, *eq, *end;
+	size_t cap = 0;
+	ssize_t l;
 	int n = 0;
 
-	while (fgets(line, sizeof(line), f)) {
-		size_t l = strlen(line);
-
+	while ((l = getline(&line, &cap, f)) >= 0) {
 		n++;
+		if (l > LINE_MAX_LEN)
+			goto damaged;	/* longer than any line we write */
 		if (l && line[l - 1] == '\n')
 			line[--l] = '\0';
-		else if (!feof(f))
-			goto damaged;	/* longer than any line we write */
-		if (strlen(line) != l)
+		if (strlen(line) != (size_t)l)
 			goto damaged;	/* a NUL inside */
 		if (!line[0] || line[0] == '#')
 			continue;
@@ -141,6 +141,7 @@ static int parse(FILE *f, struct options *o, const char *path, char *warn,
 		if (apply(o, line, eq + 1))
 			goto damaged;
 	}
+	free(line);
 	if (ferror(f)) {
 		snprintf(warn, len, "%s: %s; using the defaults", path,
 			 strerror(errno));
@@ -148,6 +149,7 @@ static int parse(FILE *f, struct options *o, const char *path, char *warn,
 	}
 	return 0;
 damaged:
+	free(line);
 	snprintf(warn, len, "%s: line %d is damaged; using the defaults",
 		 path, n);
 	return -1;

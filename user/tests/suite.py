@@ -2,7 +2,12 @@
 """What the python test suites share: every test runs even when one fails,
 each gets an "ok"/"not ok"/"skip" line, and the last line is "NAME: N
 passed, N failed" (scripts/guest/run-tests.sh counts it)."""
+import os
 import sys
+import time
+
+# TS_TESTS=name,name: run only these tests (for a quick rerun by hand).
+ONLY = [n for n in os.environ.get("TS_TESTS", "").split(",") if n]
 
 
 class Skip(Exception):
@@ -17,6 +22,9 @@ class Suite:
 
     def test(self, fn):
         """Decorator: run @fn now and record how it went."""
+        if ONLY and fn.__name__ not in ONLY:
+            return fn
+        began = time.time()
         try:
             fn()
             self.results.append((fn.__name__, None))
@@ -27,6 +35,9 @@ class Suite:
         finally:
             if self.after_each:
                 self.after_each()
+            # Progress as it happens (the verdicts come at the end).
+            print(f"# {fn.__name__}: {time.time() - began:.1f} s",
+                  file=sys.stderr, flush=True)
         return fn
 
     def finish(self):

@@ -33,8 +33,7 @@ $(O)/asan/%: FLAVOR_CFLAGS := -O1 -fno-omit-frame-pointer \
 
 LIB_SRCS := $(wildcard user/lib/*.c)
 CLI_SRCS := $(wildcard user/cli/*.c)
-# threadtop shows fields the way the CLI does: it shares text.c.
-TOP_SRCS := $(wildcard user/top/*.c) user/cli/text.c
+TOP_SRCS := $(wildcard user/top/*.c)
 NCURSES_LIBS := $(shell $(PKG_CONFIG) --libs ncursesw 2>/dev/null || echo -lncursesw -ltinfo)
 UNIT_SRCS := $(wildcard user/tests/*_test.c)
 

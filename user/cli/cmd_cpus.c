@@ -83,12 +83,11 @@ static const struct cpu_column columns[] = {
 
 #define N_COLUMNS	(sizeof(columns) / sizeof(columns[0]))
 
-static void print_cell(size_t k, int width, const char *text)
+/* The text may be a thread's name: escaped, padded by columns. */
+static void put_cell(size_t k, int width, const char *text)
 {
-	if (columns[k].left)
-		printf("%s\n", text);
-	else
-		printf("%*s ", width, text);
+	print_cell(text, columns[k].left ? 0 : width, false);
+	putchar(columns[k].left ? '\n' : ' ');
 }
 
 static void print_table(const struct ts_cpu_list *list)
@@ -102,15 +101,15 @@ static void print_table(const struct ts_cpu_list *list)
 	for (i = 0; i < list->n; i++)
 		for (k = 0; k < N_COLUMNS; k++) {
 			columns[k].cell(buf, &list->v[i], columns[k].arg);
-			if ((int)strlen(buf) > width[k])
-				width[k] = (int)strlen(buf);
+			if (text_columns(buf) > width[k])
+				width[k] = text_columns(buf);
 		}
 	for (k = 0; k < N_COLUMNS; k++)
-		print_cell(k, width[k], columns[k].header);
+		put_cell(k, width[k], columns[k].header);
 	for (i = 0; i < list->n; i++)
 		for (k = 0; k < N_COLUMNS; k++) {
 			columns[k].cell(buf, &list->v[i], columns[k].arg);
-			print_cell(k, width[k], buf);
+			put_cell(k, width[k], buf);
 		}
 }
 

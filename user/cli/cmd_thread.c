@@ -19,9 +19,12 @@
 
 static const char thread_usage[] = "usage: threadstat thread TID [--json]\n";
 
+/* Values may be names or frames from users: escaped (text.h). */
 static void row(const char *name, const char *value)
 {
-	printf("  %-30s %s\n", name, value);
+	printf("  %-30s ", name);
+	print_cell(value, 0, true);
+	putchar('\n');
 }
 
 static void note(const char *text)
@@ -175,8 +178,11 @@ static void print_kernel_stack(const struct ts_thread *t)
 	if (ts_thread_has(t, THREADSTAT_A_THREAD_WCHAN))
 		row("wchan", t->wchan);
 	for (i = 0; frame && i < t->n_kernel_stack;
-	     i++, frame += strlen(frame) + 1)
-		printf("  #%-2u %s\n", i, frame);
+	     i++, frame += strlen(frame) + 1) {
+		printf("  #%-2u ", i);
+		print_cell(frame, 0, true);
+		putchar('\n');
+	}
 }
 
 static void print_regs(const struct ts_thread *t)
@@ -215,8 +221,9 @@ static void print_syscall(const struct ts_thread *t)
 
 static void print_page(const struct ts_thread *t)
 {
-	printf("thread %" PRIu32 " (%s) of process %" PRIu32 "\n\n", t->tid,
-	       t->comm, t->tgid);
+	printf("thread %" PRIu32 " (", t->tid);
+	print_cell(t->comm, 0, true);
+	printf(") of process %" PRIu32 "\n\n", t->tgid);
 	print_identity(t);
 	printf("scheduling\n");
 	if (ts_thread_has(t, THREADSTAT_A_THREAD_STATE))

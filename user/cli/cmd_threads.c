@@ -14,7 +14,6 @@
 
 #define DUMP_RETRIES	3	/* re-dumps while the thread set changes */
 #define MAX_COLUMNS	128
-#define CELL		256
 
 enum format { FORMAT_TABLE, FORMAT_JSON, FORMAT_CSV };
 
@@ -105,29 +104,31 @@ static void build_columns(struct columns *cols, uint32_t fields, bool table)
 		add_column(cols, NULL, ts_field_by_name(set, "comm"), false);
 }
 
-static void cell(char *buf, const struct column *c, const struct ts_thread *t)
+/* The cell's raw text in @out (never cut); false when the field is absent. */
+static bool cell(struct ts_str *out, const struct column *c,
+		 const struct ts_thread *t)
 {
 	const void *rec = t;
 	const struct ts_set *set = &ts_thread_set;
 
+	ts_str_clear(out);
 	if (c->nest) {
-		if (!ts_present(set, t, c->nest->type)) {
-			snprintf(buf, CELL, "-");
-			return;
-		}
+		if (!ts_present(set, t, c->nest->type))
+			return false;
 		rec = (const char *)t + c->nest->offset;
 		set = c->nest->nest;
 	}
 	if (!ts_present(set, rec, c->f->type))
-		snprintf(buf, CELL, "-");
-	else
-		field_text(buf, CELL, c->f, rec);
+		return false;
+	ts_field_str(out, c->f, rec);
+	return true;
 }
 
+/* Tables show an absent field as "-" and escape every cell (text.h). */
 static void print_table(const struct ts_thread_list *list,
 			struct columns *cols)
 {
-	char buf[CELL];
+	struct ts_str buf = { 0 };
 	size_t i;
 	int k;
 
@@ -135,62 +136,69 @@ static void print_table(const struct ts_thread_list *list,
 		for (k = 0; k < cols->n; k++) {
 			int w;
 
-			cell(buf, &cols->v[k], &list->v[i]);
-			w = (int)strlen(buf);
+			w = cell(&buf, &cols->v[k], &list->v[i]) ?
+			    text_columns(ts_str_get(&buf)) : 1;
 			if (w > cols->v[k].width)
 				cols->v[k].width = w;
 		}
 	for (k = 0; k < cols->n; k++) {
-		if (k == cols->n - 1)
-			printf("%s\n", cols->v[k].header);
-		else
-			printf("%*s ", cols->v[k].width, cols->v[k].header);
+		bool last = k == cols->n - 1;
+
+		print_cell(cols->v[k].header, last ? 0 : cols->v[k].width,
+			   false);
+		putchar(last ? '\n' : ' ');
 	}
 	for (i = 0; i < list->n; i++)
 		for (k = 0; k < cols->n; k++) {
-			cell(buf, &cols->v[k], &list->v[i]);
-			if (k == cols->n - 1)
-				printf("%s\n", buf);
-			else
-				printf("%*s ", cols->v[k].width, buf);
+			bool last = k == cols->n - 1;
+
+			if (!cell(&buf, &cols->v[k], &list->v[i]))
+				ts_str_add(&buf, "-", 1);
+			print_cell(ts_str_get(&buf),
+				   last ? 0 : cols->v[k].width, false);
+			putchar(last ? '\n' : ' ');
 		}
+	ts_str_free(&buf);
 }
 
-static void csv_quoted(const char *s)
-{
-	if (!strpbrk(s, ",\"\n")) {
-		fputs(s, stdout);
-		return;
-	}
-	putchar('"');
-	for (; *s; s++) {
-		if (*s == '"')
-			putchar('"');
-		putchar(*s);
-	}
-	putchar('"');
-}
-
+/*
+ * RFC 4180. An absent field is an empty cell, a present empty string "".
+ * Cells hold the raw bytes (lossless) unless stdout is a terminal, where
+ * they are escaped like a table's first.
+ */
 static void print_csv(const struct ts_thread_list *list,
 		      const struct columns *cols)
 {
-	char buf[CELL];
+	struct ts_str raw = { 0 }, shown = { 0 }, line = { 0 };
+	bool escape = print_to_tty();
 	size_t i;
 	int k;
 
 	for (k = 0; k < cols->n; k++)
 		printf("%s%s", k ? "," : "", cols->v[k].header);
-	putchar('\n');
+	fputs("\r\n", stdout);
 	for (i = 0; i < list->n; i++) {
+		ts_str_clear(&line);
 		for (k = 0; k < cols->n; k++) {
-			cell(buf, &cols->v[k], &list->v[i]);
 			if (k)
-				putchar(',');
-			/* CSV leaves absent fields empty rather than "-". */
-			csv_quoted(strcmp(buf, "-") ? buf : "");
+				ts_str_add(&line, ",", 1);
+			if (!cell(&raw, &cols->v[k], &list->v[i]))
+				continue;
+			if (escape) {
+				ts_str_clear(&shown);
+				text_escaped(&shown, raw.p, raw.len);
+				ts_text_csv(&line, ts_str_get(&shown),
+					    shown.len);
+			} else {
+				ts_text_csv(&line, ts_str_get(&raw), raw.len);
+			}
 		}
-		putchar('\n');
+		ts_str_add(&line, "\r\n", 2);
+		fwrite(ts_str_get(&line), 1, line.len, stdout);
 	}
+	ts_str_free(&raw);
+	ts_str_free(&shown);
+	ts_str_free(&line);
 }
 
 static void print_json(const struct ts_thread_list *list)

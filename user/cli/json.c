@@ -8,20 +8,19 @@
 
 #include "output.h"
 
+/* @n bytes of @s as a JSON string: valid UTF-8 whatever the bytes. */
+static void json_text(FILE *out, const char *s, size_t n)
+{
+	struct ts_str j = { 0 };
+
+	ts_text_json(&j, s, n);
+	fwrite(ts_str_get(&j), 1, j.len, out);
+	ts_str_free(&j);
+}
+
 void json_string(FILE *out, const char *s)
 {
-	fputc('"', out);
-	for (; *s; s++) {
-		unsigned char ch = (unsigned char)*s;
-
-		if (ch == '"' || ch == '\\')
-			fprintf(out, "\\%c", ch);
-		else if (ch < 0x20 || ch == 0x7f)
-			fprintf(out, "\\u%04x", ch);
-		else
-			fputc(ch, out);
-	}
-	fputc('"', out);
+	json_text(out, s, strlen(s));
 }
 
 static void json_cpuset(FILE *out, const uint64_t *set, size_t words)
@@ -67,7 +66,7 @@ static void json_value(FILE *out, const struct ts_field *f, const void *rec)
 		fprintf(out, "%u", *(const uint8_t *)p);
 		break;
 	case TS_KIND_CHAR:
-		fprintf(out, "\"%c\"", *p >= 0x20 && *p < 0x7f ? *p : '?');
+		json_text(out, p, 1);
 		break;
 	case TS_KIND_BOOL:
 	case TS_KIND_FLAG:
@@ -86,7 +85,7 @@ static void json_value(FILE *out, const struct ts_field *f, const void *rec)
 		fprintf(out, "%" PRIu64, u64);
 		break;
 	case TS_KIND_STRING:
-		json_string(out, p);
+		json_text(out, p, strnlen(p, f->size));
 		break;
 	case TS_KIND_CPUSET:
 		json_cpuset(out, (const uint64_t *)p, f->size / 8);

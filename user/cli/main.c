@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "output.h"
 #include "threadstat.h"
 
 static const char usage[] =
@@ -65,6 +66,7 @@ bool parse_id(const char *s, uint32_t *out)
 
 int main(int argc, char **argv)
 {
+	print_text_init();
 	if (argc < 2) {
 		fputs(usage, stderr);
 		return EXIT_USAGE;

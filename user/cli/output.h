@@ -3,9 +3,11 @@
 #ifndef THREADSTAT_CLI_OUTPUT_H
 #define THREADSTAT_CLI_OUTPUT_H
 
+#include <stdbool.h>
 #include <stdio.h>
 
 #include "threadstat.h"
+#include "text.h"
 
 /* One record as a JSON object: every present field of @set, spec names as
  * keys, nests as nested objects.
@@ -13,8 +15,14 @@
 void json_record(FILE *out, const struct ts_set *set, const void *rec);
 void json_string(FILE *out, const char *s);
 
-/* A field's value as text, the way tables and CSV show it. */
-void field_text(char *buf, size_t len, const struct ts_field *f,
-		const void *rec);
+/* Set the locale's character type and learn whether stdout is a terminal. */
+void print_text_init(void);
+bool print_to_tty(void);
+/* Append @s escaped for the terminal (text.h); returns its columns. */
+size_t text_escaped(struct ts_str *out, const char *s, size_t n);
+/* @s escaped, padded with spaces to @width columns, left or right. */
+void print_cell(const char *s, int width, bool left);
+/* Columns @s takes once escaped. */
+int text_columns(const char *s);
 
 #endif

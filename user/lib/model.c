@@ -124,6 +124,12 @@ int ts_model_begin(struct ts_model *m, uint64_t mono_ns, uint64_t real_ns)
 	st->real_ns = real_ns;
 	st->interval_ns = m->seq && mono_ns > m->mono_ns ?
 			  mono_ns - m->mono_ns : 0;
+	/* A recording may claim any interval; an impossible one gives no
+	 * rates rather than noise or overflowing percentages.
+	 */
+	if (st->interval_ns < TS_INTERVAL_MIN_NS ||
+	    st->interval_ns > TS_INTERVAL_MAX_NS)
+		st->interval_ns = 0;
 	return 0;
 }
 
@@ -181,14 +187,25 @@ static uint64_t delta(uint64_t now, uint64_t before)
 	return now >= before ? now - before : 0;	/* never negative */
 }
 
+/* @part of @interval_ns in %, at most 100. */
+static double share(uint64_t part, uint64_t interval_ns)
+{
+	double pct = 100.0 * (double)part / (double)interval_ns;
+
+	return pct < 100.0 ? pct : 100.0;
+}
+
 /* Rates of @t against its previous self @p over @interval_ns. */
 static void thread_rates(struct ts_mthread *t, const struct ts_mthread *p,
 			 uint64_t interval_ns)
 {
 	double secs = interval_ns / NS_PER_SEC;
 
-	t->s.cpu_pct = 100.0 * delta(t->s.runtime, p->s.runtime) / interval_ns;
-	t->s.wait_pct = 100.0 * delta(t->run_delay, p->run_delay) / interval_ns;
+	/* A thread runs on one CPU at a time: at most 100%, whatever a
+	 * recording claims (sampling jitter can add a little too).
+	 */
+	t->s.cpu_pct = share(delta(t->s.runtime, p->s.runtime), interval_ns);
+	t->s.wait_pct = share(delta(t->run_delay, p->run_delay), interval_ns);
 	t->s.vcsw_rate = delta(t->nvcsw, p->nvcsw) / secs;
 	t->s.icsw_rate = delta(t->nivcsw, p->nivcsw) / secs;
 	t->s.migr_rate = delta(t->migrations, p->migrations) / secs;

@@ -185,6 +185,12 @@ struct ts_rows_query {
 	const struct ts_idset *expanded;	/* processes showing threads */
 };
 
+/* Intervals between samples the model accepts for rates: a recording
+ * claiming less than 1 ms or more than a day gets none for that sample.
+ */
+#define TS_INTERVAL_MIN_NS	1000000ull
+#define TS_INTERVAL_MAX_NS	(86400ull * 1000000000ull)
+
 #define TS_TREE_DEPTH	32	/* deeper rows are drawn at this depth */
 
 struct ts_row {

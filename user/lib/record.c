@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-only OR BSD-3-Clause
 /*
  * The recording file format (see record.h): writing frames, and reading
- * them back after checking the whole file, so that replay never meets a
- * half-written or damaged frame.
+ * them back, checked frame by frame: replay never meets a half-written or
+ * damaged frame, and a recording cut short replays up to the cut.
  */
 #include <endian.h>
 #include <errno.h>
@@ -288,13 +288,43 @@ int ts_rec_close(struct ts_rec_writer *w, struct ts_error *err)
 
 /* ---- reading ---- */
 
+/*
+ * The reader goes through the file once, front to back, and never needs
+ * to seek: a pipe (-r -) works. What it has read of a pipe is kept in an
+ * anonymous temporary file, so that replay can still step back. It indexes
+ * each complete sample as it passes; the first frame that is cut short,
+ * damaged or out of order ends the recording there, with a warning that
+ * names the byte and how many samples were complete before it.
+ */
+
+struct sample_mark {
+	uint64_t offset;	/* of its SAMPLE_BEGIN frame */
+	uint64_t real_ns;
+};
+
 struct ts_rec_reader {
 	FILE *f;
+	FILE *spool;		/* a pipe's bytes so far, or NULL */
+	uint64_t base;		/* where the recording starts in f */
+	uint64_t have;		/* bytes of a pipe read into the spool */
+	bool pipe_end;
 	uint64_t pos;		/* offset of the next frame */
 	unsigned char *buf;
 	size_t cap;
 	struct ts_rec_info info;
-	size_t samples;
+
+	/* The index, up to @scanned: complete samples. */
+	struct sample_mark *marks;
+	size_t n_marks, cap_marks;
+	uint64_t scanned;
+	bool in_sample;
+	struct sample_mark open_mark;
+	uint32_t threads;
+	uint64_t frame_end;	/* of the frame frame_at() read last */
+	bool ended;		/* end is known */
+	bool cut;		/* the frames end early: see warning */
+	uint64_t end;		/* where the usable frames end */
+	char warning[200];
 };
 
 static int corrupt(struct ts_error *err, uint64_t off, const char *what)
@@ -303,60 +333,96 @@ static int corrupt(struct ts_error *err, uint64_t off, const char *what)
 		       ": %s", off, what);
 }
 
-/* A frame whose payload would not decode: keep the decoder's words. */
-static int corrupt_payload(struct ts_error *err, uint64_t off)
-{
-	char why[sizeof(err->msg)];
-
-	snprintf(why, sizeof(why), "%s", err ? err->msg : "bad payload");
-	return corrupt(err, off, why);
-}
-
 static int truncated(struct ts_error *err, uint64_t off, const char *what)
 {
 	return ts_fail(err, EBADMSG, "truncated recording: %s at byte %"
 		       PRIu64, what, off);
 }
 
-/* Read exactly @len bytes: 1, or 0 at a clean end (nothing read), or -1
- * (a short read: @what is truncated).
- */
-static int read_exact(struct ts_rec_reader *r, void *p, size_t len,
-		      bool eof_ok, uint64_t off, const char *what,
-		      struct ts_error *err)
+/* Copy more of a pipe into the spool, up to @upto bytes in all. */
+static int spool_to(struct ts_rec_reader *r, uint64_t upto)
 {
-	size_t got = len ? fread(p, 1, len, r->f) : 0;
+	char chunk[65536];
+	size_t want, got;
 
-	if (got == len)
-		return 1;
-	if (ferror(r->f))
-		return ts_fail(err, EIO, "reading the recording: %s",
-			       strerror(errno ? errno : EIO));
-	if (!got && eof_ok)
-		return 0;
-	return truncated(err, off, what);
+	while (r->have < upto && !r->pipe_end) {
+		want = upto - r->have < sizeof(chunk) ? upto - r->have :
+							 sizeof(chunk);
+		got = fread(chunk, 1, want, r->f);
+		if (got < want && ferror(r->f))
+			return -1;
+		if (got < want)
+			r->pipe_end = true;
+		if (fseeko(r->spool, (off_t)r->have, SEEK_SET) ||
+		    fwrite(chunk, 1, got, r->spool) != got)
+			return -1;
+		r->have += got;
+	}
+	return 0;
 }
 
-/* One frame, checked: 1, 0 at the end, -1 on any problem. */
-static int read_frame(struct ts_rec_reader *r, struct ts_rec_frame *f,
-		      struct ts_error *err)
+/* Up to @len bytes at @off: how many there were; -1 on an I/O error. */
+static ssize_t read_at(struct ts_rec_reader *r, uint64_t off, void *p,
+		       size_t len)
+{
+	FILE *from = r->spool ? r->spool : r->f;
+	size_t got;
+
+	if (r->spool && spool_to(r, off + len))
+		return -1;
+	if (fseeko(from, (off_t)(r->base + off), SEEK_SET))
+		return -1;
+	got = len ? fread(p, 1, len, from) : 0;
+	if (got < len && ferror(from))
+		return -1;
+	return (ssize_t)got;
+}
+
+static int io_error(struct ts_error *err)
+{
+	return ts_fail(err, EIO, "reading the recording: %s",
+		       strerror(errno ? errno : EIO));
+}
+
+/*
+ * The frame at @off: 1, or 0 with @why set when it is cut short or damaged
+ * (@why NULL: a clean end, nothing after the last frame), or -1 on an I/O
+ * error.
+ */
+static int frame_at(struct ts_rec_reader *r, uint64_t off,
+		    struct ts_rec_frame *f, const char **why,
+		    struct ts_error *err)
 {
 	unsigned char hdr[TS_REC_MAX_HDR];
 	struct frame_hdr h;
-	int rc;
+	ssize_t got;
 
-	rc = read_exact(r, hdr, TS_REC_FRAME_HDR, true, r->pos, "frame header",
-			err);
-	if (rc <= 0)
-		return rc;
+	*why = NULL;
+	got = read_at(r, off, hdr, TS_REC_FRAME_HDR);
+	if (got < 0)
+		return io_error(err);
+	if (got < TS_REC_FRAME_HDR) {
+		if (got)
+			*why = "a frame header is cut short";
+		return 0;
+	}
 	get_frame_hdr(hdr, &h);
-	if (h.hdr_len < TS_REC_FRAME_HDR || h.hdr_len > TS_REC_MAX_HDR)
-		return corrupt(err, r->pos, "impossible frame header length");
-	if (h.len > TS_REC_MAX_FRAME)
-		return corrupt(err, r->pos, "impossible frame length");
-	if (read_exact(r, hdr + TS_REC_FRAME_HDR, h.hdr_len - TS_REC_FRAME_HDR,
-		       false, r->pos, "frame header", err) < 0)
-		return -1;
+	if (h.hdr_len < TS_REC_FRAME_HDR || h.hdr_len > TS_REC_MAX_HDR) {
+		*why = "impossible frame header length";
+		return 0;
+	}
+	if (h.len > TS_REC_MAX_FRAME) {
+		*why = "impossible frame length";
+		return 0;
+	}
+	got = read_at(r, off + TS_REC_FRAME_HDR, hdr + TS_REC_FRAME_HDR,
+		      h.hdr_len - TS_REC_FRAME_HDR);
+	if (got < 0)
+		return io_error(err);
+	if ((size_t)got < (size_t)h.hdr_len - TS_REC_FRAME_HDR) {
+		*why = "a frame header is cut short";
+		return 0;
+	}
 	if (h.len > r->cap) {
 		unsigned char *nb = realloc(r->buf, h.len);
 
@@ -365,16 +431,123 @@ static int read_frame(struct ts_rec_reader *r, struct ts_rec_frame *f,
 		r->buf = nb;
 		r->cap = h.len;
 	}
-	if (read_exact(r, r->buf, h.len, false, r->pos, "frame", err) < 0)
-		return -1;
-	if (frame_crc(hdr, h.hdr_len, r->buf, h.len) != h.crc)
-		return corrupt(err, r->pos, "checksum mismatch");
+	got = read_at(r, off + h.hdr_len, r->buf, h.len);
+	if (got < 0)
+		return io_error(err);
+	if ((size_t)got < h.len) {
+		*why = "a frame is cut short";
+		return 0;
+	}
+	if (frame_crc(hdr, h.hdr_len, r->buf, h.len) != h.crc) {
+		*why = "checksum mismatch";
+		return 0;
+	}
 	f->kind = h.kind;
 	f->mono_ns = h.mono_ns;
 	f->data = r->buf;
 	f->len = h.len;
-	f->offset = r->pos;
-	r->pos += h.hdr_len + (uint64_t)h.len;
+	f->offset = off;
+	r->frame_end = off + h.hdr_len + h.len;
+	return 1;
+}
+
+/* The recording's usable part ends at @off: say why, if it is not clean. */
+static void stop_at(struct ts_rec_reader *r, uint64_t off, const char *why)
+{
+	r->ended = true;
+	r->end = off;
+	if (!why && !r->in_sample)
+		return;
+	r->cut = true;
+	snprintf(r->warning, sizeof(r->warning),
+		 "the recording is cut at byte %" PRIu64 " (%s); it replays "
+		 "its %zu complete samples", r->in_sample && !why ?
+		 r->open_mark.offset : off,
+		 why ? why : "the last sample is incomplete", r->n_marks);
+}
+
+/* Index frame @f: false when it breaks the sample structure (@why). */
+static bool index_frame(struct ts_rec_reader *r, const struct ts_rec_frame *f,
+			const char **why)
+{
+	struct ts_rec_begin begin;
+	struct ts_rec_end end;
+
+	switch (f->kind) {
+	case TS_REC_SAMPLE_BEGIN:
+		if (r->in_sample) {
+			*why = "a sample begins inside another";
+			return false;
+		}
+		if (ts_rec_decode_begin(f->data, f->len, &begin, NULL)) {
+			*why = "a sample's beginning does not decode";
+			return false;
+		}
+		r->in_sample = true;
+		r->open_mark.offset = f->offset;
+		r->open_mark.real_ns = begin.real_ns;
+		r->threads = 0;
+		return true;
+	case TS_REC_SYSTEM:
+	case TS_REC_CPU:
+	case TS_REC_THREAD:
+	case TS_REC_DETAIL:
+		if (!r->in_sample) {
+			*why = "a message outside any sample";
+			return false;
+		}
+		r->threads += f->kind == TS_REC_THREAD;
+		return true;
+	case TS_REC_SAMPLE_END:
+		if (!r->in_sample) {
+			*why = "a sample ends that never began";
+			return false;
+		}
+		if (ts_rec_decode_end(f->data, f->len, &end, NULL)) {
+			*why = "a sample's end does not decode";
+			return false;
+		}
+		if (end.threads != r->threads) {
+			*why = "a sample lost thread messages";
+			return false;
+		}
+		r->in_sample = false;
+		if (!(end.flags & TS_REC_END_FAILED) &&
+		    ts_vec_push((void **)&r->marks, &r->n_marks, &r->cap_marks,
+				sizeof(r->open_mark), &r->open_mark)) {
+			*why = "out of memory";
+			return false;
+		}
+		return true;
+	default:
+		return true;	/* a kind from a newer writer */
+	}
+}
+
+/* The next frame in file order, indexed on the way: 1, 0 at the end. */
+static int next_frame(struct ts_rec_reader *r, struct ts_rec_frame *f,
+		      struct ts_error *err)
+{
+	const char *why = NULL;
+	int rc;
+
+	if (r->ended && r->pos >= r->end)
+		return 0;
+	rc = frame_at(r, r->pos, f, &why, err);
+	if (rc < 0)
+		return -1;
+	if (rc && r->pos >= r->scanned) {
+		if (index_frame(r, f, &why))
+			r->scanned = r->frame_end;
+		else
+			rc = 0;
+	}
+	if (!rc) {
+		if (!r->ended)
+			stop_at(r, r->pos, why);
+		return 0;
+	}
+	r->pos = r->frame_end;
 	return 1;
 }
 
@@ -383,14 +556,16 @@ static int read_file_header(struct ts_rec_reader *r, struct ts_error *err)
 	unsigned char hdr[TS_REC_FILE_HDR];
 	uint16_t major, minor;
 	uint32_t crc;
-	size_t got = fread(hdr, 1, sizeof(hdr), r->f);
+	ssize_t got = read_at(r, 0, hdr, sizeof(hdr));
 
+	if (got < 0)
+		return io_error(err);
 	if (!got)
 		return ts_fail(err, EBADMSG, "the recording is empty");
-	if (memcmp(hdr, TS_REC_MAGIC, got < 8 ? got : 8))
+	if (memcmp(hdr, TS_REC_MAGIC, got < 8 ? (size_t)got : 8))
 		return ts_fail(err, EBADMSG, "not a threadtop recording");
-	if (got < sizeof(hdr))
-		return truncated(err, got, "file header");
+	if ((size_t)got < sizeof(hdr))
+		return truncated(err, (uint64_t)got, "file header");
 	memcpy(&crc, hdr + 16, 4);
 	if (le32toh(crc) != ts_crc32(0, hdr, 16))
 		return corrupt(err, 0, "file header checksum mismatch");
@@ -408,92 +583,50 @@ static int read_file_header(struct ts_rec_reader *r, struct ts_error *err)
 			       "the recording was made on a %s-endian machine; "
 			       "it replays on such machines only",
 			       hdr[12] == 1 ? "little" : "big");
-	r->pos = sizeof(hdr);
+	r->pos = r->scanned = sizeof(hdr);
 	return 0;
 }
 
-/* The first frame describes the recording (the header gave the version). */
-static int read_info(struct ts_rec_reader *r, const struct ts_rec_frame *f,
-		     struct ts_error *err)
+/* The first frame describes the recording: without it there is nothing. */
+static int read_info(struct ts_rec_reader *r, struct ts_error *err)
 {
 	uint16_t major = r->info.major, minor = r->info.minor;
-
-	if (f->kind != TS_REC_INFO)
-		return corrupt(err, f->offset,
-			       "the first frame is not the recording's "
-			       "description");
-	if (ts_rec_decode_info(f->data, f->len, &r->info, err))
-		return corrupt_payload(err, f->offset);
-	r->info.major = major;
-	r->info.minor = minor;
-	return 0;
-}
-
-/* Walk every frame once: checksums, lengths, and the sample structure. */
-static int check_all(struct ts_rec_reader *r, struct ts_error *err)
-{
 	struct ts_rec_frame f;
-	struct ts_rec_end end;
-	uint64_t begin_at = 0;
-	uint32_t threads = 0;
-	bool in_sample = false, have_info = false;
+	const char *why;
 	int rc;
 
-	while ((rc = read_frame(r, &f, err)) > 0) {
-		if (!have_info) {
-			if (read_info(r, &f, err))
-				return -1;
-			have_info = true;
-			continue;
-		}
-		switch (f.kind) {
-		case TS_REC_SAMPLE_BEGIN:
-			if (in_sample)
-				return corrupt(err, f.offset,
-					       "a sample begins inside another");
-			in_sample = true;
-			begin_at = f.offset;
-			threads = 0;
-			break;
-		case TS_REC_SYSTEM:
-		case TS_REC_CPU:
-		case TS_REC_THREAD:
-		case TS_REC_DETAIL:
-			if (!in_sample)
-				return corrupt(err, f.offset,
-					       "a message outside any sample");
-			threads += f.kind == TS_REC_THREAD;
-			break;
-		case TS_REC_SAMPLE_END:
-			if (!in_sample)
-				return corrupt(err, f.offset,
-					       "a sample ends that never began");
-			if (ts_rec_decode_end(f.data, f.len, &end, err))
-				return corrupt_payload(err, f.offset);
-			if (end.threads != threads)
-				return corrupt(err, f.offset,
-					       "a sample lost thread messages");
-			in_sample = false;
-			r->samples++;
-			break;
-		default:
-			break;	/* a kind from a newer writer */
-		}
-	}
+	rc = frame_at(r, r->pos, &f, &why, err);
 	if (rc < 0)
 		return -1;
-	if (!have_info)
+	if (!rc && !why)
 		return truncated(err, r->pos, "no recording description");
-	if (in_sample)
-		return truncated(err, begin_at, "the last sample is incomplete; "
-				 "it begins");
+	if (!rc && strstr(why, "cut short"))
+		return truncated(err, r->pos, why);
+	if (!rc)
+		return corrupt(err, r->pos, why);
+	if (f.kind != TS_REC_INFO)
+		return corrupt(err, f.offset,
+			       "the first frame is not the recording's "
+			       "description");
+	if (ts_rec_decode_info(f.data, f.len, &r->info, err)) {
+		char msg[sizeof(err->msg)];
+
+		snprintf(msg, sizeof(msg), "%s", err->msg);
+		return corrupt(err, f.offset, msg);
+	}
+	r->info.major = major;
+	r->info.minor = minor;
+	r->pos = r->scanned = r->frame_end;
 	return 0;
 }
 
 int ts_rec_open(struct ts_rec_reader **out, FILE *f, struct ts_error *err)
 {
 	struct ts_rec_reader *r = calloc(1, sizeof(*r));
-	struct ts_rec_frame first;
+	struct ts_rec_frame frame;
+	off_t at;
+	uint64_t first;
+	int rc;
 
 	*out = NULL;
 	if (!r) {
@@ -501,16 +634,29 @@ int ts_rec_open(struct ts_rec_reader **out, FILE *f, struct ts_error *err)
 		return ts_fail(err, ENOMEM, "out of memory");
 	}
 	r->f = f;
-	if (read_file_header(r, err) || check_all(r, err))
-		goto fail;
-	if (fseek(f, TS_REC_FILE_HDR, SEEK_SET)) {
-		ts_fail(err, errno, "cannot rewind the recording: %s",
-			strerror(errno));
-		goto fail;
+	at = ftello(f);
+	if (at < 0 || fseeko(f, at, SEEK_SET)) {
+		/* A pipe: read it once, keep what was read to go back. */
+		r->spool = tmpfile();
+		if (!r->spool) {
+			ts_fail(err, errno, "no temporary file to replay a "
+				"pipe from: %s", strerror(errno));
+			goto fail;
+		}
+	} else {
+		r->base = (uint64_t)at;
 	}
-	r->pos = TS_REC_FILE_HDR;
-	if (read_frame(r, &first, err) <= 0)	/* the INFO frame */
+	if (read_file_header(r, err) || read_info(r, err))
 		goto fail;
+	if (!r->spool) {
+		/* A file: index it now, so the sample count is known. */
+		first = r->pos;
+		while ((rc = next_frame(r, &frame, err)) > 0)
+			;
+		if (rc < 0)
+			goto fail;
+		r->pos = first;
+	}
 	*out = r;
 	return 0;
 fail:
@@ -525,13 +671,63 @@ const struct ts_rec_info *ts_rec_info(const struct ts_rec_reader *r)
 
 size_t ts_rec_samples(const struct ts_rec_reader *r)
 {
-	return r->samples;
+	return r->n_marks;
+}
+
+bool ts_rec_samples_known(const struct ts_rec_reader *r)
+{
+	return r->ended;
+}
+
+const char *ts_rec_warning(const struct ts_rec_reader *r)
+{
+	return r->cut ? r->warning : NULL;
 }
 
 int ts_rec_next(struct ts_rec_reader *r, struct ts_rec_frame *f,
 		struct ts_error *err)
 {
-	return read_frame(r, f, err);
+	return next_frame(r, f, err);
+}
+
+/* Read on until sample @k is indexed or the recording ends. */
+static int index_to(struct ts_rec_reader *r, size_t k, struct ts_error *err)
+{
+	struct ts_rec_frame f;
+	uint64_t pos = r->pos;
+	int rc = 1;
+
+	if (k < r->n_marks)
+		return 0;
+	r->pos = r->scanned;
+	while (k >= r->n_marks && (rc = next_frame(r, &f, err)) > 0)
+		;
+	r->pos = pos;
+	return rc < 0 ? -1 : 0;
+}
+
+int ts_rec_seek_sample(struct ts_rec_reader *r, size_t k,
+		       struct ts_error *err)
+{
+	if (index_to(r, k, err))
+		return -1;
+	if (k >= r->n_marks)
+		return ts_fail(err, ERANGE, "the recording has %zu samples",
+			       r->n_marks);
+	r->pos = r->marks[k].offset;
+	return 0;
+}
+
+int ts_rec_sample_real(struct ts_rec_reader *r, size_t k, uint64_t *real_ns,
+		       struct ts_error *err)
+{
+	if (index_to(r, k, err))
+		return -1;
+	if (k >= r->n_marks)
+		return ts_fail(err, ERANGE, "the recording has %zu samples",
+			       r->n_marks);
+	*real_ns = r->marks[k].real_ns;
+	return 0;
 }
 
 void ts_rec_close_reader(struct ts_rec_reader *r)
@@ -540,6 +736,9 @@ void ts_rec_close_reader(struct ts_rec_reader *r)
 		return;
 	if (r->f)
 		fclose(r->f);
+	if (r->spool)
+		fclose(r->spool);
+	free(r->marks);
 	free(r->buf);
 	free(r);
 }

@@ -25,13 +25,20 @@
  * The first frame is TS_REC_INFO; then each sample is SAMPLE_BEGIN, its
  * messages, SAMPLE_END. A reader skips frames of kinds it does not know,
  * and attributes it does not know inside known frames (the decoder does),
- * so files stay readable in both directions as the format grows. A file
- * that is truncated or fails a check is rejected as a whole at open, with
- * the byte offset of the problem.
+ * so files stay readable in both directions as the format grows.
+ *
+ * A file whose header or description frame is cut or damaged is rejected
+ * at open, with the byte offset. After that, the first frame that is cut
+ * short, fails its checksum or breaks the sample structure ends the
+ * recording (what SIGKILL or a power loss during -w leaves): the complete
+ * samples before it replay, and ts_rec_warning() says where it was cut.
+ * The reader never seeks backwards in its input, so a pipe works; what it
+ * read of a pipe it keeps in an anonymous temporary file for stepping back.
  */
 #ifndef THREADSTAT_RECORD_H
 #define THREADSTAT_RECORD_H
 
+#include <stdbool.h>
 #include <stdio.h>
 
 #include "threadstat.h"
@@ -148,15 +155,26 @@ struct ts_rec_frame {
 struct ts_rec_reader;
 
 /*
- * Check the whole of @f (the reader closes it), then stand before its
- * first frame. A truncated or corrupt file fails here, naming the offset.
+ * Read the header and description of @f (the reader closes it), and stand
+ * before the first sample. A file (not a pipe) is indexed now, so its
+ * sample count and any cut are known at once.
  */
 int ts_rec_open(struct ts_rec_reader **out, FILE *f, struct ts_error *err);
 const struct ts_rec_info *ts_rec_info(const struct ts_rec_reader *r);
+/* Complete samples seen so far; all of them once samples_known. */
 size_t ts_rec_samples(const struct ts_rec_reader *r);
-/* The next frame: 1, or 0 at the end, or -1 on a read error. */
+bool ts_rec_samples_known(const struct ts_rec_reader *r);
+/* Where and why the recording was cut short; NULL if it was not (yet). */
+const char *ts_rec_warning(const struct ts_rec_reader *r);
+/* The next frame: 1, or 0 at the end (or the cut), or -1 on a read error. */
 int ts_rec_next(struct ts_rec_reader *r, struct ts_rec_frame *f,
 		struct ts_error *err);
+/* Stand before complete sample @k (from 0); ERANGE past the last one. */
+int ts_rec_seek_sample(struct ts_rec_reader *r, size_t k,
+		       struct ts_error *err);
+/* The CLOCK_REALTIME of sample @k. */
+int ts_rec_sample_real(struct ts_rec_reader *r, size_t k, uint64_t *real_ns,
+		       struct ts_error *err);
 void ts_rec_close_reader(struct ts_rec_reader *r);
 
 uint32_t ts_crc32(uint32_t crc, const void *data, size_t len);

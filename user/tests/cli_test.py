@@ -10,11 +10,13 @@ import csv
 import io
 import json
 import os
+import re
 import subprocess
 import sys
 import threading
 import time
 
+from hostile import hostile_process, shown
 from suite import Suite
 
 BIN = sys.argv[1]
@@ -130,6 +132,83 @@ def bad_arguments_exit_2():
         p = run(*args, check=False)
         assert p.returncode == 2, (args, p.returncode)
         assert p.stderr, args
+
+
+# ---- hostile thread names: every output shows them safely ----
+
+def run_bytes(*args):
+    p = subprocess.run([BIN, *args], capture_output=True, timeout=120,
+                       env={**os.environ, "LC_ALL": "C.UTF-8"})
+    assert p.returncode == 0, (args, p.returncode, p.stderr)
+    return p.stdout
+
+
+def no_terminal_controls(out):
+    # No C0 control but \n ending lines, no DEL, no raw C1, valid UTF-8.
+    assert not re.search(rb"[\x00-\x09\x0b-\x1f\x7f]", out), out
+    text = out.decode("utf-8")          # raises on invalid UTF-8
+    assert not re.search("[\x80-\x9f]", text), text
+
+
+@test
+def hostile_names_are_safe_and_lossless_in_every_output():
+    p, names = hostile_process()
+    try:
+        # JSON: strict parsing, and back to the very bytes (surrogateescape)
+        raw = run_bytes("threads", "--pid", str(p.pid), "--json")
+        raw.decode("utf-8")             # valid UTF-8 as a whole
+        rows = json.loads(raw)
+        got = {r["tid"]: r["comm"].encode("utf-8", "surrogateescape")
+               for r in rows}
+        assert got == names, (got, names)
+        # CSV: RFC 4180 through the csv module, raw bytes when piped
+        raw = run_bytes("threads", "--pid", str(p.pid), "--csv")
+        text = raw.decode("utf-8", "surrogateescape")
+        rows = list(csv.DictReader(io.StringIO(text, newline="")))
+        got = {int(r["tid"]): r["comm"].encode("utf-8", "surrogateescape")
+               for r in rows}
+        assert got == names, (got, names)
+        assert raw.count(b"\r\n") == len(names) + 1     # no row split
+        # Table: one line per thread, every name escaped as documented
+        raw = run_bytes("threads", "--pid", str(p.pid))
+        no_terminal_controls(raw)
+        lines = raw.split(b"\n")[1:-1]
+        assert len(lines) == len(names), lines
+        for line in lines:
+            tid = int(line.split()[0])
+            assert line.endswith(b" " + shown(names[tid])), (line,
+                                                             names[tid])
+        # The detail page of each thread
+        for tid, name in names.items():
+            raw = run_bytes("thread", str(tid))
+            no_terminal_controls(raw)
+            assert b"(" + shown(name) + b")" in raw.split(b"\n")[0], raw
+    finally:
+        p.kill()
+        p.wait()
+
+
+@test
+def csv_keeps_kernel_stacks_whole_and_absent_fields_empty():
+    p, names = hostile_process()
+    try:
+        tid = next(t for t, n in names.items() if n == b"-")
+        raw = run_bytes("threads", "--tid", str(tid), "--fields",
+                        "kstack,stack", "--csv")
+        row = next(csv.DictReader(io.StringIO(raw.decode(), newline="")))
+        assert row["comm"] == "-"
+        with open(f"/proc/{p.pid}/task/{tid}/stack") as f:
+            frames = [ln.split(None, 1)[1].strip() for ln in f if ln.strip()]
+        kstack = row["kernel-stack"].split(";")
+        assert len(kstack) == len(frames), (kstack, frames)
+        # a kernel thread has no user stack: absent, an empty cell
+        raw = run_bytes("threads", "--tid", "2", "--fields", "stack",
+                        "--csv")
+        row = next(csv.DictReader(io.StringIO(raw.decode(), newline="")))
+        assert row["stack.user-sp"] == "", row
+    finally:
+        p.kill()
+        p.wait()
 
 
 def cpulist(path):

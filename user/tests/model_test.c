@@ -633,4 +633,37 @@ TEST_F(model, large_sample_keeps_indexes_consistent)
 	free(s);
 }
 
+/* A recording may claim any interval: none gives absurd percentages. */
+TEST_F(model, impossible_intervals_give_no_rates)
+{
+	const struct ts_mthread *t;
+	uint64_t now = 5 * SEC;
+
+	ASSERT_EQ(0, synth_sample(&self->m, now, self->s, N(base), true));
+	/* 1 ns later, 125 ms more on CPU: 12.5 billion % before the check */
+	self->s[2].runtime += 125 * MS;
+	ASSERT_EQ(0, synth_sample(&self->m, now + 1, self->s, N(base), true));
+	EXPECT_EQ(0, self->m.interval_ns);
+	t = ts_model_thread(&self->m, 101);
+	EXPECT_EQ(0, milli(t->s.cpu_pct));
+	/* a year later */
+	self->s[2].runtime += 125 * MS;
+	now += 365 * 86400 * SEC;
+	ASSERT_EQ(0, synth_sample(&self->m, now, self->s, N(base), true));
+	EXPECT_EQ(0, self->m.interval_ns);
+	/* backwards */
+	self->s[2].runtime += 125 * MS;
+	ASSERT_EQ(0, synth_sample(&self->m, now - SEC, self->s, N(base), true));
+	EXPECT_EQ(0, self->m.interval_ns);
+	t = ts_model_thread(&self->m, 101);
+	EXPECT_EQ(0, milli(t->s.cpu_pct));
+	/* 10 ms with 2 s on CPU (a forged counter): at most 100% */
+	self->s[2].runtime += 2 * SEC;
+	ASSERT_EQ(0, synth_sample(&self->m, now - SEC + 10 * MS, self->s, N(base),
+				  true));
+	EXPECT_EQ(10 * MS, self->m.interval_ns);
+	t = ts_model_thread(&self->m, 101);
+	EXPECT_EQ(100000, milli(t->s.cpu_pct));
+}
+
 TEST_HARNESS_MAIN

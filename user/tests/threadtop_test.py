@@ -15,12 +15,18 @@ import re
 import shutil
 import subprocess
 import sys
+import signal
+import struct
 import tempfile
 import time
+import zlib
 
+from hostile import hostile_process, shown
 from suite import Skip, Suite
 
 BIN = os.path.abspath(sys.argv[1])
+# UTF-8 names and keys: threadtop and tmux in a UTF-8 locale.
+os.environ["LC_ALL"] = "C.UTF-8"
 TMUX = ["tmux", "-L", "threadtop-test", "-f", "/dev/null"]
 WORK = tempfile.mkdtemp(prefix="threadtop-test.")
 RC_FILE = os.path.join(WORK, "rc")
@@ -54,16 +60,27 @@ def tmux(*args):
                           timeout=60)
 
 
-def start(*args, width=120, height=40, config=None, prefix="",
-          first=lambda s: "PID" in s and "COMMAND" in s and "F1" in s):
+PID_FILE = os.path.join(WORK, "pid")
+STTY_FILE = os.path.join(WORK, "stty")
+
+
+def start(*args, width=120, height=40, shell=None, first=True, config=None,
+          prefix=""):
     """threadtop in a fresh tmux session; its exit status goes to RC_FILE,
-    its stderr to ERR_FILE. @config: the XDG_CONFIG_HOME to use (default:
-    a fresh one); @prefix: a command to run it under (setpriv ...)."""
-    if os.path.exists(RC_FILE):
-        os.unlink(RC_FILE)
-    cmd = (f"XDG_CONFIG_HOME={config or fresh_config()} {prefix} " +
-           " ".join([BIN, *args]) +
-           f" 2>{ERR_FILE}; echo $? > {RC_FILE}; sleep 600")
+    its pid to PID_FILE, its stderr to ERR_FILE, and the terminal modes
+    before and after it to STTY_FILE (stty -g, a line each). @shell: a
+    command line instead. @first: wait for the first screen (True), not
+    (False), or for what this predicate accepts. @config: the
+    XDG_CONFIG_HOME to use (default: a fresh one); @prefix: a command to
+    run it under (setpriv ...)."""
+    for f in (RC_FILE, PID_FILE, STTY_FILE):
+        if os.path.exists(f):
+            os.unlink(f)
+    run_it = shell or ("sh -c 'echo $$ > %s; exec %s %s 2>%s'" %
+                       (PID_FILE, prefix, " ".join([BIN, *args]), ERR_FILE))
+    cmd = (f"export XDG_CONFIG_HOME={config or fresh_config()}; "
+           f"stty -g > {STTY_FILE}; {run_it}; echo $? > {RC_FILE}; "
+           f"stty -g >> {STTY_FILE}; sleep 600")
     # A tmux server that the previous test killed may still be on its way
     # out; a new client then sees "server exited unexpectedly". Retry.
     for _ in range(5):
@@ -73,7 +90,19 @@ def start(*args, width=120, height=40, config=None, prefix="",
             break
         time.sleep(1)
     assert p.returncode == 0, p.stderr
-    wait_for(first, "the first screen")
+    if first is True:
+        first = lambda s: "PID" in s and "COMMAND" in s and "F1" in s
+    if first:
+        wait_for(first, "the first screen")
+
+
+def exit_status(timeout=30):
+    deadline = time.time() + timeout
+    while not os.path.exists(RC_FILE) and time.time() < deadline:
+        time.sleep(0.2)
+    time.sleep(0.3)     # the stty line after it
+    with open(RC_FILE) as f:
+        return int(f.read())
 
 
 def stop():
@@ -390,10 +419,8 @@ def corrupt_file_is_rejected_cleanly():
     run("-b", "-n", "2", "-d", "3", "-w", rec)
     data = open(rec, "rb").read()
     bad = os.path.join(WORK, "bad.tsr")
-    # Frames are 4-byte multiples: a cut at 2 mod 4 is inside one.
-    cut = len(data) // 2 // 4 * 4 + 2
     cases = [
-        (data[:cut], "truncated"),
+        (data[:60], "truncated"),       # inside the description
         (data[:100] + bytes([data[100] ^ 0xff]) + data[101:], "corrupt"),
         (b"TSTATRE", "truncated"),
         (b"", "empty"),
@@ -808,6 +835,215 @@ def f_follows_the_selection_as_the_list_reorders():
         for k in kids:
             k.kill()
             k.wait()
+
+
+# ---- safe output, wide characters, the terminal ----
+
+@test
+def hostile_and_wide_names_are_shown_escaped():
+    p, names = hostile_process()
+    try:
+        start("-d", "5", "-H", "-p", str(p.pid))
+        s = wait_for(lambda s: all(shown(n).decode() in s
+                                   for n in names.values()),
+                     "every name, escaped")
+        assert "?" not in "".join(l for l in s.splitlines()
+                                  if "名前ü" in l), s
+        # The OSC sequence never reached the terminal: the title is intact.
+        title = tmux("display-message", "-p", "-t", "tt",
+                     "#{pane_title}").stdout.strip()
+        assert "pwn" not in title, title
+        # Wide keys: search, then filter, by a non-ASCII name.
+        tid = next(t for t, n in names.items() if n == "名前ü".encode())
+        keys("/")
+        keys("-l", "前ü")
+        keys("Enter")
+        keys("Enter")
+        wait_for(lambda s: f"Thread {tid} (名前ü)" in s,
+                 "the detail of the thread found by a wide search")
+        keys("Escape")
+        wait_for(lambda s: "COMMAND" in s, "the list again")
+        keys("\\")
+        keys("-l", "名前")
+        keys("Enter")
+        s = wait_for(lambda s: "名前ü" in s and "com,ma" not in s,
+                     "only the wide name left by the filter")
+        assert "[名前]" in s, s
+        keys("q")
+        assert exit_status() == 0
+    finally:
+        p.kill()
+        p.wait()
+
+
+@test
+def terminal_700_columns_wide():
+    start("-d", "5", width=700, height=30)
+    keys("c")
+    wait_for(lambda s: re.search(r"^CPU \d+", s, re.M), "the cores view")
+    keys("p")
+    s = wait_for(lambda s: "COMMAND" in s, "the processes view")
+    assert max(len(l) for l in s.splitlines()) <= 700
+    assert not os.path.exists(RC_FILE), "threadtop died"
+    keys("q")
+    assert exit_status() == 0
+
+
+def sane_after():
+    with open(STTY_FILE) as f:
+        before, after = f.read().split()
+    assert before == after, (before, after)
+
+
+@test
+def signals_leave_the_terminal_sane():
+    for sig in (signal.SIGHUP, signal.SIGTERM, signal.SIGSEGV,
+                signal.SIGABRT):
+        start("-d", "5")
+        with open(PID_FILE) as f:
+            pid = int(f.read())
+        os.kill(pid, sig)
+        assert exit_status() == 128 + sig, (sig, exit_status())
+        sane_after()
+        stop()
+
+
+@test
+def ctrl_z_suspends_and_fg_redraws():
+    start(shell="bash --norc --noprofile -i", first=False)
+    wait_for(lambda s: "$" in s or "#" in s, "a shell prompt")
+    keys("-l", f"stty -g > {STTY_FILE}; {BIN} -d 5")
+    keys("Enter")
+    wait_for(lambda s: "PID" in s and "COMMAND" in s, "threadtop")
+    keys("C-z")
+    wait_for(lambda s: "Stopped" in s, "the shell's job stopped")
+    keys("-l", f"stty -g >> {STTY_FILE}")
+    keys("Enter")
+    time.sleep(1)
+    sane_after()
+    keys("-l", "clear; fg")
+    keys("Enter")
+    wait_for(lambda s: "PID" in s and "COMMAND" in s and "F1" in s,
+             "threadtop redrawn after fg")
+    keys("q")
+    wait_for(lambda s: "COMMAND" not in s, "threadtop gone")
+
+
+# ---- recordings: cut, piped, replay controls, absurd intervals ----
+
+def rec_frames(data):
+    """[(offset, kind, end)] of a recording's frames."""
+    out, off = [], 20
+    while off + 24 <= len(data):
+        ln, kind, hl = struct.unpack_from("<IHH", data, off)
+        out.append((off, kind, off + hl + ln))
+        off += hl + ln
+    return out
+
+
+SAMPLE_BEGIN, SAMPLE_END = 2, 7
+
+
+@test
+def cut_recording_replays_its_complete_samples():
+    rec = os.path.join(WORK, "cut.tsr")
+    run("-b", "-n", "4", "-d", "3", "-w", rec)
+    data = open(rec, "rb").read()
+    ends = [e for _, k, e in rec_frames(data) if k == SAMPLE_END]
+    assert len(ends) == 5, ends
+    cut_file = os.path.join(WORK, "cut-short.tsr")
+    whole = frames(run("-b", "-r", rec).stdout)
+    for cut in (ends[1], ends[1] + 2, ends[2] + 30, ends[3] - 1,
+                len(data) - 1):
+        with open(cut_file, "wb") as f:
+            f.write(data[:cut])
+        p = run("-b", "-r", cut_file)
+        samples = sum(e <= cut for e in ends)
+        got = frames(p.stdout)
+        assert got == whole[:samples - 1], (cut, len(got), samples)
+        if cut in ends:
+            assert not p.stderr, p.stderr
+        else:
+            assert "cut at byte" in p.stderr, p.stderr
+            assert f"its {samples} complete samples" in p.stderr, p.stderr
+    # From a pipe, the same frames as from the file.
+    p = subprocess.run(f"cat {rec} | {BIN} -b -r -", shell=True,
+                       capture_output=True, text=True, timeout=120)
+    assert p.returncode == 0, p.stderr
+    assert frames(p.stdout) == whole
+
+
+@test
+def replay_controls_pause_step_and_go_to():
+    rec = os.path.join(WORK, "steps.tsr")
+    run("-b", "-n", "5", "-d", "3", "-w", rec)
+    start("-r", rec, "-d", "600", width=200)
+    wait_for(lambda s: "sample 1/6]" in s, "the first sample")
+    keys("}")
+    wait_for(lambda s: "paused replay" in s and "sample 2/6]" in s,
+             "a step forward, paused")
+    keys("}")
+    keys("}")
+    wait_for(lambda s: "sample 4/6]" in s, "two more steps")
+    keys("{")
+    wait_for(lambda s: "sample 3/6]" in s, "a step back")
+    keys("g")
+    keys("-l", "6")
+    keys("Enter")
+    wait_for(lambda s: "sample 6/6]" in s, "go to the last sample")
+    keys("g")
+    keys("-l", "+0")
+    keys("Enter")
+    wait_for(lambda s: "sample 1/6]" in s, "go to +0 s")
+    keys("z")
+    wait_for(lambda s: "[replay of" in s, "resumed")
+    keys("q")
+    assert exit_status() == 0
+    # Interactive from a pipe: keys come from the terminal.
+    start(shell=f"cat {rec} | {BIN} -r - -d 600", width=200)
+    wait_for(lambda s: "sample 1/" in s, "the piped replay")
+    keys("}")
+    wait_for(lambda s: "sample 2/" in s, "a step in the piped replay")
+    keys("{")
+    wait_for(lambda s: "sample 1/" in s, "back in the piped replay")
+    keys("q")
+    assert exit_status() == 0
+
+
+@test
+def absurd_interval_never_gives_absurd_cpu():
+    rec = os.path.join(WORK, "absurd.tsr")
+    run("-b", "-n", "5", "-d", "3", "-w", rec)
+    data = bytearray(open(rec, "rb").read())
+    fr = rec_frames(bytes(data))
+    begins = [i for i, (_, k, _) in enumerate(fr) if k == SAMPLE_BEGIN]
+    first_mono = struct.unpack_from("<Q", data, fr[begins[0]][0] + 8)[0]
+    # Sample 2 claims 1 ns after sample 1, sample 3 a year after that
+    # (and sample 4 then goes back in time): none of them has rates.
+    year = 365 * 86400 * 10**9
+    for s, mono in ((1, first_mono + 1), (2, first_mono + year)):
+        stop_at = fr[begins[s + 1]][0] if s + 1 < len(begins) else len(data)
+        for off, _, end in fr:
+            if fr[begins[s]][0] <= off < stop_at:
+                struct.pack_into("<Q", data, off + 8, mono)
+                hl = struct.unpack_from("<H", data, off + 6)[0]
+                crc = zlib.crc32(bytes(data[off:off + 16]))
+                crc = zlib.crc32(bytes(data[off + 20:end]), crc)
+                struct.pack_into("<I", data, off + 16, crc)
+                assert hl == 24
+    with open(rec, "wb") as f:
+        f.write(data)
+    p = run("-b", "-r", rec)
+    assert "corrupt" not in p.stderr and "cut" not in p.stderr, p.stderr
+    assert len(frames(p.stdout)) == 2, p.stdout    # samples 5 and 6
+    for f in frames(p.stdout):
+        head = next(l for l in f.splitlines() if "CPU%" in l).split()
+        col = head.index("CPU%")
+        for line in f.splitlines():
+            cells = line.split()
+            if len(cells) == len(head) and cells[0].isdigit():
+                v = float(cells[col])
+                assert 0 <= v <= 100 * os.cpu_count(), line
 
 
 work.kill()

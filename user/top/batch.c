@@ -91,8 +91,12 @@ int batch_run(struct top *t)
 			rc = 1;
 			break;
 		}
-		if (!got)
-			break;	/* the recording is over */
+		if (!got) {	/* the recording is over, or was cut */
+			if (ts_rec_warning(t->src.reader))
+				fprintf(stderr, "threadtop: warning: %s\n",
+					err.msg);
+			break;
+		}
 		if (t->model.interval_ns) {
 			frame(t);
 			shown++;

@@ -150,10 +150,14 @@ void time_text(char *buf, size_t len, uint64_t ns)
  */
 static void rate_text(char *buf, size_t len, double v, int width)
 {
-	long long tenths = (long long)(v * 10 + 0.5);
+	long long tenths;
 
-	if (v < 0)
-		tenths = 0;
+	/* Bounded before the conversion: a forged counter must not wrap. */
+	if (!(v >= 0))
+		v = 0;
+	if (v > 1e15)
+		v = 1e15;
+	tenths = (long long)(v * 10 + 0.5);
 	if (tenths < 10000)
 		snprintf(buf, len, "%*lld.%lld", width - 2, tenths / 10,
 			 tenths % 10);

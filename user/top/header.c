@@ -53,12 +53,15 @@ static void title_draw(struct top *t, struct surface *s)
 	if (t->status[0]) {
 		surf_put(s, ROLE_NORMAL, "  ");
 		surf_put(s, t->ended ? ROLE_PROMPT : ROLE_ERROR, t->status);
+	} else if (t->src.reader) {
+		surf_printf(s, ROLE_PROMPT, "  [%sreplay of ",
+			    t->paused ? "paused " : "");
+		surf_put(s, ROLE_PROMPT, ts_rec_info(t->src.reader)->hostname);
+		surf_printf(s, ROLE_PROMPT, ", sample %zu/%zu%s]",
+			    t->replay_at, t->replay_total,
+			    t->replay_known ? "" : "+");
 	} else if (t->paused) {
 		surf_put(s, ROLE_PROMPT, "  [paused]");
-	} else if (t->src.reader) {
-		surf_printf(s, ROLE_PROMPT, "  [replay of %s, sample %" PRIu64
-			    "/%zu]", ts_rec_info(t->src.reader)->hostname,
-			    m->seq, ts_rec_samples(t->src.reader));
 	}
 }
 
@@ -98,7 +101,7 @@ void meter_draw(struct surface *s, const struct ts_model *m,
 		{ '*', ROLE_METER_IRQ }, { '!', ROLE_METER_STEAL },
 	};
 	int inner = w - 6, x0, k, filled = 0;
-	char value[16], bar[SURFACE_LINE];
+	char value[16];
 	double part[4], total;
 
 	surf_printf(s, ROLE_CPU, "%4u", c->cpu);
@@ -118,9 +121,7 @@ void meter_draw(struct surface *s, const struct ts_model *m,
 			n = inner - filled;
 		if (n <= 0)
 			continue;
-		memset(bar, seg[k].ch, (size_t)n);
-		bar[n] = '\0';
-		surf_put(s, seg[k].r, bar);
+		surf_fill(s, seg[k].r, seg[k].ch, n);
 		filled += n;
 	}
 	/* The number sits at the right end, over the bar if need be. */

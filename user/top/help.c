@@ -23,7 +23,9 @@ static const char *const keys[][2] = {
 	{ "u", "only one user's (empty: everyone's)" },
 	{ "F", "follow the selected row as the list reorders" },
 	{ "d", "seconds between updates" },
-	{ "z  Z", "pause / resume updates" },
+	{ "z  Z", "pause / resume updates (and a replay)" },
+	{ "{ }", "replay: a sample back / forward (pauses)" },
+	{ "g", "replay: go to sample N, +SECONDS or HH:MM[:SS]" },
 	{ "h ?  F1", "this help (q or any key closes it)" },
 	{ "q  F10", "quit" },
 };

@@ -171,10 +171,34 @@ static void search(struct top *t, bool next)
 			 t->search);
 }
 
-static char *prompt_text(struct top *t)
+/* Append code point @cp to @text as UTF-8, if it fits. */
+static bool utf8_append(char *text, size_t size, int cp)
 {
-	return t->input == INPUT_SEARCH ? t->search :
-	       t->input == INPUT_FILTER ? t->filter : t->prompt;
+	size_t len = strlen(text);
+	char u[4];
+	int n;
+
+	if (cp < 0x800) {
+		u[0] = (char)(0xc0 | cp >> 6);
+		n = 1;
+	} else if (cp < 0x10000) {
+		u[0] = (char)(0xe0 | cp >> 12);
+		u[1] = (char)(0x80 | (cp >> 6 & 0x3f));
+		n = 2;
+	} else if (cp <= 0x10ffff) {
+		u[0] = (char)(0xf0 | cp >> 18);
+		u[1] = (char)(0x80 | (cp >> 12 & 0x3f));
+		u[2] = (char)(0x80 | (cp >> 6 & 0x3f));
+		n = 3;
+	} else {
+		return false;
+	}
+	u[n++] = (char)(0x80 | (cp & 0x3f));
+	if (len + (size_t)n >= size)
+		return false;
+	memcpy(text + len, u, (size_t)n);
+	text[len + n] = '\0';
+	return true;
 }
 
 /* d: seconds, "1.5" or "2"; kept in tenths. */
@@ -239,11 +263,18 @@ static void prompt_key(struct top *t, int key)
 	case '\r':
 	case '\n':
 	case KEY_ENTER:
-		prompt_done(t);
+		if (t->input == INPUT_GOTO) {
+			replay_goto(t, text);
+			t->input = INPUT_NONE;
+		} else {
+			prompt_done(t);
+		}
 		return;
 	case KEY_BACKSPACE:
 	case 127:
 	case 8:
+		while (len && (text[len - 1] & 0xc0) == 0x80)
+			len--;	/* a whole UTF-8 character */
 		if (len)
 			text[len - 1] = '\0';
 		break;
@@ -252,6 +283,11 @@ static void prompt_key(struct top *t, int key)
 			search(t, true);
 		return;
 	default:
+		if (key >= KEY_WCHAR_BASE) {
+			if (!utf8_append(text, TEXT_LEN, key - KEY_WCHAR_BASE))
+				return;
+			break;
+		}
 		if (key < 0x20 || key > 0x7e || len + 1 >= TEXT_LEN)
 			return;
 		text[len] = (char)key;
@@ -438,6 +474,8 @@ void input_key(struct top *t, int key)
 	default:
 		break;
 	}
+	if (replay_key(t, key))
+		return;
 	if (list_view(t))
 		list_key(t, key);
 }

@@ -42,13 +42,14 @@ static void *sampler_main(void *arg)
 			pthread_mutex_unlock(&t->lock);
 			rc = source_next(&t->src, &t->model, &t->lock, &err);
 			pthread_mutex_lock(&t->lock);
+			replay_update(t);
 			if (rc > 0)
 				t->status[0] = '\0';
 			else if (!rc)
 				t->ended = true;
 			if (rc <= 0)
 				snprintf(t->status, sizeof(t->status), "%s",
-					 rc ? err.msg : "end of the recording");
+					 err.msg);
 			if (write(t->wake_fd[1], "s", 1) < 0 && errno != EAGAIN)
 				break;
 			next = ts_clock_ns(CLOCK_MONOTONIC) +
@@ -68,6 +69,8 @@ static void *sampler_main(void *arg)
 			t->poked = false;
 			next = 0;
 		}
+		if (t->replay_req)
+			replay_serve(t, &err);
 	}
 	pthread_mutex_unlock(&t->lock);
 	return NULL;

@@ -7,7 +7,9 @@
  */
 #include <curses.h>
 #include <locale.h>
+#include <stdio.h>
 #include <stdlib.h>
+#include <unistd.h>
 
 #include "top.h"
 
@@ -77,12 +79,30 @@ static void monochrome(void)
 	attrs[ROLE_TAGGED] = A_BOLD | A_UNDERLINE;
 }
 
+static FILE *tty_in;
+
+int screen_input_fd(void)
+{
+	return tty_in ? fileno(tty_in) : STDIN_FILENO;
+}
+
 void screen_init(bool want_mono)
 {
 	const char *no_color = getenv("NO_COLOR");
 
 	setlocale(LC_ALL, "");
-	initscr();
+	/* stdin may be a recording (-r -): keys come from the terminal. */
+	if (!isatty(STDIN_FILENO))
+		tty_in = fopen("/dev/tty", "r");
+	terminal_save(screen_input_fd());
+	if (tty_in) {
+		if (!newterm(NULL, stdout, tty_in)) {
+			fprintf(stderr, "threadtop: cannot use the terminal\n");
+			exit(1);
+		}
+	} else {
+		initscr();
+	}
 	cbreak();
 	noecho();
 	nonl();
@@ -103,4 +123,9 @@ void screen_init(bool want_mono)
 void screen_end(void)
 {
 	endwin();
+	if (tty_in) {
+		delscreen(set_term(NULL));
+		fclose(tty_in);
+		tty_in = NULL;
+	}
 }

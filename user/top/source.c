@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "top.h"
 
@@ -22,7 +23,9 @@ int source_open(struct source *s, const struct options *o,
 	/* One process: the kernel dumps only it. More: rows filter them. */
 	s->opts.tgid = o->pids.n == 1 ? o->pids.v[0] : 0;
 	if (o->read_path) {
-		f = fopen(o->read_path, "rb");
+		/* "-": a pipe is fine, the reader never seeks back in it. */
+		f = strcmp(o->read_path, "-") ? fopen(o->read_path, "rb") :
+						fdopen(dup(STDIN_FILENO), "rb");
 		if (!f) {
 			snprintf(err->msg, sizeof(err->msg), "cannot open %s: %s",
 				 o->read_path, strerror(errno));
@@ -54,8 +57,12 @@ int source_next(struct source *s, struct ts_model *m, pthread_mutex_t *lock,
 	else
 		rc = ts_sample_take(s->client, &s->opts, m, s->writer, &complete,
 				    err) ? -1 : 1;
+	if (!rc)
+		snprintf(err->msg, sizeof(err->msg), "%s",
+			 ts_rec_warning(s->reader) ?: "end of the recording");
 	if (rc <= 0)
 		return rc;
+	s->at++;
 	if (lock)
 		pthread_mutex_lock(lock);
 	rc = ts_model_commit(m, complete);
@@ -67,6 +74,30 @@ int source_next(struct source *s, struct ts_model *m, pthread_mutex_t *lock,
 		return -1;
 	}
 	return 1;
+}
+
+int source_seek(struct source *s, struct ts_model *m, pthread_mutex_t *lock,
+		size_t k, struct ts_error *err)
+{
+	size_t from = k ? k - 1 : 0;
+	int rc;
+
+	if (!s->reader)
+		return 0;
+	if (ts_rec_seek_sample(s->reader, from, err))
+		return -1;
+	/* Rates need the sample before: replay it first, from a new model. */
+	if (lock)
+		pthread_mutex_lock(lock);
+	ts_model_free(m);
+	ts_model_init(m);
+	if (lock)
+		pthread_mutex_unlock(lock);
+	s->at = from;
+	rc = source_next(s, m, lock, err);
+	if (rc > 0 && k)
+		rc = source_next(s, m, lock, err);
+	return rc < 0 ? -1 : 0;
 }
 
 int source_close(struct source *s, struct ts_error *err)

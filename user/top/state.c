@@ -74,3 +74,13 @@ void top_set_delay(struct top *t, int tenths)
 	pthread_mutex_unlock(&t->lock);
 	sampler_poke(t);	/* the next sample at the new pace */
 }
+
+char *prompt_text(struct top *t)
+{
+	switch (t->input) {
+	case INPUT_SEARCH: return t->search;
+	case INPUT_FILTER: return t->filter;
+	case INPUT_GOTO: return t->goto_text;
+	default: return t->prompt;
+	}
+}

@@ -2,13 +2,26 @@
 /*
  * One drawing API for both outputs: the curses screen (with attributes)
  * and plain-text frames (batch mode, trailing blanks trimmed). Views draw
- * once and work in both.
+ * once and work in both. Every string passes the library's sanitizer here,
+ * glyph by glyph, so names from users can neither reach the terminal raw
+ * nor overflow a line; widths are display columns (wcwidth), so UTF-8
+ * names keep the columns aligned.
  */
 #include <curses.h>
 #include <stdarg.h>
+#include <stdlib.h>
 #include <string.h>
 
+#include "text.h"
 #include "top.h"
+
+static void line_clear(struct surface *s)
+{
+	int x;
+
+	for (x = 0; x < SURFACE_LINE; x++)
+		memcpy(s->line[x], " \0\0", 4);
+}
 
 void surface_screen(struct surface *s)
 {
@@ -16,6 +29,7 @@ void surface_screen(struct surface *s)
 	s->curses = true;
 	s->width = COLS;
 	s->height = LINES;
+	s->text_flags = ts_text_flags();
 	move(0, 0);
 }
 
@@ -25,6 +39,8 @@ void surface_text(struct surface *s, FILE *out, int width)
 	s->out = out;
 	s->width = width < SURFACE_LINE ? width : SURFACE_LINE;
 	s->height = 1 << 30;
+	s->text_flags = ts_text_flags();
+	line_clear(s);
 }
 
 bool surf_full(const struct surface *s)
@@ -32,54 +48,90 @@ bool surf_full(const struct surface *s)
 	return s->y >= s->height;
 }
 
+/* One glyph at the cursor of a text frame. */
+static void line_put(struct surface *s, const struct ts_glyph *g)
+{
+	int i;
+
+	if (g->len <= 4 && g->width >= 1) {	/* one character */
+		memset(s->line[s->x], 0, 4);
+		memcpy(s->line[s->x], g->text, g->len);
+		for (i = 1; i < g->width; i++)
+			memset(s->line[s->x + i], 0, 4);
+		return;
+	}
+	for (i = 0; i < g->width; i++) {	/* an escape: ASCII */
+		memset(s->line[s->x + i], 0, 4);
+		s->line[s->x + i][0] = g->text[i];
+	}
+}
+
 void surf_put(struct surface *s, enum role r, const char *text)
 {
-	int room = s->width - s->x, n = 0;
+	size_t n = strlen(text), used;
+	attr_t a = 0;
+	struct ts_glyph g;
 
-	if (surf_full(s) || room <= 0)
+	if (surf_full(s) || s->x >= s->width)
 		return;
-	/* Only printable ASCII reaches the output: names come from users. */
 	if (s->curses) {
-		attr_t a = (attr_t)screen_attr(r);
-
+		a = (attr_t)screen_attr(r);
 		attron(a);
 		move(s->y, s->x);
-		for (; text[n] && n < room; n++)
-			addch(text[n] >= 0x20 && text[n] < 0x7f ?
-			      (chtype)text[n] : '?');
-		attroff(a);
-	} else {
-		for (; text[n] && n < room; n++)
-			s->line[s->x + n] = text[n] >= 0x20 && text[n] < 0x7f ?
-					    text[n] : '?';
 	}
-	s->x += n;
+	while (n) {
+		used = ts_text_glyph(text, n, s->text_flags, &g);
+		if (s->x + g.width > s->width)
+			break;
+		if (s->curses)
+			addnstr(g.text, (int)g.len);
+		else
+			line_put(s, &g);
+		s->x += g.width;
+		text += used;
+		n -= used;
+	}
+	if (s->curses)
+		attroff(a);
 }
 
 void surf_printf(struct surface *s, enum role r, const char *fmt, ...)
 {
-	char buf[SURFACE_LINE + 1];
 	va_list ap;
+	char *buf;
+	int n;
 
 	va_start(ap, fmt);
-	vsnprintf(buf, sizeof(buf), fmt, ap);
+	n = vsnprintf(NULL, 0, fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		return;
+	/* Formatted text is as long as it is: no fixed buffer to overrun. */
+	buf = malloc((size_t)n + 1);
+	if (!buf)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(buf, (size_t)n + 1, fmt, ap);
 	va_end(ap);
 	surf_put(s, r, buf);
+	free(buf);
+}
+
+void surf_fill(struct surface *s, enum role r, char ch, int n)
+{
+	char chunk[65];
+
+	memset(chunk, ch, sizeof(chunk) - 1);
+	chunk[sizeof(chunk) - 1] = '\0';
+	for (; n > 0 && s->x < s->width; n -= 64)
+		surf_put(s, r, n >= 64 ? chunk : chunk + 64 - n);
 }
 
 void surf_pad(struct surface *s, enum role r, int x)
 {
-	char spaces[SURFACE_LINE + 1];
-	int n;
-
 	if (x < 0 || x > s->width)
 		x = s->width;
-	n = x - s->x;
-	if (n <= 0)
-		return;
-	memset(spaces, ' ', (size_t)n);
-	spaces[n] = '\0';
-	surf_put(s, r, spaces);
+	surf_fill(s, r, ' ', x - s->x);
 }
 
 void surf_newline(struct surface *s)
@@ -92,12 +144,14 @@ void surf_newline(struct surface *s)
 			clrtoeol();
 		}
 	} else {
-		int end = s->x;
+		int end = s->x, x;
 
-		while (end > 0 && s->line[end - 1] == ' ')
+		while (end > 0 && !strcmp(s->line[end - 1], " "))
 			end--;
-		fprintf(s->out, "%.*s\n", end, s->line);
-		memset(s->line, ' ', sizeof(s->line));
+		for (x = 0; x < end; x++)
+			fwrite(s->line[x], 1, strnlen(s->line[x], 4), s->out);
+		fputc('\n', s->out);
+		line_clear(s);
 	}
 	s->y++;
 	s->x = 0;

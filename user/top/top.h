@@ -63,13 +63,19 @@ struct source {
 	struct ts_rec_writer *writer;
 	struct ts_rec_reader *reader;
 	struct ts_sample_opts opts;
+	size_t at;		/* replay: the next sample's index */
 };
 
 int source_open(struct source *s, const struct options *o,
 		struct ts_error *err);
-/* Take and publish one sample: 1, 0 when a recording ends, -1 on error. */
+/* Take and publish one sample: 1, 0 when a recording ends (err->msg says
+ * how: its end, or where it was cut), -1 on error.
+ */
 int source_next(struct source *s, struct ts_model *m, pthread_mutex_t *lock,
 		struct ts_error *err);
+/* Replay: show sample @k (from 0) next, with the one before for rates. */
+int source_seek(struct source *s, struct ts_model *m, pthread_mutex_t *lock,
+		size_t k, struct ts_error *err);
 int source_close(struct source *s, struct ts_error *err);
 
 /* ---- drawing ---- */
@@ -91,7 +97,9 @@ struct surface {
 	int width, height;
 	int y, x;
 	FILE *out;		/* text frames */
-	char line[SURFACE_LINE + 1];
+	unsigned int text_flags;	/* ts_text_glyph() flags */
+	/* A text frame's line, a character per column ("" right of a wide one) */
+	char line[SURFACE_LINE][4];
 };
 
 void surface_screen(struct surface *s);
@@ -100,6 +108,8 @@ void surface_text(struct surface *s, FILE *out, int width);
 void surf_put(struct surface *s, enum role r, const char *text);
 void surf_printf(struct surface *s, enum role r, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
+/* @n copies of @ch (any width: no buffer). */
+void surf_fill(struct surface *s, enum role r, char ch, int n);
 /* Spaces in role @r up to column @x (-1: the end of the line). */
 void surf_pad(struct surface *s, enum role r, int x);
 void surf_newline(struct surface *s);
@@ -107,7 +117,18 @@ bool surf_full(const struct surface *s);
 /* Clear what is left of the screen below the cursor. */
 void surf_finish(struct surface *s);
 
+/* terminal.c: the terminal restored on any signal; Ctrl-Z and fg. */
+/* Before curses changes them: the terminal modes to restore. */
+void terminal_save(int tty_fd);
+void terminal_handlers(int wake_fd);
+int terminal_quit_signal(void);
+bool terminal_suspend_pending(void);
+void terminal_suspend(void);
+void terminal_reraise(void);
+
 void screen_init(bool mono);
+/* Where keys come from: stdin, or the terminal when stdin is a recording. */
+int screen_input_fd(void);
 void screen_end(void);
 int screen_attr(enum role r);
 bool screen_mono(void);
@@ -116,9 +137,17 @@ bool screen_mono(void);
 
 enum input_mode {
 	INPUT_NONE, INPUT_SEARCH, INPUT_FILTER,
+	INPUT_GOTO,		/* g: where a replay goes */
 	INPUT_RTPRIO,		/* the RT priority for policy_menu.c */
 	INPUT_DELAY,		/* d: seconds between updates */
 	INPUT_USER,		/* u: whose threads */
+};
+enum replay_req {
+	REPLAY_NONE,
+	REPLAY_STEP,		/* arg samples from the one shown */
+	REPLAY_SAMPLE,		/* sample number arg (from 1) */
+	REPLAY_OFFSET,		/* arg seconds after the first sample */
+	REPLAY_TIME,		/* the first sample at or after arg (real ns) */
 };
 enum menu {
 	MENU_NONE, MENU_SORT, MENU_COLUMNS, MENU_SIGNAL, MENU_AFFINITY,
@@ -128,6 +157,9 @@ enum menu {
 #define AFF_WORDS	16	/* CPUs the affinity panel offers: 1024 */
 
 #define TEXT_LEN	64
+/* A non-ASCII character typed, as a key code beyond curses' own. */
+#define KEY_WCHAR_BASE	0x1000000
+#define KEY_WCHAR(cp)	(KEY_WCHAR_BASE + (int)(cp))
 #define FOOTER_KEYS	12
 
 struct top {
@@ -143,6 +175,13 @@ struct top {
 	bool stop;
 	bool poked;		/* sample now */
 	bool paused;
+	/* Replay: what the UI asked to see (the sampler seeks), and where
+	 * the replay stands (set by the sampler).
+	 */
+	enum replay_req replay_req;
+	int64_t replay_arg;
+	size_t replay_at, replay_total;	/* 1-based shown; complete so far */
+	bool replay_known;		/* replay_total is final */
 	uint32_t detail_tid;	/* the thread under detail, for the sampler */
 	int wake_fd[2];		/* the sampler -> the UI: a sample is in */
 
@@ -150,7 +189,7 @@ struct top {
 	enum view view, back;	/* back: where detail and help return to */
 	struct ts_rows_query q;
 	struct ts_idset expanded;
-	char filter[TEXT_LEN], search[TEXT_LEN];
+	char filter[TEXT_LEN], search[TEXT_LEN], goto_text[TEXT_LEN];
 	enum input_mode input;
 	enum menu menu;
 	int menu_sel;
@@ -186,6 +225,7 @@ struct top {
 };
 
 void top_query(struct top *t);	/* t->q from the UI state */
+char *prompt_text(struct top *t);	/* what the open prompt holds */
 /* Rebuild rows if the model or the query changed; keep the selection. */
 void top_rows(struct top *t);
 void top_select(struct top *t, size_t i);
@@ -297,6 +337,14 @@ void process_row_draw(struct top *t, struct surface *s,
 
 int batch_run(struct top *t);
 int ui_run(struct top *t);
+
+/* replay.c: step, go to a sample or a time (keys { } g). */
+bool replay_key(struct top *t, int key);
+void replay_goto(struct top *t, const char *text);
+/* In the sampler, under the lock: carry out the UI's request. */
+void replay_serve(struct top *t, struct ts_error *err);
+/* In the sampler, under the lock: where the replay stands now. */
+void replay_update(struct top *t);
 void input_key(struct top *t, int key);
 void input_mouse(struct top *t);
 

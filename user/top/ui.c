@@ -15,14 +15,6 @@
 
 #include "top.h"
 
-static volatile sig_atomic_t interrupted;
-
-static void on_signal(int sig)
-{
-	(void)sig;
-	interrupted = 1;
-}
-
 static void footer_key(struct top *t, struct surface *s, const char *key,
 		       const char *label, int code)
 {
@@ -45,24 +37,26 @@ static void footer_draw(struct top *t, struct surface *s)
 	t->n_footer = 0;
 	if (t->input) {
 		static const char *const what[] = {
-			[INPUT_SEARCH] = "Search: ",
-			[INPUT_FILTER] = "Filter: ",
+			[INPUT_SEARCH] = "Search: ", [INPUT_FILTER] = "Filter: ",
+			[INPUT_GOTO] = "Go to: ",
 			[INPUT_RTPRIO] = "RT priority (1-99): ",
 			[INPUT_DELAY] = "Delay (seconds): ",
 			[INPUT_USER] = "User (empty: all): ",
 		};
-		const char *text = t->input == INPUT_SEARCH ? t->search :
-				   t->input == INPUT_FILTER ? t->filter :
-							      t->prompt;
+		static const char *const hint[] = {
+			[INPUT_SEARCH] = "   Enter: done  Esc: cancel  n: next",
+			[INPUT_FILTER] = "   Enter: done  Esc: clear",
+			[INPUT_GOTO] = "   sample number, +SECONDS or HH:MM[:SS]",
+			[INPUT_RTPRIO] = "   Enter: set  Esc: cancel",
+			[INPUT_DELAY] = "   Enter: set  Esc: cancel",
+			[INPUT_USER] = "   Enter: set  Esc: cancel",
+		};
+		const char *text = prompt_text(t);
 
 		surf_put(s, ROLE_PROMPT, what[t->input]);
 		surf_put(s, ROLE_NORMAL, text);
 		surf_put(s, ROLE_SELECTED, " ");
-		surf_put(s, ROLE_DIM, t->input == INPUT_SEARCH ?
-			 "   Enter: done  Esc: cancel  n: next" :
-			 t->input == INPUT_FILTER ?
-			 "   Enter: done  Esc: clear" :
-			 "   Enter: done  Esc: cancel");
+		surf_put(s, ROLE_DIM, hint[t->input]);
 	} else if (t->note[0]) {
 		surf_put(s, t->note_error ? ROLE_ERROR : ROLE_PROMPT, t->note);
 	} else {
@@ -122,9 +116,25 @@ static void draw(struct top *t)
 	doupdate();
 }
 
+/*
+ * The next key: curses key codes as they are, characters beyond ASCII
+ * (get_wch) as KEY_WCHAR(code point), so that the search and filter
+ * prompts take any character the terminal sends.
+ */
+static int read_key(void)
+{
+	wint_t wch;
+	int rc = get_wch(&wch);
+
+	if (rc == ERR)
+		return ERR;
+	if (rc == KEY_CODE_YES || wch < 0x80)
+		return (int)wch;
+	return KEY_WCHAR(wch);
+}
+
 int ui_run(struct top *t)
 {
-	struct sigaction sa = { .sa_handler = on_signal };
 	struct pollfd fds[2];
 	struct ts_error err = { 0 };
 	char drain[64];
@@ -136,23 +146,25 @@ int ui_run(struct top *t)
 		return 1;
 	}
 	screen_init(false);
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
+	terminal_handlers(t->wake_fd[1]);
 	if (sampler_start(t, &th)) {
 		screen_end();
 		fprintf(stderr, "threadtop: cannot start sampling: %s\n",
 			strerror(errno));
 		return 1;
 	}
-	fds[0] = (struct pollfd){ .fd = STDIN_FILENO, .events = POLLIN };
+	fds[0] = (struct pollfd){ .fd = screen_input_fd(), .events = POLLIN };
 	fds[1] = (struct pollfd){ .fd = t->wake_fd[0], .events = POLLIN };
-	while (!t->quit && !interrupted) {
+	while (!t->quit && !terminal_quit_signal()) {
+		if (terminal_suspend_pending())
+			terminal_suspend();
 		draw(t);
 		if (poll(fds, 2, -1) < 0 && errno != EINTR)
 			break;
 		while (read(t->wake_fd[0], drain, sizeof(drain)) > 0)
 			;
-		while (!t->quit && (key = getch()) != ERR) {
+		while (!t->quit && !terminal_suspend_pending() &&
+		       (key = read_key()) != ERR) {
 			if (key == KEY_MOUSE)
 				input_mouse(t);
 			else
@@ -167,5 +179,6 @@ int ui_run(struct top *t)
 		fprintf(stderr, "threadtop: %s\n", err.msg);
 		rc = 1;
 	}
+	terminal_reraise();
 	return rc;
 }

@@ -9,7 +9,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "../cli/output.h"
+#include "text.h"
 #include "top.h"
 
 #define CELL_W	38

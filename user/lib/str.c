@@ -1,0 +1,73 @@
+// SPDX-License-Identifier: GPL-2.0-only OR BSD-3-Clause
+/* A growable string for text of any length (no cell is ever cut). */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "text.h"
+
+static bool reserve(struct ts_str *s, size_t more)
+{
+	size_t cap;
+	char *p;
+
+	if (s->oom)
+		return false;
+	if (s->len + more + 1 <= s->cap)
+		return true;
+	cap = s->cap ? s->cap : 64;
+	while (cap < s->len + more + 1)
+		cap *= 2;
+	p = realloc(s->p, cap);
+	if (!p) {
+		s->oom = true;
+		return false;
+	}
+	s->p = p;
+	s->cap = cap;
+	return true;
+}
+
+void ts_str_clear(struct ts_str *s)
+{
+	s->len = 0;
+	if (s->p)
+		s->p[0] = '\0';
+}
+
+void ts_str_free(struct ts_str *s)
+{
+	free(s->p);
+	memset(s, 0, sizeof(*s));
+}
+
+void ts_str_add(struct ts_str *s, const char *text, size_t n)
+{
+	if (!reserve(s, n))
+		return;
+	memcpy(s->p + s->len, text, n);
+	s->len += n;
+	s->p[s->len] = '\0';
+}
+
+void ts_str_printf(struct ts_str *s, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(NULL, 0, fmt, ap);
+	va_end(ap);
+	if (n < 0 || !reserve(s, (size_t)n))
+		return;
+	va_start(ap, fmt);
+	vsnprintf(s->p + s->len, (size_t)n + 1, fmt, ap);
+	va_end(ap);
+	s->len += (size_t)n;
+}
+
+const char *ts_str_get(const struct ts_str *s)
+{
+	return s->p ? s->p : "";
+}

@@ -1,0 +1,93 @@
+/* SPDX-License-Identifier: GPL-2.0-only OR BSD-3-Clause */
+/*
+ * The text layer both tools show fields through: a field's value as text,
+ * and the one sanitizer every output passes user-controlled strings
+ * (thread names, frames, replayed files) through. It lives in the library
+ * so that neither tool reaches into the other's folder.
+ *
+ * Display (tables, threadtop, CSV on a terminal) escapes what a terminal
+ * would act on, so a name can neither run an escape sequence nor split a
+ * row, and different bytes never look the same:
+ *   \\ for a backslash; \a \b \t \n \v \f \r \e for those controls;
+ *   \xHH for any other C0 control, DEL, and each byte that is not part of
+ *   valid UTF-8 (a name cut mid-character, Latin-1);
+ *   \uHHHH for C1 controls (U+0080..U+009F), bidirectional overrides and
+ *   line/paragraph separators, characters the locale cannot print, and
+ *   every non-ASCII character when the terminal is not UTF-8.
+ * Valid, printable UTF-8 is shown as is.
+ *
+ * JSON is valid UTF-8 and lossless: invalid byte b is written \udcHH
+ * (U+DC00 + b, Python's "surrogateescape"); since valid UTF-8 never holds
+ * a surrogate, the mapping is one to one.
+ *
+ * CSV follows RFC 4180; an absent field is an empty cell, a present empty
+ * string is "".
+ */
+#ifndef THREADSTAT_TEXT_H
+#define THREADSTAT_TEXT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "threadstat.h"
+
+/* A growable string; on allocation failure it stops growing, sets oom and
+ * stays a valid (shorter) string.
+ */
+struct ts_str {
+	char *p;
+	size_t len, cap;
+	bool oom;
+};
+
+void ts_str_clear(struct ts_str *s);
+void ts_str_free(struct ts_str *s);
+void ts_str_add(struct ts_str *s, const char *text, size_t n);
+void ts_str_printf(struct ts_str *s, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+/* The string so far, "" before the first append. */
+const char *ts_str_get(const struct ts_str *s);
+
+/*
+ * The UTF-8 sequence at @s (@n bytes): its length and code point in *@cp,
+ * or 0 when @s does not start a valid sequence (overlong, surrogate, above
+ * U+10FFFF, cut short).
+ */
+size_t ts_utf8_decode(const char *s, size_t n, uint32_t *cp);
+
+/* Display flags. */
+#define TS_TEXT_ASCII	0x1	/* the terminal is not UTF-8: escape all else */
+
+/* One displayed piece of a string: the bytes to show and their columns. */
+struct ts_glyph {
+	const char *text;	/* the input's own bytes, or esc */
+	size_t len;		/* bytes of text */
+	int width;		/* terminal columns */
+	char esc[12];
+};
+
+/* The next glyph of @s (@n > 0 bytes): returns the input bytes it covers. */
+size_t ts_text_glyph(const char *s, size_t n, unsigned int flags,
+		     struct ts_glyph *g);
+/* Append @s (@n bytes) escaped for a terminal; returns the columns taken. */
+size_t ts_text_display(struct ts_str *out, const char *s, size_t n,
+		       unsigned int flags);
+/* The display flags for this process's locale (call after setlocale). */
+unsigned int ts_text_flags(void);
+/* Append @s (@n bytes) as a JSON string, quotes included. */
+void ts_text_json(struct ts_str *out, const char *s, size_t n);
+/* Append @s (@n bytes) as one RFC 4180 CSV cell. */
+void ts_text_csv(struct ts_str *out, const char *s, size_t n);
+
+/*
+ * A field's value as text, unescaped (names as the kernel gave them):
+ * pass it through ts_text_display() or surf_put() before showing it.
+ * ts_field_str() appends all of it; field_text() cuts it at @len - 1.
+ */
+void ts_field_str(struct ts_str *out, const struct ts_field *f,
+		  const void *rec);
+void field_text(char *buf, size_t len, const struct ts_field *f,
+		const void *rec);
+
+#endif

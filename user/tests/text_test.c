@@ -1,0 +1,139 @@
+// SPDX-License-Identifier: GPL-2.0-only OR BSD-3-Clause
+/*
+ * The sanitizer (text.h): what a terminal, a JSON parser and a CSV reader
+ * get for hostile names; field text is never cut.
+ */
+#include <locale.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "kselftest_harness.h"
+#include "text.h"
+
+static const char *display(struct ts_str *s, const char *in, unsigned int fl,
+			   size_t *cols)
+{
+	ts_str_clear(s);
+	*cols = ts_text_display(s, in, strlen(in), fl);
+	return ts_str_get(s);
+}
+
+TEST(utf8_decoder_is_strict)
+{
+	uint32_t cp;
+
+	ASSERT_EQ(2, ts_utf8_decode("\xc3\xa9", 2, &cp));
+	ASSERT_EQ(0xe9, cp);
+	ASSERT_EQ(4, ts_utf8_decode("\xf0\x9f\x98\x80", 4, &cp));
+	ASSERT_EQ(0x1f600, cp);
+	ASSERT_EQ(0, ts_utf8_decode("\xc3", 1, &cp));		/* cut */
+	ASSERT_EQ(0, ts_utf8_decode("\xe2\x82", 2, &cp));	/* cut */
+	ASSERT_EQ(0, ts_utf8_decode("\xc0\xaf", 2, &cp));	/* overlong */
+	ASSERT_EQ(0, ts_utf8_decode("\xe0\x80\xaf", 3, &cp));	/* overlong */
+	ASSERT_EQ(0, ts_utf8_decode("\xed\xa0\x80", 3, &cp));	/* surrogate */
+	ASSERT_EQ(0, ts_utf8_decode("\xf4\x90\x80\x80", 4, &cp)); /* > max */
+	ASSERT_EQ(0, ts_utf8_decode("\x80", 1, &cp));
+	ASSERT_EQ(0, ts_utf8_decode("\xff", 1, &cp));
+}
+
+TEST(display_escapes_what_a_terminal_acts_on)
+{
+	struct ts_str s = { 0 };
+	size_t cols;
+
+	ASSERT_NE(NULL, setlocale(LC_CTYPE, "C.UTF-8"));
+	EXPECT_STREQ("\\e]0;pwn\\a",
+		     display(&s, "\x1b]0;pwn\a", 0, &cols));
+	EXPECT_EQ(10, cols);
+	EXPECT_STREQ("a\\nb\\rc\\td", display(&s, "a\nb\rc\td", 0, &cols));
+	EXPECT_STREQ("\\\\x1b", display(&s, "\\x1b", 0, &cols));
+	EXPECT_STREQ("\\x01\\x7f", display(&s, "\x01\x7f", 0, &cols));
+	/* a name cut mid-character, a lone C1 byte, Latin-1 */
+	EXPECT_STREQ("ab\\xe2\\x82", display(&s, "ab\xe2\x82", 0, &cols));
+	EXPECT_STREQ("\\x9b2J", display(&s, "\x9b" "2J", 0, &cols));
+	/* C1 CSI as valid UTF-8, a bidi override */
+	EXPECT_STREQ("\\u009b", display(&s, "\xc2\x9b", 0, &cols));
+	EXPECT_STREQ("\\u202e", display(&s, "\xe2\x80\xae", 0, &cols));
+	/* valid UTF-8 as is, counted in columns */
+	EXPECT_STREQ("caf\xc3\xa9", display(&s, "caf\xc3\xa9", 0, &cols));
+	EXPECT_EQ(4, cols);
+	EXPECT_STREQ("\xe6\x97\xa5\xe6\x9c\xac", display(&s,
+		     "\xe6\x97\xa5\xe6\x9c\xac", 0, &cols));
+	EXPECT_EQ(4, cols);
+	/* not a UTF-8 terminal: every non-ASCII character escaped */
+	EXPECT_STREQ("caf\\u00e9", display(&s, "caf\xc3\xa9", TS_TEXT_ASCII,
+					    &cols));
+	EXPECT_STREQ("\\U0001f600", display(&s, "\xf0\x9f\x98\x80",
+					    TS_TEXT_ASCII, &cols));
+	EXPECT_STREQ("-", display(&s, "-", 0, &cols));
+	ts_str_free(&s);
+}
+
+static const char *json(struct ts_str *s, const char *in)
+{
+	ts_str_clear(s);
+	ts_text_json(s, in, strlen(in));
+	return ts_str_get(s);
+}
+
+TEST(json_is_valid_utf8_and_lossless)
+{
+	struct ts_str s = { 0 };
+
+	EXPECT_STREQ("\"a\\\"b\\\\c\"", json(&s, "a\"b\\c"));
+	EXPECT_STREQ("\"\\u001b]0;x\\u0007\\n\"", json(&s, "\x1b]0;x\a\n"));
+	EXPECT_STREQ("\"ab\\udce2\\udc82\"", json(&s, "ab\xe2\x82"));
+	EXPECT_STREQ("\"\\udced\\udca0\\udc80\"", json(&s, "\xed\xa0\x80"));
+	EXPECT_STREQ("\"caf\xc3\xa9\"", json(&s, "caf\xc3\xa9"));
+	EXPECT_STREQ("\"\\u2028\\u007f\"", json(&s, "\xe2\x80\xa8\x7f"));
+	ts_str_free(&s);
+}
+
+static const char *csv(struct ts_str *s, const char *in)
+{
+	ts_str_clear(s);
+	ts_text_csv(s, in, strlen(in));
+	return ts_str_get(s);
+}
+
+TEST(csv_is_rfc4180)
+{
+	struct ts_str s = { 0 };
+
+	EXPECT_STREQ("plain", csv(&s, "plain"));
+	EXPECT_STREQ("-", csv(&s, "-"));
+	EXPECT_STREQ("\"\"", csv(&s, ""));
+	EXPECT_STREQ("\"a,b\"", csv(&s, "a,b"));
+	EXPECT_STREQ("\"say \"\"hi\"\"\"", csv(&s, "say \"hi\""));
+	EXPECT_STREQ("\"a\rb\"", csv(&s, "a\rb"));
+	EXPECT_STREQ("\"a\nb\"", csv(&s, "a\nb"));
+	ts_str_free(&s);
+}
+
+TEST(field_text_is_never_cut)
+{
+	static const char frame[] = "some_kernel_function+0x1a4/0x3c0";
+	struct ts_thread t;
+	const struct ts_field *f;
+	struct ts_str s = { 0 };
+	char *frames, *p;
+	uint32_t i;
+
+	memset(&t, 0, sizeof(t));
+	frames = malloc(64 * sizeof(frame));
+	ASSERT_NE(NULL, frames);
+	for (i = 0, p = frames; i < 64; i++, p += sizeof(frame))
+		memcpy(p, frame, sizeof(frame));
+	t.kernel_stack = frames;
+	t.n_kernel_stack = 64;
+	f = ts_field_by_name(&ts_thread_set, "kernel-stack");
+	ASSERT_NE(NULL, f);
+	ts_field_str(&s, f, &t);
+	EXPECT_EQ(64 * sizeof(frame) - 1, s.len);
+	EXPECT_EQ(0, memcmp(s.p + s.len - sizeof(frame) + 1, frame,
+			    sizeof(frame) - 1));
+	ts_str_free(&s);
+	free(frames);
+}
+
+TEST_HARNESS_MAIN

@@ -79,7 +79,7 @@ stage "unit (asan + valgrind)" "$logdir/unit.log" "$unit_fail"
 hardening=$(scripts/hardening-summary.sh --header)
 while IFS='	' read -r kver _ _; do
 	log=$logdir/vm-$kver.log
-	scripts/vm/run.sh --kernel "$kver" --timeout 900 -- scripts/guest/run-tests.sh >"$log" 2>&1
+	scripts/vm/run.sh --kernel "$kver" --timeout 2400 -- scripts/guest/run-tests.sh >"$log" 2>&1
 	rc=$?
 	stage "kernel $kver" "$log" $rc
 	hardening+=$'\n'$(scripts/hardening-summary.sh "$kver" "$log" "$rc")

@@ -68,7 +68,9 @@ run_suite() { # NAME SCRIPT BINARY ARGS...: a python suite, counted by its
 	# last line "NAME: N passed, N failed"
 	local name=$1 script=$2 out rc p f
 	shift 2
-	out=$(timeout 600 python3 "$script" "$@" 2>&1)
+	# threadtop's tmux tests drive ~30 screens: 600 s is too short when
+	# the host is busy (qemu TCG); 1800 s still catches a hang.
+	out=$(timeout 1800 python3 "$script" "$@" 2>&1)
 	rc=$?
 	echo "$out" | sed 's/^/    /'
 	p=$(echo "$out" | sed -n "s/^$name: \([0-9]*\) passed, \([0-9]*\) failed$/\1/p")

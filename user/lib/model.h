@@ -195,6 +195,9 @@ struct ts_rows_query {
 	bool kernel_threads;	/* show kernel threads */
 	const char *filter;	/* COMMAND substring, any case; NULL: all */
 	uint32_t only_tgid;	/* one process only; 0: all */
+	const struct ts_idset *only_tgids;	/* these processes; NULL: all */
+	bool by_uid;		/* one user's only */
+	uint32_t uid;
 	const struct ts_idset *expanded;	/* processes showing threads */
 };
 
@@ -244,6 +247,11 @@ long ts_rows_find(const struct ts_model *m, const struct ts_rows *rows,
  */
 uint32_t ts_model_find_thread(const struct ts_model *m,
 			      const struct ts_rows_query *q, const char *text);
+
+/* A user's name (or the uid as a number), cached; not thread-safe. */
+const char *ts_user_name(uint32_t uid);
+/* A user name or number into @uid; 0, or -1 when no such user. */
+int ts_user_parse(const char *text, uint32_t *uid);
 
 /* Order of two stats by @col, natural direction (numbers: big first). */
 int ts_mstat_cmp(const struct ts_mstat *a, const struct ts_mstat *b,

@@ -1,9 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0-only OR BSD-3-Clause
 /* Names of the family's enums, as the spec spells them. */
+#include <inttypes.h>
+#include <pwd.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
-#include "threadstat.h"
+#include "model.h"
 
 const char *ts_policy_name(uint32_t policy)
 {
@@ -85,4 +88,44 @@ const char *ts_kstack_missing_name(uint32_t why)
 	default:
 		return "unknown";
 	}
+}
+
+/* Few distinct uids: each looked up once, then cached. */
+const char *ts_user_name(uint32_t uid)
+{
+	static struct { uint32_t uid; char name[33]; } cache[64];
+	static size_t n;
+	struct passwd *pw;
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (cache[i].uid == uid)
+			return cache[i].name;
+	i = n < 64 ? n++ : uid % 64;
+	cache[i].uid = uid;
+	pw = getpwuid(uid);
+	if (pw)
+		snprintf(cache[i].name, sizeof(cache[i].name), "%s", pw->pw_name);
+	else
+		snprintf(cache[i].name, sizeof(cache[i].name), "%" PRIu32, uid);
+	return cache[i].name;
+}
+
+int ts_user_parse(const char *text, uint32_t *uid)
+{
+	struct passwd *pw = getpwnam(text);
+	char *end;
+	unsigned long v;
+
+	if (pw) {
+		*uid = pw->pw_uid;
+		return 0;
+	}
+	if (*text < '0' || *text > '9')
+		return -1;
+	v = strtoul(text, &end, 10);
+	if (*end || v > UINT32_MAX)
+		return -1;
+	*uid = (uint32_t)v;
+	return 0;
 }

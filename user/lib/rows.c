@@ -76,7 +76,9 @@ int ts_mstat_cmp(const struct ts_mstat *a, const struct ts_mstat *b,
 	case TS_COL_ID:
 		return num_cmp(a->id, b->id);
 	case TS_COL_USER:
-		return num_cmp(a->uid, b->uid);
+		/* By name, as htop and ps sort it; a uid is no order. */
+		return a->uid == b->uid ? 0 :
+		       strcmp(ts_user_name(a->uid), ts_user_name(b->uid));
 	case TS_COL_STATE:
 		return num_cmp(a->state, b->state);
 	case TS_COL_CPU:
@@ -164,6 +166,11 @@ static bool allowed(const struct ts_rows_query *q, const struct ts_mstat *s)
 {
 	if (!q->kernel_threads && (s->flags & TS_MF_KTHREAD))
 		return false;
+	if (q->by_uid && s->uid != q->uid)
+		return false;
+	if (q->only_tgids && q->only_tgids->n &&
+	    !ts_idset_has(q->only_tgids, s->tgid))
+		return false;
 	return !q->only_tgid || s->tgid == q->only_tgid;
 }
 
@@ -199,7 +206,9 @@ static bool shows_threads(const struct ts_rows_query *q,
 	if (q->mode == TS_ROWS_THREADS)
 		return true;
 	return (q->expanded && ts_idset_has(q->expanded, p->s.id)) ||
-	       q->only_tgid == p->s.id;
+	       q->only_tgid == p->s.id ||
+	       (q->only_tgids && q->only_tgids->n == 1 &&
+		ts_idset_has(q->only_tgids, p->s.id));
 }
 
 /* ---- building ---- */

@@ -455,6 +455,58 @@ TEST_F(model, expanded_processes_show_their_threads)
 	ts_idset_free(&exp);
 }
 
+TEST_F(model, user_filter_pid_list_and_user_sorted_by_name)
+{
+	struct ts_idset pids = { 0 };
+	struct ts_rows_query q = { .mode = TS_ROWS_PROCESSES,
+				   .sort = TS_COL_USER };
+	char buf[256];
+
+	/* uid 0 is root, 65534 nobody, 1 daemon on every Debian: by name
+	 * daemon < nobody < root, by number 0 < 1 < 65534.
+	 */
+	self->s[0].uid = 0;
+	self->s[1].uid = 65534;
+	self->s[2].uid = 65534;
+	self->s[3].uid = 65534;
+	self->s[4].uid = 1;
+	ASSERT_STREQ("daemon", ts_user_name(1));
+	ASSERT_STREQ("nobody", ts_user_name(65534));
+	ASSERT_EQ(0, synth_sample(&self->m, SEC, self->s, N(base), true));
+	ASSERT_EQ(0, ts_rows_build(&self->m, &q, &self->rows));
+	EXPECT_STREQ("P200 P100 P1",
+		     row_ids(&self->m, &self->rows, buf, sizeof(buf)));
+	q.invert = true;
+	ASSERT_EQ(0, ts_rows_build(&self->m, &q, &self->rows));
+	EXPECT_STREQ("P1 P100 P200",
+		     row_ids(&self->m, &self->rows, buf, sizeof(buf)));
+
+	/* u: one user's only. */
+	q.by_uid = true;
+	q.uid = 65534;
+	ASSERT_EQ(0, ts_rows_build(&self->m, &q, &self->rows));
+	EXPECT_STREQ("P100",
+		     row_ids(&self->m, &self->rows, buf, sizeof(buf)));
+	q.by_uid = false;
+
+	/* -p 1,200: those; one of them alone shows its threads. */
+	q.only_tgids = &pids;
+	q.sort = TS_COL_ID;
+	q.invert = false;
+	ASSERT_EQ(0, ts_idset_add(&pids, 200));
+	ASSERT_EQ(0, ts_idset_add(&pids, 1));
+	ASSERT_EQ(0, ts_rows_build(&self->m, &q, &self->rows));
+	EXPECT_STREQ("P1 P200",
+		     row_ids(&self->m, &self->rows, buf, sizeof(buf)));
+	ts_idset_del(&pids, 1);
+	ts_idset_del(&pids, 200);
+	ASSERT_EQ(0, ts_idset_add(&pids, 100));
+	ASSERT_EQ(0, ts_rows_build(&self->m, &q, &self->rows));
+	EXPECT_STREQ("P100 T100 T101 T102",
+		     row_ids(&self->m, &self->rows, buf, sizeof(buf)));
+	ts_idset_free(&pids);
+}
+
 TEST_F(model, tree_nests_processes_under_parents)
 {
 	struct synth s[N(base) + 3];

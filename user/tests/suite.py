@@ -4,6 +4,10 @@ each gets an "ok"/"not ok"/"skip" line, and the last line is "NAME: N
 passed, N failed" (scripts/guest/run-tests.sh counts it)."""
 import os
 import sys
+import time
+
+# TS_TESTS=name,name: run only these tests (for a quick rerun by hand).
+ONLY = [n for n in os.environ.get("TS_TESTS", "").split(",") if n]
 
 
 class Skip(Exception):
@@ -17,10 +21,14 @@ class Suite:
         self.results = []
 
     def test(self, fn):
-        """Decorator: run @fn now and record how it went. TS_ONLY=WORD
-        (a developer's shortcut) runs only the tests named with WORD."""
+        """Decorator: run @fn now and record how it went. TS_TESTS=a,b
+        runs only the named tests, TS_ONLY=WORD only those whose name holds
+        WORD (developers' shortcuts)."""
+        if ONLY and fn.__name__ not in ONLY:
+            return fn
         if os.environ.get("TS_ONLY", "") not in fn.__name__:
             return fn
+        began = time.time()
         try:
             fn()
             self.results.append((fn.__name__, None))
@@ -31,6 +39,9 @@ class Suite:
         finally:
             if self.after_each:
                 self.after_each()
+            # Progress as it happens (the verdicts come at the end).
+            print(f"# {fn.__name__}: {time.time() - began:.1f} s",
+                  file=sys.stderr, flush=True)
         return fn
 
     def finish(self):

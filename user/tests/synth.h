@@ -25,6 +25,7 @@ struct synth {
 	uint64_t start;		/* start-time */
 	uint64_t runtime, run_delay, nvcsw, nivcsw, migr;
 	int32_t nice;
+	uint32_t uid;
 	uint32_t unknown;	/* > 0: add an attribute of this unknown type */
 	/* The process set (sent on the leader's message when .proc) */
 	bool proc;
@@ -59,7 +60,7 @@ static inline void synth_thread_msg(struct synth_msg *m, const struct synth *s)
 	mnl_attr_put_u32(n, THREADSTAT_A_THREAD_TGID, s->tgid ? s->tgid : s->tid);
 	mnl_attr_put_u32(n, THREADSTAT_A_THREAD_PPID, s->ppid);
 	mnl_attr_put_strz(n, THREADSTAT_A_THREAD_COMM, s->comm ? s->comm : "t");
-	mnl_attr_put_u32(n, THREADSTAT_A_THREAD_UID, 0);
+	mnl_attr_put_u32(n, THREADSTAT_A_THREAD_UID, s->uid);
 	mnl_attr_put_u64(n, THREADSTAT_A_THREAD_START_TIME, s->start);
 	if (s->kthread)
 		mnl_attr_put(n, THREADSTAT_A_THREAD_KTHREAD, 0, NULL);

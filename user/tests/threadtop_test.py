@@ -30,11 +30,24 @@ os.environ["LC_ALL"] = "C.UTF-8"
 TMUX = ["tmux", "-L", "threadtop-test", "-f", "/dev/null"]
 WORK = tempfile.mkdtemp(prefix="threadtop-test.")
 RC_FILE = os.path.join(WORK, "rc")
+ERR_FILE = os.path.join(WORK, "stderr")
+# Every run gets its own empty settings folder unless a test passes one:
+# a test that changes the sort must not change the next test's screen.
+_configs = [0]
 
 
-def run(*args, check=True):
+def fresh_config():
+    _configs[0] += 1
+    d = os.path.join(WORK, f"config{_configs[0]}")
+    os.makedirs(d)
+    return d
+
+
+def run(*args, check=True, env=None):
+    e = dict(os.environ, XDG_CONFIG_HOME=fresh_config())
+    e.update(env or {})
     p = subprocess.run([BIN, *args], capture_output=True, text=True,
-                       timeout=300)
+                       timeout=300, env=e)
     if check and p.returncode != 0:
         raise AssertionError(f"{args}: exit {p.returncode}: {p.stderr}")
     return p
@@ -51,16 +64,22 @@ PID_FILE = os.path.join(WORK, "pid")
 STTY_FILE = os.path.join(WORK, "stty")
 
 
-def start(*args, width=120, height=40, shell=None, first=True):
+def start(*args, width=120, height=40, shell=None, first=True, config=None,
+          prefix=""):
     """threadtop in a fresh tmux session; its exit status goes to RC_FILE,
-    its pid to PID_FILE, and the terminal modes before and after it to
-    STTY_FILE (stty -g, a line each). @shell: a command line instead."""
+    its pid to PID_FILE, its stderr to ERR_FILE, and the terminal modes
+    before and after it to STTY_FILE (stty -g, a line each). @shell: a
+    command line instead. @first: wait for the first screen (True), not
+    (False), or for what this predicate accepts. @config: the
+    XDG_CONFIG_HOME to use (default: a fresh one); @prefix: a command to
+    run it under (setpriv ...)."""
     for f in (RC_FILE, PID_FILE, STTY_FILE):
         if os.path.exists(f):
             os.unlink(f)
-    run_it = shell or ("sh -c 'echo $$ > %s; exec %s'" %
-                       (PID_FILE, " ".join([BIN, *args])))
-    cmd = (f"stty -g > {STTY_FILE}; {run_it}; echo $? > {RC_FILE}; "
+    run_it = shell or ("sh -c 'echo $$ > %s; exec %s %s 2>%s'" %
+                       (PID_FILE, prefix, " ".join([BIN, *args]), ERR_FILE))
+    cmd = (f"export XDG_CONFIG_HOME={config or fresh_config()}; "
+           f"stty -g > {STTY_FILE}; {run_it}; echo $? > {RC_FILE}; "
            f"stty -g >> {STTY_FILE}; sleep 600")
     # A tmux server that the previous test killed may still be on its way
     # out; a new client then sees "server exited unexpectedly". Retry.
@@ -71,9 +90,10 @@ def start(*args, width=120, height=40, shell=None, first=True):
             break
         time.sleep(1)
     assert p.returncode == 0, p.stderr
+    if first is True:
+        first = lambda s: "PID" in s and "COMMAND" in s and "F1" in s
     if first:
-        wait_for(lambda s: "PID" in s and "COMMAND" in s and "F1" in s,
-                 "the first screen")
+        wait_for(first, "the first screen")
 
 
 def exit_status(timeout=30):
@@ -134,12 +154,18 @@ def wait_for(pred, what, timeout=60):
 
 SPIN_CPU = max(os.sched_getaffinity(0))
 WORKLOAD = r"""
-import os, sys, threading, time
+import os, signal, sys, threading, time
 def name(n):
     with open(f"/proc/self/task/{threading.get_native_id()}/comm", "w") as f:
         f.write(n)
 def sleeper(i):
     name(f"tt-sleep-{i}")
+    time.sleep(3600)
+def sigwait():
+    # SIGUSR1 blocked here only: a signal sent to this thread stays
+    # pending in its own set, where /proc/TID/status shows it (SigPnd).
+    name("tt-sigwait")
+    signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGUSR1})
     time.sleep(3600)
 def spinner():
     name("tt-spin")
@@ -150,6 +176,7 @@ name("tt-workload")
 for i in range(3):
     threading.Thread(target=sleeper, args=(i,), daemon=True).start()
 threading.Thread(target=spinner, daemon=True).start()
+threading.Thread(target=sigwait, daemon=True).start()
 time.sleep(0.5)
 print("ready", flush=True)
 time.sleep(3600)
@@ -203,7 +230,8 @@ def processes_view_shows_named_threads():
     s = wait_for(lambda s: row_with(s, str(work.pid), "tt-workload"),
                  "the workload process")
     line = row_with(s, str(work.pid), "tt-workload")
-    assert re.search(r"\s5\s", line), f"5 threads in THR: {line!r}"
+    n = len(named)
+    assert re.search(rf"\s{n}\s", line), f"{n} threads in THR: {line!r}"
     keys("Enter")  # the selected (only) process: show its threads
 
     def first_thread(s):
@@ -215,7 +243,8 @@ def processes_view_shows_named_threads():
                                for comm, tid in named.items()) and
                  "tt-spin" in first_thread(s),
                  "every named thread with its tid, the spinner first")
-    for comm in ("tt-sleep-0", "tt-sleep-1", "tt-sleep-2", "tt-spin"):
+    for comm in ("tt-sleep-0", "tt-sleep-1", "tt-sleep-2", "tt-spin",
+                 "tt-sigwait"):
         assert row_with(s, str(named[comm]), comm), (comm, s)
 
 
@@ -300,7 +329,7 @@ def resize_to_80x24_keeps_the_screen_consistent():
 def q_exits_0():
     start("-d", "5")
     keys("h")
-    wait_for(lambda s: "any other key returns" in s, "the help screen")
+    wait_for(lambda s: "another key returns" in s, "the help screen")
     keys("Escape")
     wait_for(lambda s: "COMMAND" in s, "the list again")
     keys("q")
@@ -702,6 +731,403 @@ def bad_usage_exits_2():
         assert p.stderr, args
     assert "usage" in run("-h").stdout
     assert run("-V").stdout.startswith("threadtop ")
+
+# ---- actions on real threads, kernel state read back ----
+
+def proc_status(tid, key):
+    with open(f"/proc/{work.pid}/task/{tid}/status") as f:
+        for line in f:
+            if line.startswith(key + ":"):
+                return line.split(":", 1)[1].strip()
+    return None
+
+
+def nice_of(tid):
+    with open(f"/proc/{work.pid}/task/{tid}/stat") as f:
+        return int(f.read().rsplit(")", 1)[1].split()[16])
+
+
+def select(comm):
+    """Search a thread of the workload by name: it is then selected."""
+    keys("/")
+    keys("-l", comm)
+    keys("Enter")
+    wait_for(lambda s: "Search:" not in s, "the search closed")
+
+
+def until(pred, what, timeout=30):
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        if pred():
+            return
+        time.sleep(0.2)
+    raise AssertionError(f"timed out waiting for {what}; screen:\n{screen()}")
+
+
+def top_p():
+    start("-d", "5", "-p", str(work.pid))
+    wait_for(lambda s: row_with(s, str(named["tt-sigwait"]), "tt-sigwait"),
+             "the workload's threads")
+
+
+@test
+def k_sends_the_chosen_signal_to_the_selected_thread():
+    top_p()
+    tid = named["tt-sigwait"]
+    assert int(proc_status(tid, "SigPnd"), 16) & (1 << 9) == 0
+    select("tt-sigwait")
+    keys("k")
+    s = wait_for(lambda s: "Send signal" in s and "15 SIGTERM" in s,
+                 "the signal menu")
+    for _ in range(5):  # from 15 TERM up to 10 USR1
+        keys("Up")
+    keys("Enter")
+    # tgkill: pending on that thread (SIGUSR1 = bit 9), not the process.
+    until(lambda: int(proc_status(tid, "SigPnd"), 16) & (1 << 9),
+          "SIGUSR1 pending on tt-sigwait")
+    assert int(proc_status(tid, "ShdPnd"), 16) & (1 << 9) == 0
+    wait_for(lambda s: "signal: 1 thread" in s, "the outcome in the footer")
+    keys("F9")  # F9 opens the same menu; Escape closes it unsent
+    wait_for(lambda s: "Send signal" in s, "the signal menu by F9")
+    keys("Escape")
+    wait_for(lambda s: "Send signal" not in s, "the menu closed")
+
+
+@test
+def f7_f8_renice_the_selected_thread():
+    top_p()
+    tid = named["tt-sleep-0"]
+    base = nice_of(tid)
+    select("tt-sleep-0")
+    keys("F8")
+    keys("F8")
+    until(lambda: nice_of(tid) == base + 2, "nice +2")
+    wait_for(lambda s: "renice: 1 thread" in s, "the outcome")
+    keys("F7")
+    until(lambda: nice_of(tid) == base + 1, "nice -1")
+    # The row shows it too (NI column), from the next sample.
+    wait_for(lambda s: re.search(rf"\b{tid}\b.*\s{base + 1}\s.*tt-sleep-0",
+                                 s), "NI in the row")
+    assert nice_of(named["tt-sleep-1"]) == 0
+
+
+@test
+def space_tags_and_an_action_applies_to_every_tagged_thread():
+    top_p()
+    t1, t2, t3 = (named[f"tt-sleep-{i}"] for i in (0, 1, 2))
+    n1, n2, n3 = nice_of(t1), nice_of(t2), nice_of(t3)
+    select("tt-sleep-1")
+    keys("Space")
+    select("tt-sleep-2")
+    keys("Space")
+    wait_for(lambda s: "[2 tagged]" in s, "two tagged")
+    select("tt-sleep-0")  # selected but not tagged: not acted on
+    keys("F8")
+    until(lambda: nice_of(t2) == n2 + 1 and nice_of(t3) == n3 + 1,
+          "both tagged threads reniced")
+    assert nice_of(t1) == n1, "the untagged selection was reniced"
+    keys("U")
+    wait_for(lambda s: "tagged]" not in s, "untagged")
+    keys("F8")
+    until(lambda: nice_of(t1) == n1 + 1, "the selection, once untagged")
+    assert nice_of(t2) == n2 + 1 and nice_of(t3) == n3 + 1
+
+
+@test
+def a_sets_cpu_affinity_from_the_cpu_picker():
+    top_p()
+    tid = named["tt-sleep-1"]
+    cpus = sorted(os.sched_getaffinity(work.pid))
+    assert len(cpus) > 1, cpus
+    select("tt-sleep-1")
+    keys("a")
+    s = wait_for(lambda s: "Affinity" in s and f"[x] CPU {cpus[-1]}" in s,
+                 "the CPU picker, every CPU allowed")
+    keys("n")      # none
+    keys("Space")  # CPU 0, the first item
+    keys("Enter")
+    until(lambda: os.sched_getaffinity(tid) == {0}, "affinity {0}")
+    assert proc_status(tid, "Cpus_allowed_list") == "0"
+    # Others keep theirs.
+    assert os.sched_getaffinity(named["tt-sleep-0"]) == set(cpus)
+    # Back to all: the picker starts from the thread's mask now.
+    keys("a")
+    wait_for(lambda s: "[x] CPU 0" in s and f"[ ] CPU {cpus[-1]}" in s,
+             "the picker showing the mask just set")
+    keys("a")
+    keys("Enter")
+    until(lambda: os.sched_getaffinity(tid) == set(cpus), "all CPUs again")
+
+
+@test
+def y_sets_policy_and_rt_priority():
+    top_p()
+    tid = named["tt-sleep-2"]
+    select("tt-sleep-2")
+    keys("Y")
+    wait_for(lambda s: "Policy" in s and "fifo (RT)" in s, "policy menu")
+    for _ in range(3):
+        keys("Down")
+    keys("Enter")
+    wait_for(lambda s: "RT priority (1-99):" in s, "the priority prompt")
+    keys("-l", "7")
+    keys("Enter")
+    until(lambda: os.sched_getscheduler(tid) == os.SCHED_FIFO, "SCHED_FIFO")
+    assert os.sched_getparam(tid).sched_priority == 7
+    wait_for(lambda s: row_with(s, str(tid), "fifo", "tt-sleep-2"),
+             "POLICY fifo in the row")
+    # A priority out of range: said in the footer, nothing changed.
+    keys("Y")
+    wait_for(lambda s: "Policy" in s, "policy menu")
+    keys("End")
+    keys("Enter")
+    keys("-l", "100")
+    keys("Enter")
+    wait_for(lambda s: "1 to 99" in s, "the refusal")
+    assert os.sched_getscheduler(tid) == os.SCHED_FIFO
+    keys("Y")
+    wait_for(lambda s: "Policy" in s, "policy menu")
+    keys("Home")
+    keys("Down")  # batch
+    keys("Enter")
+    until(lambda: os.sched_getscheduler(tid) == os.SCHED_BATCH, "batch")
+
+
+@test
+def eperm_shows_in_the_footer_and_nothing_crashes():
+    # As nobody: the workload (root's) cannot be reniced up or signalled.
+    if not shutil.which("setpriv"):
+        raise Skip("no setpriv")
+    tid = named["tt-sleep-0"]
+    before = nice_of(tid)
+    # A settings folder nobody can read (WORK is 0700): not the EACCES
+    # warning this test is not about.
+    cfg = tempfile.mkdtemp(prefix="threadtop-nobody.")
+    os.chmod(cfg, 0o755)
+    start("-d", "5", "-p", str(work.pid), config=cfg,
+          prefix="setpriv --reuid=65534 --regid=65534 --clear-groups")
+    select("tt-sleep-0")
+    keys("F8")
+    wait_for(lambda s: f"cannot renice {tid}: Operation not permitted" in s,
+             "EPERM in the footer")
+    keys("k")
+    wait_for(lambda s: "Send signal" in s, "the signal menu")
+    keys("Enter")  # SIGTERM
+    wait_for(lambda s: "Operation not permitted" in s, "EPERM for the kill")
+    assert work.poll() is None, "the workload was killed"
+    assert nice_of(tid) == before
+    keys("q")
+    until(lambda: os.path.exists(RC_FILE), "exit")
+    with open(RC_FILE) as f:
+        assert f.read().strip() == "0"
+    shutil.rmtree(cfg, ignore_errors=True)
+
+
+# ---- settings, setup, filters ----
+
+def quit_and_wait():
+    """q, exit status 0, and the tmux session gone for the next start."""
+    keys("q")
+    until(lambda: os.path.exists(RC_FILE), "threadtop to exit")
+    with open(RC_FILE) as f:
+        assert f.read().strip() == "0", open(ERR_FILE).read()
+    stop()
+
+
+def header_of(s):
+    return row_with(s, "PID", "COMMAND") or ""
+
+
+@test
+def settings_round_trip_through_threadtoprc():
+    cfg = fresh_config()
+    rc = os.path.join(cfg, "threadtop", "threadtoprc")
+    start("-d", "5", config=cfg)
+    quit_and_wait()
+    assert not os.path.exists(rc), "written although nothing changed"
+    start("-d", "5", config=cfg)
+    keys("t")      # tree
+    keys("I")      # inverted
+    keys("F6")
+    wait_for(lambda s: "Sort by" in s, "the sort menu")
+    keys("Home")   # PID
+    keys("Enter")
+    keys("d")
+    keys("-l", "2.5")
+    keys("Enter")
+    wait_for(lambda s: "updates every 2.5 s" in s, "the new delay")
+    keys("c")
+    wait_for(lambda s: re.search(r"^CPU \d+", s, re.M), "the cores view")
+    quit_and_wait()
+    text = open(rc).read()
+    for want in ("sort=tid", "tree=1", "view=cores", "delay=25"):
+        assert want in text.splitlines(), (want, text)
+    mtime = os.stat(rc).st_mtime_ns
+    # The same screen again; quitting unchanged leaves the file alone.
+    start(config=cfg, first=lambda s: re.search(r"^CPU \d+", s, re.M))
+    keys("p")
+    s = wait_for(lambda s: "PID" in s and "COMMAND" in s, "processes")
+    assert pids_listed(s)[0] in (1, 2), pids_listed(s)[:3]  # tree by PID
+    keys("c")
+    quit_and_wait()
+    assert os.stat(rc).st_mtime_ns == mtime, "rewritten unchanged"
+    # Unknown keys are ignored; a damaged file warns and gives defaults.
+    with open(rc, "a") as f:
+        f.write("some-future-key=42\n")
+    start(config=cfg, first=lambda s: re.search(r"^CPU \d+", s, re.M))
+    quit_and_wait()
+    with open(rc, "wb") as f:
+        f.write(b"sort=tid\n\x00\xff garbage without equals\n")
+    start("-d", "5", config=cfg,  # the processes view: defaults
+          first=lambda s: "PID" in s and "COMMAND" in s)
+    s = wait_for(lambda s: "line 2 is damaged" in s, "the warning")
+    quit_and_wait()
+    assert "line 2 is damaged" in open(ERR_FILE).read()
+
+
+@test
+def f2_chooses_and_orders_columns_and_they_persist():
+    cfg = fresh_config()
+    start("-d", "5", config=cfg, width=160)
+    s = screen()
+    assert "USER" in header_of(s)
+    keys("F2")
+    wait_for(lambda s: "Columns" in s and "[x] USER" in s, "the setup")
+    keys("Down")   # USER
+    keys("Space")  # hidden
+    keys("End")
+    keys("Up")     # TIME, just above COMMAND
+    for _ in range(15):
+        keys("F7")  # TIME moved up to the top (extra presses: no-ops)
+    keys("Escape")
+    s = wait_for(lambda s: "USER" not in header_of(s) and
+                 header_of(s).split()[0] == "TIME", "TIME first, no USER")
+    quit_and_wait()
+    rc = open(os.path.join(cfg, "threadtop", "threadtoprc")).read()
+    line = next(l for l in rc.splitlines() if l.startswith("columns="))
+    assert line.startswith("columns=sum-exec-runtime,tid,state,"), line
+    assert "uid" not in line, line
+    start("-d", "5", config=cfg, width=160)
+    s = screen()
+    assert header_of(s).split()[:2] == ["TIME", "PID"], header_of(s)
+    assert "USER" not in header_of(s)
+
+
+def spawn_as_nobody(name):
+    return subprocess.Popen(["setpriv", "--reuid=65534", "--regid=65534",
+                             "--clear-groups", sys.executable, "-c",
+                             f"import ctypes,time\n"
+                             f"ctypes.CDLL(None).prctl(15, b'{name}')\n"
+                             f"time.sleep(3600)"])
+
+
+def users_listed(s, col):
+    lines = s.splitlines()
+    head = next(i for i, l in enumerate(lines) if row_with(l, "PID", "COMMAND"))
+    return [l.split()[col] for l in lines[head + 1:] if re.match(r"\s*\d+\s", l)]
+
+
+@test
+def u_filters_by_user_and_user_sorts_by_name():
+    if not shutil.which("setpriv"):
+        raise Skip("no setpriv")
+    p = spawn_as_nobody("tt-nobody")
+    try:
+        time.sleep(0.5)
+        start("-d", "5")
+        keys("u")
+        keys("-l", "nobody")
+        keys("Enter")
+        s = wait_for(lambda s: row_with(s, str(p.pid), "tt-nobody") and
+                     "[user nobody]" in s, "nobody's process")
+        users = users_listed(s, 1)
+        assert users and set(users) == {"nobody"}, users
+        assert not row_with(s, "tt-workload"), s
+        keys("u")
+        keys("Enter")  # empty: everyone
+        wait_for(lambda s: row_with(s, "tt-workload"), "everyone again")
+        # -u as an option, and the batch frame; USER sorted by name.
+        out = run("-b", "-n", "1", "-d", "3", "-u", "root").stdout
+        assert set(users_listed(out, 1)) == {"root"}
+        out = run("-b", "-n", "1", "-d", "3", "-s", "uid",
+                  env={"COLUMNS": "200"}).stdout
+        names = users_listed(out, 1)
+        assert "nobody" in names and "root" in names, names
+        assert names == sorted(names), names
+        assert run("-u", "no-such-user-x", check=False).returncode == 2
+    finally:
+        p.kill()
+        p.wait()
+
+
+@test
+def p_takes_a_list_and_batch_width_honors_columns():
+    other = subprocess.Popen(["sleep", "3600"])
+    try:
+        out = run("-b", "-n", "1", "-d", "3", "-p",
+                  f"{work.pid},{other.pid}").stdout
+        assert set(pids_listed(out)) == {work.pid, other.pid}, out
+        out = run("-b", "-n", "1", "-d", "3", env={"COLUMNS": "70"}).stdout
+        lines = out.splitlines()
+        assert max(len(l) for l in lines) <= 70, max(map(len, lines))
+        assert "USER" not in header_of(out)  # gave way at 70 columns
+        out = run("-b", "-n", "1", "-d", "3", env={"COLUMNS": "300"}).stdout
+        assert "POLICY" in header_of(out)
+        assert run("-p", "1,x", check=False).returncode == 2
+    finally:
+        other.kill()
+        other.wait()
+
+
+@test
+def q_on_the_help_closes_the_help():
+    start("-d", "5")
+    keys("h")
+    wait_for(lambda s: "another key returns" in s, "the help")
+    keys("q")
+    wait_for(lambda s: "PID" in s and "COMMAND" in s, "the list again")
+    time.sleep(1)
+    assert not os.path.exists(RC_FILE), "q on the help quit threadtop"
+
+
+@test
+def f_follows_the_selection_as_the_list_reorders():
+    # Newest first: processes started now push the others down.
+    start("-d", "3", "-s", "tid", "-I")
+
+    def spawn(n):
+        return [subprocess.Popen(["sleep", "3600"]) for _ in range(n)]
+    select("tt-workload")  # a search selects and follows
+    wait_for(lambda s: "[follow]" in s, "following")
+    kids = spawn(3)
+    try:
+        wait_for(lambda s: all(row_with(s, str(k.pid)) for k in kids),
+                 "the new processes above")
+        keys("Enter")  # on the workload still: its threads show
+        wait_for(lambda s: row_with(s, str(named["tt-spin"]), "tt-spin"),
+                 "the workload expanded")
+        keys("Enter")  # collapse
+        keys("F")      # no longer following: the bar stays put
+        s = wait_for(lambda s: "not following" in s, "follow off")
+        above = pids_listed(s).index(work.pid)
+        # As many new processes as rows above the workload: the bar then
+        # holds what was the top row, the newest sleep.
+        more = spawn(above)
+        kids += more
+        wait_for(lambda s: all(row_with(s, str(k.pid)) for k in more),
+                 "more new processes above")
+        time.sleep(4)  # a sample after they appeared
+        keys("Enter")
+        s = wait_for(lambda s: re.search(r"Thread \d+ \(sleep\)", s) or
+                     row_with(s, str(named["tt-spin"]), "tt-spin"),
+                     "Enter on the row at the bar")
+        # Not the workload: one of the sleeps that pushed it down.
+        m = re.search(r"Thread (\d+) \(sleep\)", s)
+        assert m and int(m.group(1)) in [k.pid for k in kids], s
+    finally:
+        for k in kids:
+            k.kill()
+            k.wait()
 
 
 # ---- safe output, wide characters, the terminal ----

@@ -7,12 +7,13 @@
 #include <errno.h>
 #include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
 #include "top.h"
 
-#define BATCH_WIDTH	200
+#define BATCH_WIDTH	200	/* without COLUMNS, as top -b uses 80+ */
 #define FIRST_MAX_NS	500000000ull	/* the first interval, at most */
 
 static volatile sig_atomic_t stopping;
@@ -23,11 +24,24 @@ static void on_signal(int sig)
 	stopping = 1;
 }
 
+/* COLUMNS, as top -b and ps honour it; else BATCH_WIDTH. */
+static int batch_width(void)
+{
+	const char *env = getenv("COLUMNS");
+	char *end;
+	long w;
+
+	if (!env || !*env)
+		return BATCH_WIDTH;
+	w = strtol(env, &end, 10);
+	return *end || w < 20 || w > 100000 ? BATCH_WIDTH : (int)w;
+}
+
 static void frame(struct top *t)
 {
 	struct surface s;
 
-	surface_text(&s, stdout, BATCH_WIDTH);
+	surface_text(&s, stdout, batch_width());
 	t->rows_dirty = true;
 	top_rows(t);
 	if (t->view == VIEW_CORES)

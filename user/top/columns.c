@@ -4,7 +4,6 @@
  * terminal, and each cell's text.
  */
 #include <inttypes.h>
-#include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,32 +14,36 @@
 #define COMMAND_MIN	15	/* narrower, and columns give way */
 
 const struct column columns[TS_COLS] = {
-	[TS_COL_ID] = { "PID", 7, false, 0, "pid", "process or thread id" },
-	[TS_COL_USER] = { "USER", 8, true, 3, "user", "owner" },
-	[TS_COL_STATE] = { "S", 1, true, 0, "state",
+	[TS_COL_ID] = { "PID", 7, false, 0, "tid", "pid",
+			"process (tgid) or thread id" },
+	[TS_COL_USER] = { "USER", 8, true, 3, "uid", "user",
+			  "owner (sorted by name)" },
+	[TS_COL_STATE] = { "S", 1, true, 0, "state", NULL,
 			   "state: R running, S sleeping, D disk wait, ..." },
-	[TS_COL_CPU] = { "CPU", 3, false, 6, "cpu",
+	[TS_COL_CPU] = { "CPU", 3, false, 6, "cpu", NULL,
 			 "CPU it runs on, or ran on last" },
-	[TS_COL_POLICY] = { "POLICY", 6, true, 1, "policy",
+	[TS_COL_POLICY] = { "POLICY", 6, true, 1, "policy", NULL,
 			    "scheduling policy" },
-	[TS_COL_PRI] = { "PRI", 3, false, 2, "pri", "kernel priority" },
-	[TS_COL_NI] = { "NI", 3, false, 4, "ni", "nice value" },
-	[TS_COL_CPU_PCT] = { "CPU%", 5, false, 0, "cpu%",
+	[TS_COL_PRI] = { "PRI", 3, false, 2, "prio", "pri",
+			 "kernel priority" },
+	[TS_COL_NI] = { "NI", 3, false, 4, "nice", "ni", "nice value" },
+	[TS_COL_CPU_PCT] = { "CPU%", 5, false, 0, "cpu-pct", "cpu%",
 			     "share of the interval on a CPU" },
-	[TS_COL_WAIT_PCT] = { "WAIT%", 5, false, 0, "wait%",
+	[TS_COL_WAIT_PCT] = { "WAIT%", 5, false, 0, "run-delay-pct", "wait%",
 			      "share of the interval runnable but waiting "
 			      "for a CPU" },
-	[TS_COL_VCSW] = { "VCSW/s", 6, false, 8, "vcsw",
+	[TS_COL_VCSW] = { "VCSW/s", 6, false, 8, "nvcsw-rate", "vcsw",
 			  "voluntary context switches per second" },
-	[TS_COL_ICSW] = { "ICSW/s", 6, false, 7, "icsw",
+	[TS_COL_ICSW] = { "ICSW/s", 6, false, 7, "nivcsw-rate", "icsw",
 			  "involuntary context switches (preemptions) per "
 			  "second" },
-	[TS_COL_MIGR] = { "MIGR/s", 6, false, 9, "migr",
+	[TS_COL_MIGR] = { "MIGR/s", 6, false, 9, "nr-migrations-rate", "migr",
 			  "migrations between CPUs per second" },
-	[TS_COL_THREADS] = { "THR", 4, false, 5, "thr",
+	[TS_COL_THREADS] = { "THR", 4, false, 5, "threads", "thr",
 			     "threads of the process" },
-	[TS_COL_TIME] = { "TIME", 8, false, 10, "time", "CPU time used" },
-	[TS_COL_COMMAND] = { "COMMAND", 7, true, 0, "command",
+	[TS_COL_TIME] = { "TIME", 8, false, 10, "sum-exec-runtime", "time",
+			  "CPU time used" },
+	[TS_COL_COMMAND] = { "COMMAND", 7, true, 0, "comm", "command",
 			     "name (comm), in the tree" },
 };
 
@@ -50,9 +53,56 @@ int column_by_name(const char *name)
 
 	for (c = 0; c < TS_COLS; c++)
 		if (!strcasecmp(name, columns[c].name) ||
-		    !strcasecmp(name, columns[c].title))
+		    !strcasecmp(name, columns[c].title) ||
+		    (columns[c].alias && !strcasecmp(name, columns[c].alias)))
 			return c;
 	return -1;
+}
+
+int columns_parse(struct options *o, const char *list, char *bad,
+		  size_t len)
+{
+	bool seen[TS_COLS] = { false };
+	const char *p = list;
+	int n = 0, c;
+
+	while (*p) {
+		size_t k = strcspn(p, ",");
+		char name[64];
+
+		snprintf(name, sizeof(name), "%.*s", (int)(k < 63 ? k : 63), p);
+		c = column_by_name(name);
+		if (c < 0) {
+			snprintf(bad, len, "%s", name);
+			return -1;
+		}
+		if (!seen[c] && c != TS_COL_COMMAND) {
+			seen[c] = true;
+			o->order[n++] = (enum ts_col)c;
+		}
+		p += k + (p[k] == ',');
+	}
+	/* The others follow, hidden; COMMAND last, always shown. */
+	for (c = 0; c < TS_COLS; c++) {
+		o->cols[c] = seen[c] || c == TS_COL_COMMAND;
+		if (!seen[c] && c != TS_COL_COMMAND)
+			o->order[n++] = (enum ts_col)c;
+	}
+	o->order[n] = TS_COL_COMMAND;
+	return 0;
+}
+
+void columns_format(const struct options *o, char *buf, size_t len)
+{
+	size_t used = 0;
+	int i;
+
+	buf[0] = '\0';
+	for (i = 0; i < TS_COLS && used < len; i++)
+		if (o->cols[o->order[i]])
+			used += (size_t)snprintf(buf + used, len - used, "%s%s",
+						 used ? "," : "",
+						 columns[o->order[i]].name);
 }
 
 void columns_fit(const struct top *t, int width, enum view view,
@@ -61,7 +111,7 @@ void columns_fit(const struct top *t, int width, enum view view,
 	int c, used = 0, order;
 
 	for (c = 0; c < TS_COLS; c++) {
-		shown[c] = t->cols[c];
+		shown[c] = t->o.cols[c];
 		if (c == TS_COL_THREADS &&
 		    (view != VIEW_PROCESSES || t->o.threads))
 			shown[c] = false;	/* one thread per row */
@@ -79,27 +129,6 @@ void columns_fit(const struct top *t, int width, enum view view,
 				shown[c] = false;
 				used -= columns[c].width + 1;
 			}
-}
-
-/* Cache of user names: few distinct uids, looked up once each. */
-const char *user_name(uint32_t uid)
-{
-	static struct { uint32_t uid; char name[16]; } cache[64];
-	static size_t n;
-	struct passwd *pw;
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		if (cache[i].uid == uid)
-			return cache[i].name;
-	i = n < 64 ? n++ : uid % 64;
-	cache[i].uid = uid;
-	pw = getpwuid(uid);
-	if (pw)
-		snprintf(cache[i].name, sizeof(cache[i].name), "%s", pw->pw_name);
-	else
-		snprintf(cache[i].name, sizeof(cache[i].name), "%" PRIu32, uid);
-	return cache[i].name;
 }
 
 void time_text(char *buf, size_t len, uint64_t ns)
@@ -160,7 +189,7 @@ void cell_text(char *buf, size_t len, enum ts_col c, const struct ts_mstat *s,
 		snprintf(buf, len, "%*" PRIu32, w, s->id);
 		break;
 	case TS_COL_USER:
-		snprintf(buf, len, "%-*.*s", w, w, user_name(s->uid));
+		snprintf(buf, len, "%-*.*s", w, w, ts_user_name(s->uid));
 		break;
 	case TS_COL_STATE:
 		snprintf(buf, len, "%c", s->state);

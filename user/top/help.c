@@ -14,11 +14,19 @@ static const char *const keys[][2] = {
 	{ "I", "invert the sort order" },
 	{ "/  F3", "search a name as you type; n (or F3) finds the next" },
 	{ "\\  F4", "filter by name; Esc clears it" },
-	{ "F2  C", "choose the columns" },
+	{ "F2  S  C", "setup: columns shown (Space), their order (F7 F8)" },
+	{ "Space  U", "tag the selected row / untag all" },
+	{ "k  F9", "send a signal to the tagged rows or the selection" },
+	{ "F7 ]  F8 [", "nice -1 (higher priority) / nice +1" },
+	{ "a", "CPU affinity (Space flips a CPU, Enter sets it)" },
+	{ "Y", "scheduling policy and RT priority" },
+	{ "u", "only one user's (empty: everyone's)" },
+	{ "F", "follow the selected row as the list reorders" },
+	{ "d", "seconds between updates" },
 	{ "z  Z", "pause / resume updates (and a replay)" },
 	{ "{ }", "replay: a sample back / forward (pauses)" },
 	{ "g", "replay: go to sample N, +SECONDS or HH:MM[:SS]" },
-	{ "h ?  F1", "this help" },
+	{ "h ?  F1", "this help (q or any key closes it)" },
 	{ "q  F10", "quit" },
 };
 
@@ -65,7 +73,7 @@ void help_draw(struct top *t, struct surface *s)
 		t->detail_scroll = total > room ? total - room : 0;
 
 	surf_put(s, ROLE_TITLE, "threadtop " TS_VERSION " - the top for "
-		 "threads. Arrows scroll, any other key returns.");
+		 "threads. Arrows scroll, q or another key returns.");
 	surf_newline(s);
 	for (n = t->detail_scroll; s->y < s->height - 1; n++) {
 		if (!help_line(n, s))

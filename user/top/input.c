@@ -5,6 +5,8 @@
  */
 #include <ctype.h>
 #include <curses.h>
+#include <signal.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "top.h"
@@ -30,6 +32,8 @@ static void switch_view(struct top *t, enum view v)
 		pthread_mutex_unlock(&t->lock);
 	}
 	t->view = v;
+	if (v == VIEW_PROCESSES || v == VIEW_CORES)
+		t->o.view = v;	/* the view a restart comes back to */
 	t->menu = MENU_NONE;
 	changed(t);
 }
@@ -38,6 +42,7 @@ static void move_sel(struct top *t, long delta)
 {
 	long i = (long)t->sel + delta;
 
+	t->follow = false;	/* moving by hand ends F, as in htop */
 	if (i < 0)
 		i = 0;
 	pthread_mutex_lock(&t->lock);
@@ -46,17 +51,21 @@ static void move_sel(struct top *t, long delta)
 	pthread_mutex_unlock(&t->lock);
 }
 
-/* The sort column one step left or right among those shown. */
+/* The sort column one step left or right among those shown, in the
+ * order they are shown.
+ */
 static void sort_step(struct top *t, int dir)
 {
-	int c = (int)t->o.sort, k;
+	int i, k;
 
+	for (i = 0; i < TS_COLS && t->o.order[i] != t->o.sort; i++)
+		;
 	for (k = 0; k < TS_COLS; k++) {
-		c = (c + dir + TS_COLS) % TS_COLS;
-		if (t->cols[c])
+		i = (i + dir + TS_COLS) % TS_COLS;
+		if (t->o.cols[t->o.order[i]])
 			break;
 	}
-	t->o.sort = (enum ts_col)c;
+	t->o.sort = t->o.order[i];
 	t->o.invert = false;
 	changed(t);
 }
@@ -152,8 +161,10 @@ static void search(struct top *t, bool next)
 					  t->search);
 		}
 	}
-	if (at >= 0)
+	if (at >= 0) {
 		top_select(t, (size_t)at);
+		t->follow = true;	/* keep what was asked for by name */
+	}
 	pthread_mutex_unlock(&t->lock);
 	if (at < 0)
 		snprintf(t->note, sizeof(t->note), "\"%s\" not found",
@@ -190,11 +201,55 @@ static bool utf8_append(char *text, size_t size, int cp)
 	return true;
 }
 
-/* Typing into the search or filter prompt. */
+/* d: seconds, "1.5" or "2"; kept in tenths. */
+static void delay_done(struct top *t)
+{
+	char *end;
+	double v = strtod(t->prompt, &end);
+
+	if (!t->prompt[0] || *end || !(v >= 0.1 && v <= 3600)) {
+		top_note(t, true, "a delay is 0.1 to 3600 seconds, not '%s'",
+			 t->prompt);
+		return;
+	}
+	top_set_delay(t, (int)(v * 10 + 0.5));
+	top_note(t, false, "updates every %.1f s", t->o.delay / 10.0);
+}
+
+/* u: a user name or uid; empty: everyone. */
+static void user_done(struct top *t)
+{
+	uint32_t uid;
+
+	if (!t->prompt[0]) {
+		t->o.by_user = false;
+	} else if (ts_user_parse(t->prompt, &uid)) {
+		top_note(t, true, "no user '%s'", t->prompt);
+		return;
+	} else {
+		t->o.by_user = true;
+		t->o.uid = uid;
+	}
+	changed(t);
+}
+
+static void prompt_done(struct top *t)
+{
+	enum input_mode m = t->input;
+
+	t->input = INPUT_NONE;
+	if (m == INPUT_RTPRIO)
+		policy_prompt_done(t);
+	else if (m == INPUT_DELAY)
+		delay_done(t);
+	else if (m == INPUT_USER)
+		user_done(t);
+}
+
+/* Typing into a prompt: search, filter, RT priority, delay, user. */
 static void prompt_key(struct top *t, int key)
 {
-	char *text = t->input == INPUT_SEARCH ? t->search :
-		     t->input == INPUT_GOTO ? t->goto_text : t->filter;
+	char *text = prompt_text(t);
 	size_t len = strlen(text);
 
 	switch (key) {
@@ -208,9 +263,12 @@ static void prompt_key(struct top *t, int key)
 	case '\r':
 	case '\n':
 	case KEY_ENTER:
-		if (t->input == INPUT_GOTO)
+		if (t->input == INPUT_GOTO) {
 			replay_goto(t, text);
-		t->input = INPUT_NONE;
+			t->input = INPUT_NONE;
+		} else {
+			prompt_done(t);
+		}
 		return;
 	case KEY_BACKSPACE:
 	case 127:
@@ -242,48 +300,28 @@ static void prompt_key(struct top *t, int key)
 		changed(t);
 }
 
-static void menu_key(struct top *t, int key)
-{
-	switch (key) {
-	case KEY_UP:
-		if (t->menu_sel > 0)
-			t->menu_sel--;
-		break;
-	case KEY_DOWN:
-		if (t->menu_sel < TS_COLS - 1)
-			t->menu_sel++;
-		break;
-	case ' ':
-	case '\r':
-	case '\n':
-	case KEY_ENTER:
-		if (t->menu == MENU_SORT) {
-			t->o.sort = (enum ts_col)t->menu_sel;
-			t->o.invert = false;
-			t->menu = MENU_NONE;
-		} else if (t->menu_sel != TS_COL_COMMAND) {
-			t->cols[t->menu_sel] = !t->cols[t->menu_sel];
-		}
-		changed(t);
-		break;
-	case KEY_ESC:
-	case 'q':
-	case KEY_F(2):
-	case KEY_F(6):
-	case KEY_F(10):
-		t->menu = MENU_NONE;
-		break;
-	default:
-		break;
-	}
-}
-
 static void open_menu(struct top *t, enum menu m)
 {
 	if (!list_view(t))
 		return;
-	t->menu = m;
-	t->menu_sel = m == MENU_SORT ? (int)t->o.sort : 0;
+	menu_open(t, m);
+	if (m == MENU_SORT)
+		t->menu_sel = (int)t->o.sort;
+	if (m == MENU_SIGNAL)
+		t->menu_sel = SIGTERM - 1;
+}
+
+static void start_prompt(struct top *t, enum input_mode m)
+{
+	t->prompt[0] = '\0';
+	t->input = m;
+}
+
+static void renice(struct top *t, int by)
+{
+	struct ts_action a = { .kind = TS_ACT_NICE_BY, .nice = by };
+
+	act_run(t, &a);
 }
 
 /* Keys of the detail and help screens. */
@@ -320,6 +358,11 @@ static bool page_key(struct top *t, int key)
 		switch_view(t, t->back);
 		return true;
 	case 'q':
+		if (t->view == VIEW_HELP) {	/* htop: q closes the help */
+			switch_view(t, t->back);
+			return true;
+		}
+		return false;
 	case KEY_F(10):
 		return false;
 	default:
@@ -347,7 +390,21 @@ static void list_key(struct top *t, int key)
 	case '<': case ',': sort_step(t, -1); break;
 	case '>': case '.': sort_step(t, 1); break;
 	case KEY_F(6): open_menu(t, MENU_SORT); break;
-	case KEY_F(2): case 'C': open_menu(t, MENU_COLUMNS); break;
+	case KEY_F(2): case 'C': case 'S': open_menu(t, MENU_COLUMNS); break;
+	case 'k': case KEY_F(9): open_menu(t, MENU_SIGNAL); break;
+	case 'Y': open_menu(t, MENU_POLICY); break;
+	case 'a': affinity_panel_open(t); break;
+	case KEY_F(7): case ']': renice(t, -1); break;
+	case KEY_F(8): case '[': renice(t, 1); break;
+	case ' ': act_tag(t); break;
+	case 'U': act_untag_all(t); break;
+	case 'u': start_prompt(t, INPUT_USER); break;
+	case 'd': start_prompt(t, INPUT_DELAY); break;
+	case 'F':
+		t->follow = !t->follow;
+		top_note(t, false, t->follow ? "following the selection" :
+			 "not following");
+		break;
 	case 'I': t->o.invert = !t->o.invert; changed(t); break;
 	case 't': case KEY_F(5): t->o.tree = !t->o.tree; changed(t); break;
 	case 'H': t->o.threads = !t->o.threads; changed(t); break;
@@ -370,6 +427,7 @@ static void list_key(struct top *t, int key)
 void input_key(struct top *t, int key)
 {
 	t->note[0] = '\0';
+	t->note_error = false;
 	if (key == KEY_RESIZE || key == KEY_CTRL_L) {
 		clearok(curscr, TRUE);
 		return;

@@ -25,20 +25,26 @@ static const char usage[] =
 	"  -b, --batch            plain-text frames on stdout, like top -b\n"
 	"  -n, --frames N         stop after N frames (batch mode)\n"
 	"      --view VIEW        processes (default) or cores\n"
-	"  -p, --pid PID          one process, its threads shown\n"
+	"  -p, --pid PID[,PID..]  only these processes (one: its threads shown)\n"
+	"  -u, --user USER        only USER's processes (a name or a uid)\n"
 	"  -H, --threads          a row per thread instead of per process\n"
 	"  -t, --tree             processes as a tree\n"
 	"  -K, --kernel-threads   show kernel threads (hidden by default)\n"
 	"  -s, --sort COLUMN      sort by COLUMN (default cpu%)\n"
 	"  -I, --invert           reverse the sort order\n"
-	"  -o, --columns LIST     the columns to show, e.g. pid,cpu%,command\n"
+	"  -o, --columns LIST     the columns to show, in order, e.g.\n"
+	"                         tid,cpu-pct,sum-exec-runtime,comm\n"
 	"  -w, --write FILE       record the samples into FILE as well\n"
 	"  -r, --read FILE        replay a recording (no module needed)\n"
 	"  -h, --help             this text (press h in threadtop for keys)\n"
 	"  -V, --version          the version\n"
 	"\n"
-	"Columns: pid user state cpu policy pri ni cpu% wait% vcsw icsw migr\n"
-	"thr time command. Environment: NO_COLOR=1 for no colours.\n"
+	"Columns (the spec's field names; rates and shares of them marked):\n"
+	"tid uid state cpu policy prio nice cpu-pct run-delay-pct nvcsw-rate\n"
+	"nivcsw-rate nr-migrations-rate threads sum-exec-runtime comm.\n"
+	"Settings: $XDG_CONFIG_HOME/threadtop/threadtoprc (~/.config/...),\n"
+	"saved on exit when changed in threadtop; options override them.\n"
+	"Environment: NO_COLOR=1 for no colours; COLUMNS: batch width.\n"
 	"Needs the threadstat kernel module (insmod threadstat.ko) unless\n"
 	"replaying. Exit status: 0 ok, 1 error, 2 bad usage.\n";
 
@@ -67,19 +73,27 @@ static bool number(const char *s, long min, long max, long *out)
 
 static int parse_columns(struct options *o, const char *list)
 {
-	char buf[256], *save = NULL, *name;
-	int c;
+	char bad_name[64];
+
+	if (columns_parse(o, list, bad_name, sizeof(bad_name)))
+		return bad("unknown column '%s'", bad_name);
+	return 0;
+}
+
+/* -p 1,2,3 */
+static int parse_pids(struct options *o, const char *list)
+{
+	char buf[1024], *save = NULL, *p;
+	long v;
 
 	snprintf(buf, sizeof(buf), "%s", list);
-	memset(o->cols, 0, sizeof(o->cols));
-	for (name = strtok_r(buf, ",", &save); name;
-	     name = strtok_r(NULL, ",", &save)) {
-		c = column_by_name(name);
-		if (c < 0)
-			return bad("unknown column '%s'", name);
-		o->cols[c] = true;
-	}
-	o->cols[TS_COL_COMMAND] = true;
+	o->pids.n = 0;
+	for (p = strtok_r(buf, ",", &save); p; p = strtok_r(NULL, ",", &save))
+		if (!number(p, 1, UINT32_MAX, &v) ||
+		    ts_idset_add(&o->pids, (uint32_t)v))
+			return bad("-p wants process ids, not '%s'", list);
+	if (!o->pids.n)
+		return bad("-p wants process ids, not '%s'", list);
 	return 0;
 }
 
@@ -91,6 +105,7 @@ static int parse(int argc, char **argv, struct options *o)
 		{ "frames", required_argument, NULL, 'n' },
 		{ "view", required_argument, NULL, 'v' },
 		{ "pid", required_argument, NULL, 'p' },
+		{ "user", required_argument, NULL, 'u' },
 		{ "threads", no_argument, NULL, 'H' },
 		{ "tree", no_argument, NULL, 't' },
 		{ "kernel-threads", no_argument, NULL, 'K' },
@@ -106,7 +121,7 @@ static int parse(int argc, char **argv, struct options *o)
 	long v;
 	int opt, c;
 
-	while ((opt = getopt_long(argc, argv, "d:bn:p:HtKs:Io:w:r:hV", opts,
+	while ((opt = getopt_long(argc, argv, "d:bn:p:u:HtKs:Io:w:r:hV", opts,
 				  NULL)) != -1) {
 		switch (opt) {
 		case 'd':
@@ -134,10 +149,13 @@ static int parse(int argc, char **argv, struct options *o)
 					   "'%s'", optarg);
 			break;
 		case 'p':
-			if (!number(optarg, 1, UINT32_MAX, &v))
-				return bad("-p wants a process id, not '%s'",
-					   optarg);
-			o->pid = (uint32_t)v;
+			if (parse_pids(o, optarg))
+				return EXIT_USAGE;
+			break;
+		case 'u':
+			if (ts_user_parse(optarg, &o->uid))
+				return bad("no user '%s'", optarg);
+			o->by_user = true;
 			break;
 		case 'H':
 			o->threads = true;
@@ -189,18 +207,33 @@ static int parse(int argc, char **argv, struct options *o)
 int main(int argc, char **argv)
 {
 	static struct top t;
+	static char before[SETTINGS_TEXT];
 	struct ts_error err = { 0 };
+	char warn[256] = "";
 	int rc, c;
 
 	/* Names are shown as UTF-8 only where the locale says so. */
 	setlocale(LC_CTYPE, "");
 	t.o.delay = 15;
 	t.o.sort = TS_COL_CPU_PCT;
-	for (c = 0; c < TS_COLS; c++)
+	for (c = 0; c < TS_COLS; c++) {
 		t.o.cols[c] = true;
+		t.o.order[c] = (enum ts_col)c;
+	}
+	settings_load(&t.o, warn, sizeof(warn));
+	if (warn[0])
+		fprintf(stderr, "threadtop: %s\n", warn);
 	rc = parse(argc, argv, &t.o);
-	if (rc)
+	if (rc) {
+		ts_idset_free(&t.o.pids);
 		return rc;
+	}
+	/* As threadtop starts: the file is written at exit only if the
+	 * settings differ from this, changed in threadtop.
+	 */
+	settings_format(&t.o, before, sizeof(before));
+	if (warn[0] && !t.o.batch)
+		top_note(&t, true, "%s", warn);
 	/* Keys come from stdin, or from /dev/tty when stdin is a recording. */
 	if (!t.o.batch && (!isatty(STDOUT_FILENO) ||
 			   (!isatty(STDIN_FILENO) &&
@@ -219,8 +252,13 @@ int main(int argc, char **argv)
 	t.view = t.back = t.o.view;
 	t.rows_dirty = true;
 	rc = t.o.batch ? batch_run(&t) : ui_run(&t);
+	if (!t.o.batch && settings_save(&t.o, before, warn, sizeof(warn)))
+		fprintf(stderr, "threadtop: %s\n", warn);
 	ts_rows_free(&t.rows);
 	ts_idset_free(&t.expanded);
+	ts_idset_free(&t.tagged_procs);
+	ts_idset_free(&t.tagged_threads);
+	ts_idset_free(&t.o.pids);
 	ts_model_free(&t.model);
 	pthread_mutex_destroy(&t.lock);
 	return rc;

@@ -25,7 +25,7 @@ static struct timespec abs_time(uint64_t ns)
 static void *sampler_main(void *arg)
 {
 	struct top *t = arg;
-	uint64_t delay = (uint64_t)t->o.delay * 100000000u;
+	uint64_t delay;
 	uint64_t next = ts_clock_ns(CLOCK_MONOTONIC);
 	struct ts_error err = { 0 };
 
@@ -35,6 +35,8 @@ static void *sampler_main(void *arg)
 		struct timespec until;
 		int rc;
 
+		/* d changes it while running, under the lock. */
+		delay = (uint64_t)t->o.delay * 100000000u;
 		if (run && ts_clock_ns(CLOCK_MONOTONIC) >= next) {
 			t->src.opts.detail_tid = t->detail_tid;
 			pthread_mutex_unlock(&t->lock);

@@ -48,6 +48,7 @@ static void colours(void)
 		{ ROLE_PROMPT, COLOR_YELLOW, -1, A_BOLD },
 		{ ROLE_ERROR, COLOR_WHITE, COLOR_RED, A_BOLD },
 		{ ROLE_CPU, COLOR_CYAN, -1, A_BOLD },
+		{ ROLE_TAGGED, COLOR_YELLOW, -1, A_BOLD },
 	};
 	size_t i;
 
@@ -75,6 +76,7 @@ static void monochrome(void)
 	attrs[ROLE_PROMPT] = A_BOLD;
 	attrs[ROLE_ERROR] = A_REVERSE | A_BOLD;
 	attrs[ROLE_CPU] = A_BOLD;
+	attrs[ROLE_TAGGED] = A_BOLD | A_UNDERLINE;
 }
 
 static FILE *tty_in;

@@ -20,7 +20,8 @@ int source_open(struct source *s, const struct options *o,
 
 	memset(s, 0, sizeof(*s));
 	s->opts.fields = THREADSTAT_FIELDS_SCHED;
-	s->opts.tgid = o->pid;
+	/* One process: the kernel dumps only it. More: rows filter them. */
+	s->opts.tgid = o->pids.n == 1 ? o->pids.v[0] : 0;
 	if (o->read_path) {
 		/* "-": a pipe is fine, the reader never seeks back in it. */
 		f = strcmp(o->read_path, "-") ? fopen(o->read_path, "rb") :

@@ -20,7 +20,9 @@ void top_query(struct top *t)
 	t->q.tree = t->o.tree;
 	t->q.kernel_threads = t->o.kernel;
 	t->q.filter = t->filter;
-	t->q.only_tgid = t->o.pid;
+	t->q.only_tgids = &t->o.pids;
+	t->q.by_uid = t->o.by_user;
+	t->q.uid = t->o.uid;
 	t->q.expanded = &t->expanded;
 }
 
@@ -39,6 +41,11 @@ void top_select(struct top *t, size_t i)
 
 void top_rows(struct top *t)
 {
+	/* A list rebuilt because the user changed it keeps the selected
+	 * row; one rebuilt because a sample came in keeps the bar where it
+	 * is, unless F follows the row (htop's behaviour).
+	 */
+	bool keep = t->rows_dirty || t->follow;
 	size_t i;
 
 	if (t->rows_seq == t->model.seq && !t->rows_dirty)
@@ -48,12 +55,32 @@ void top_rows(struct top *t)
 		t->rows.n = 0;	/* out of memory: an empty list */
 	t->rows_seq = t->model.seq;
 	t->rows_dirty = false;
-	for (i = 0; i < t->rows.n; i++)
+	for (i = 0; keep && i < t->rows.n; i++)
 		if (t->rows.v[i].kind == t->sel_kind &&
 		    ts_row_id(&t->model, &t->rows.v[i]) == t->sel_id) {
 			t->sel = i;
 			return;
 		}
-	/* The selection vanished: stay at the same place in the list. */
+	/* Not kept, or it vanished: stay at the same place in the list. */
+	if (t->follow && t->model.complete)
+		t->follow = false;	/* what F followed is gone */
 	top_select(t, t->sel);
+}
+
+void top_set_delay(struct top *t, int tenths)
+{
+	pthread_mutex_lock(&t->lock);
+	t->o.delay = tenths;
+	pthread_mutex_unlock(&t->lock);
+	sampler_poke(t);	/* the next sample at the new pace */
+}
+
+char *prompt_text(struct top *t)
+{
+	switch (t->input) {
+	case INPUT_SEARCH: return t->search;
+	case INPUT_FILTER: return t->filter;
+	case INPUT_GOTO: return t->goto_text;
+	default: return t->prompt;
+	}
 }

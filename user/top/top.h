@@ -14,7 +14,13 @@
  *   screen.c         curses set-up, colours and the monochrome fallback
  *   header.c         clock, load, uptime, per-CPU meters, totals
  *   columns.c        the list columns: titles, widths, cells
- *   view_processes.c view_cores.c view_detail.c help.c menu.c
+ *   view_processes.c view_cores.c view_detail.c help.c
+ *   menu.c           the side panels over the list, their common keys
+ *   signal_menu.c    k/F9: which signal;  policy_menu.c  Y: policy, RT prio
+ *   affinity_panel.c a: the CPUs a thread may run on
+ *   setup_screen.c   F2: which columns, in which order
+ *   act.c            tags, and actions on the tagged or selected rows
+ *   settings.c       the settings file (threadtoprc)
  */
 #ifndef THREADTOP_H
 #define THREADTOP_H
@@ -22,6 +28,7 @@
 #include <pthread.h>
 #include <stdio.h>
 
+#include "actions.h"
 #include "model.h"
 #include "sample.h"
 
@@ -36,13 +43,16 @@ struct options {
 	enum view view;
 	const char *write_path;
 	const char *read_path;
-	uint32_t pid;		/* -p: one process */
+	struct ts_idset pids;	/* -p: these processes only */
+	bool by_user;		/* -u / u: one user's only */
+	uint32_t uid;
 	bool threads;		/* a row per thread */
 	bool tree;
 	bool kernel;		/* show kernel threads */
 	enum ts_col sort;
 	bool invert;
 	bool cols[TS_COLS];	/* columns asked for */
+	enum ts_col order[TS_COLS];	/* and their order, left to right */
 };
 
 /* Where samples come from: the module (recording them with -w), or a
@@ -75,7 +85,7 @@ enum role {
 	ROLE_SELECTED, ROLE_THREAD, ROLE_KTHREAD, ROLE_NEW, ROLE_RUNNING,
 	ROLE_METER_USER, ROLE_METER_SYS, ROLE_METER_IRQ, ROLE_METER_STEAL,
 	ROLE_METER_FRAME, ROLE_FKEY, ROLE_FKEY_LABEL, ROLE_PROMPT, ROLE_ERROR,
-	ROLE_CPU,
+	ROLE_CPU, ROLE_TAGGED,
 	ROLES
 };
 
@@ -125,7 +135,13 @@ bool screen_mono(void);
 
 /* ---- state ---- */
 
-enum input_mode { INPUT_NONE, INPUT_SEARCH, INPUT_FILTER, INPUT_GOTO };
+enum input_mode {
+	INPUT_NONE, INPUT_SEARCH, INPUT_FILTER,
+	INPUT_GOTO,		/* g: where a replay goes */
+	INPUT_RTPRIO,		/* the RT priority for policy_menu.c */
+	INPUT_DELAY,		/* d: seconds between updates */
+	INPUT_USER,		/* u: whose threads */
+};
 enum replay_req {
 	REPLAY_NONE,
 	REPLAY_STEP,		/* arg samples from the one shown */
@@ -133,7 +149,12 @@ enum replay_req {
 	REPLAY_OFFSET,		/* arg seconds after the first sample */
 	REPLAY_TIME,		/* the first sample at or after arg (real ns) */
 };
-enum menu { MENU_NONE, MENU_SORT, MENU_COLUMNS };
+enum menu {
+	MENU_NONE, MENU_SORT, MENU_COLUMNS, MENU_SIGNAL, MENU_AFFINITY,
+	MENU_POLICY
+};
+
+#define AFF_WORDS	16	/* CPUs the affinity panel offers: 1024 */
 
 #define TEXT_LEN	64
 /* A non-ASCII character typed, as a key code beyond curses' own. */
@@ -182,7 +203,15 @@ struct top {
 	uint32_t sel_id;
 	int detail_scroll;
 	bool quit;
-	char note[128];		/* one-shot message in the footer */
+	char note[256];		/* one-shot message in the footer */
+	bool note_error;	/* ... saying an action failed */
+	bool follow;		/* F: the selection follows its thread */
+
+	/* Tags (space), and what an action panel is about to apply. */
+	struct ts_idset tagged_procs, tagged_threads;
+	uint64_t aff[AFF_WORDS];
+	int pending_policy;
+	char prompt[TEXT_LEN];	/* RT priority, delay or user as typed */
 
 	/* Where things were drawn, for the mouse. */
 	int list_y, list_rows, colhead_y;
@@ -196,9 +225,63 @@ struct top {
 };
 
 void top_query(struct top *t);	/* t->q from the UI state */
+char *prompt_text(struct top *t);	/* what the open prompt holds */
 /* Rebuild rows if the model or the query changed; keep the selection. */
 void top_rows(struct top *t);
 void top_select(struct top *t, size_t i);
+/* Sleep between samples: t->o.delay, changed under t->lock. */
+void top_set_delay(struct top *t, int tenths);
+void top_note(struct top *t, bool error, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+/* ---- actions (act.c) ---- */
+
+bool act_tagged(const struct top *t, const struct ts_row *r);
+void act_tag(struct top *t);		/* space: flip, then move down */
+void act_untag_all(struct top *t);	/* U */
+/* Apply @a to the tagged rows, or the selected one; the outcome in the
+ * footer.
+ */
+void act_run(struct top *t, const struct ts_action *a);
+/* The tid whose settings a panel starts from (the selected or first
+ * tagged); 0 when none.
+ */
+uint32_t act_first_tid(struct top *t);
+
+/* ---- side panels (menu.c and one file per panel) ---- */
+
+struct menu_ops {
+	const char *title;
+	int width;
+	int (*count)(const struct top *t);
+	/* Item @i's text; *on: its mark ([x], >). */
+	void (*label)(const struct top *t, int i, char *buf, size_t len,
+		      bool *on);
+	/* A key the common ones (move, Esc) do not take; false: ignored. */
+	bool (*key)(struct top *t, int key);
+};
+
+extern const struct menu_ops sort_menu, setup_menu, signal_menu,
+	affinity_panel, policy_menu;
+void menu_open(struct top *t, enum menu m);
+void menu_key(struct top *t, int key);
+void affinity_panel_open(struct top *t);
+void policy_prompt_done(struct top *t);	/* Enter on INPUT_RTPRIO */
+
+/* ---- settings (settings.c) ---- */
+
+/* Read the settings file into @o (defaults already there). A damaged file
+ * leaves @o as it was and says why in @warn; a missing one is no error.
+ */
+void settings_load(struct options *o, char *warn, size_t len);
+/* The settings of @o as the file's text. */
+void settings_format(const struct options *o, char *buf, size_t len);
+/* Write the file if @o differs from @before (settings_format text);
+ * 0, or -1 with @warn saying why not.
+ */
+int settings_save(const struct options *o, const char *before, char *warn,
+		  size_t len);
+#define SETTINGS_TEXT	2048
 
 /* ---- columns ---- */
 
@@ -208,18 +291,25 @@ struct column {
 	bool left;		/* left-aligned */
 	int hide;		/* at narrow widths, hidden in this order; 0:
 				 * never */
-	const char *name;	/* for -o and --sort */
+	const char *name;	/* for -o, --sort, settings: the spec's */
+	const char *alias;	/* the name before, still accepted */
 	const char *help;
 };
 
 extern const struct column columns[TS_COLS];
 int column_by_name(const char *name);	/* -1 when unknown */
+/* A comma list of names into o->cols and o->order (the listed first, in
+ * order; COMMAND last). -1 with @bad the unknown name.
+ */
+int columns_parse(struct options *o, const char *list, char *bad,
+		  size_t len);
+/* The shown columns' names, in order, comma-separated. */
+void columns_format(const struct options *o, char *buf, size_t len);
 /* Which columns fit @width with the user's choice @want (in @shown). */
 void columns_fit(const struct top *t, int width, enum view view,
 		 bool shown[TS_COLS]);
 void cell_text(char *buf, size_t len, enum ts_col c, const struct ts_mstat *s,
 	       bool thread_row);
-const char *user_name(uint32_t uid);
 void time_text(char *buf, size_t len, uint64_t ns);
 /* The tree and expansion prefix of a row's COMMAND. */
 void tree_prefix(char *buf, size_t len, const struct ts_row *r,

@@ -39,31 +39,46 @@ static void footer_draw(struct top *t, struct surface *s)
 		static const char *const what[] = {
 			[INPUT_SEARCH] = "Search: ", [INPUT_FILTER] = "Filter: ",
 			[INPUT_GOTO] = "Go to: ",
+			[INPUT_RTPRIO] = "RT priority (1-99): ",
+			[INPUT_DELAY] = "Delay (seconds): ",
+			[INPUT_USER] = "User (empty: all): ",
 		};
 		static const char *const hint[] = {
 			[INPUT_SEARCH] = "   Enter: done  Esc: cancel  n: next",
 			[INPUT_FILTER] = "   Enter: done  Esc: clear",
 			[INPUT_GOTO] = "   sample number, +SECONDS or HH:MM[:SS]",
+			[INPUT_RTPRIO] = "   Enter: set  Esc: cancel",
+			[INPUT_DELAY] = "   Enter: set  Esc: cancel",
+			[INPUT_USER] = "   Enter: set  Esc: cancel",
 		};
-		const char *text = t->input == INPUT_SEARCH ? t->search :
-				   t->input == INPUT_GOTO ? t->goto_text :
-							    t->filter;
+		const char *text = prompt_text(t);
 
 		surf_put(s, ROLE_PROMPT, what[t->input]);
 		surf_put(s, ROLE_NORMAL, text);
 		surf_put(s, ROLE_SELECTED, " ");
 		surf_put(s, ROLE_DIM, hint[t->input]);
 	} else if (t->note[0]) {
-		surf_put(s, ROLE_PROMPT, t->note);
+		surf_put(s, t->note_error ? ROLE_ERROR : ROLE_PROMPT, t->note);
 	} else {
 		if (t->filter[0])
 			surf_printf(s, ROLE_PROMPT, "[%s] ", t->filter);
+		if (t->o.by_user)
+			surf_printf(s, ROLE_PROMPT, "[user %s] ",
+				    ts_user_name(t->o.uid));
+		if (t->tagged_procs.n + t->tagged_threads.n)
+			surf_printf(s, ROLE_PROMPT, "[%zu tagged] ",
+				    t->tagged_procs.n + t->tagged_threads.n);
+		if (t->follow)
+			surf_put(s, ROLE_PROMPT, "[follow] ");
 		footer_key(t, s, "F1", "Help ", KEY_F(1));
-		footer_key(t, s, "F2", "Cols ", KEY_F(2));
+		footer_key(t, s, "F2", "Setup ", KEY_F(2));
 		footer_key(t, s, "F3", "Search ", KEY_F(3));
 		footer_key(t, s, "F4", "Filter ", KEY_F(4));
 		footer_key(t, s, "F5", "Tree ", KEY_F(5));
 		footer_key(t, s, "F6", "SortBy ", KEY_F(6));
+		footer_key(t, s, "F7", "Nice- ", KEY_F(7));
+		footer_key(t, s, "F8", "Nice+ ", KEY_F(8));
+		footer_key(t, s, "F9", "Kill ", KEY_F(9));
 		footer_key(t, s, "p", "Procs ", 'p');
 		footer_key(t, s, "c", "Cores ", 'c');
 		footer_key(t, s, "F10", "Quit ", KEY_F(10));

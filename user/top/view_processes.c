@@ -11,13 +11,13 @@
 void colhead_draw(struct top *t, struct surface *s, const bool shown[TS_COLS],
 		  const char *lead)
 {
-	int c;
+	int i, c;
 
 	t->colhead_y = s->y;
 	t->n_col_at = 0;
 	surf_put(s, ROLE_COLHEAD, lead);
-	for (c = 0; c < TS_COLS; c++) {
-		const struct column *col = &columns[c];
+	for (i = 0; i < TS_COLS; i++) {
+		const struct column *col = &columns[c = (int)t->o.order[i]];
 		enum role r = c == (int)t->q.sort ? ROLE_COLHEAD_SORT :
 						    ROLE_COLHEAD;
 
@@ -94,12 +94,15 @@ static void stat_cells(struct top *t, struct surface *s,
 		       const bool shown[TS_COLS], bool selected)
 {
 	char buf[SURFACE_LINE], prefix[TS_TREE_DEPTH * 2 + 4];
-	int c;
+	bool tagged = act_tagged(t, r);
+	int i, c;
 
-	for (c = 0; c < TS_COLS; c++) {
-		enum role role = selected ? ROLE_SELECTED :
-				 cell_role((enum ts_col)c, st, r);
+	for (i = 0; i < TS_COLS; i++) {
+		enum role role;
 
+		c = (int)t->o.order[i];
+		role = selected ? ROLE_SELECTED : tagged ? ROLE_TAGGED :
+		       cell_role((enum ts_col)c, st, r);
 		if (!shown[c])
 			continue;
 		if (c == TS_COL_COMMAND) {

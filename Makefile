@@ -13,7 +13,8 @@
 #   make lint       checkpatch --strict and sparse on the module
 #   make bench-fields  build bench/field_cost (per-group cost per thread)
 #   make bench      snapshot cost of threadstat vs procfs, taskstats and ps
-#                   for 1k, 10k and 50k threads, in a VM per kernel (bench/)
+#                   for 1k, 10k and 50k threads, and CPU_GET/SYSTEM_GET cost
+#                   at 1k, 10k and 100k, in a VM per kernel (bench/)
 #   make clean
 #
 # KVERS="6.1.0-56-amd64 ..." picks the test kernels; KDIR=/path builds the

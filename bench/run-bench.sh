@@ -15,6 +15,12 @@
 #   (e) ps -eLf >/dev/null                          command_snapshot -- ps -eLf
 # and a threadstat dump with each field group alone.
 #
+# Then, for each N in BENCH_CPU_THREADS (default "1000 10000 100000"), the
+# cost of the requests that walk every thread once per request
+# (cpu_system_snapshot): a CPU_GET dump of all CPUs, a CPU_GET do request
+# and a SYSTEM_GET, interleaved likewise, per request and per thread
+# walked. BENCH_SECTIONS (default "snapshot cpu-system") picks the parts.
+#
 # Runs are interleaved: round r runs every method once, so a burst of load
 # from elsewhere on the host hits all methods alike and the ratios stay
 # meaningful. The first round is preceded by one untimed warm-up snapshot of
@@ -33,6 +39,10 @@ cd "$repo"
 bin=build/bench
 kver=$(uname -r)
 counts=${BENCH_THREADS:-1000 10000 50000}
+cpu_counts=${BENCH_CPU_THREADS:-1000 10000 100000}
+sections=${BENCH_SECTIONS:-snapshot cpu-system}
+[[ " $sections " == *" snapshot "* ]] || counts=
+[[ " $sections " == *" cpu-system "* ]] || cpu_counts=
 tmp=$(mktemp -d)
 spawner=
 
@@ -45,7 +55,8 @@ cleanup() {
 }
 trap cleanup EXIT
 
-for p in spawn_threads threadstat_snapshot procfs_snapshot taskstats_snapshot command_snapshot; do
+for p in spawn_threads threadstat_snapshot procfs_snapshot taskstats_snapshot command_snapshot \
+	cpu_system_snapshot; do
 	[[ -x $bin/$p ]] || { echo "run-bench: $bin/$p missing (make bench-tools)" >&2; exit 1; }
 done
 if [[ ! -d /sys/module/threadstat ]]; then
@@ -56,7 +67,7 @@ fi
 # mappings (stack and guard page) under max_map_count. Spawners of earlier N
 # used up pids too (pids are handed out cyclically).
 max=0
-for n in $counts; do ((n > max)) && max=$n; done
+for n in $counts $cpu_counts; do ((n > max)) && max=$n; done
 want_threads=$((max + 10000))
 (($(</proc/sys/kernel/threads-max) >= want_threads)) || echo "$want_threads" >/proc/sys/kernel/threads-max
 (($(</proc/sys/kernel/pid_max) >= 4 * want_threads)) || echo $((4 * want_threads)) >/proc/sys/kernel/pid_max
@@ -104,6 +115,25 @@ stats() {
 	}' "$1"
 }
 
+# start_spawner N [ARGS]: N blocked threads + 2 spinners, running in the
+# background as $spawner; sets spawned (threads it made) and tgid.
+start_spawner() {
+	local word
+	coproc SPAWN { exec "$bin/spawn_threads" "$@"; }
+	spawner=$SPAWN_PID
+	if ! read -r word tgid spawned <&"${SPAWN[0]}" || [[ $word != ready ]]; then
+		echo "run-bench: spawn_threads $* failed" >&2
+		exit 1
+	fi
+	sleep 1	# let the new threads reach pause()
+}
+
+stop_spawner() {
+	kill "$spawner"
+	wait "$spawner" 2>/dev/null || true
+	spawner=
+}
+
 declare -A a_us ratio_c
 for n in $counts; do
 	# Rounds: the 2 part-time spinners share the host's one TCG thread
@@ -120,13 +150,7 @@ for n in $counts; do
 	((n <= 10000)) || [[ -n ${BENCH_PS_ALL:-} ]] || ps_rounds=0
 	((ps_rounds <= runs)) || ps_rounds=$runs
 
-	coproc SPAWN { exec "$bin/spawn_threads" "$n"; }
-	spawner=$SPAWN_PID
-	if ! read -r word tgid spawned <&"${SPAWN[0]}" || [[ $word != ready ]]; then
-		echo "run-bench: spawn_threads $n failed" >&2
-		exit 1
-	fi
-	sleep 1	# let the new threads reach pause()
+	start_spawner "$n"
 
 	for m in "${methods[@]}"; do : >"$tmp/${m%%|*}.runs"; done
 	start=$(date +%s)
@@ -147,9 +171,7 @@ for n in $counts; do
 			fi
 		done
 	done
-	kill "$spawner"
-	wait "$spawner" 2>/dev/null || true
-	spawner=
+	stop_spawner
 
 	read -r _ _ _ _ a_threads <<<"$(stats "$tmp/a.runs")"
 	echo
@@ -186,6 +208,50 @@ for n in $counts; do
 
 	a_us[$n]=$(awk -v b="$best_a" -v t="$a_threads" 'BEGIN { printf "%.3f", b / t }')
 	ratio_c[$n]=$(awk -v a="$best_a" -v c="$best_c" 'BEGIN { printf "%.1f", c / a }')
+done
+
+# CPU_GET and SYSTEM_GET: each request walks the caller's threads once.
+cs_methods=(
+	"cpus|CPU_GET dump, all CPUs|cpus"
+	"cpu|CPU_GET do, CPU 0|cpu"
+	"system|SYSTEM_GET|system"
+)
+for n in $cpu_counts; do
+	case $n in
+	1000 | 10000) runs=10 ;;
+	*) runs=5 ;;
+	esac
+	runs=${BENCH_RUNS:-$runs}
+	# 16 KiB stacks: 100k threads' user stacks stay within the VM's memory.
+	start_spawner "$n" --stack 16
+	for m in "${cs_methods[@]}"; do : >"$tmp/cs_${m%%|*}.runs"; done
+	start=$(date +%s)
+	for ((r = 0; r < runs; r++)); do
+		for m in "${cs_methods[@]}"; do
+			IFS='|' read -r key _ what <<<"$m"
+			if ! "$bin/cpu_system_snapshot" "$what" --runs 1 --warmup $((r == 0)) \
+				>>"$tmp/cs_$key.runs" 2>>"$tmp/cs_$key.err"; then
+				echo "run-bench: cpu_system_snapshot $what failed:" >&2
+				cat "$tmp/cs_$key.err" >&2
+				exit 1
+			fi
+		done
+	done
+	stop_spawner
+	# Per thread walked: SYSTEM_GET's count is every thread in the namespace.
+	read -r _ _ _ _ walked <<<"$(stats "$tmp/cs_system.runs")"
+	echo
+	echo "== $kver: CPU_GET and SYSTEM_GET, N = $n blocked threads + 2 spinners ($spawned threads);" \
+		"$walked threads walked per request; best of $runs rounds, $(($(date +%s) - start)) s"
+	printf '%-36s %10s %10s %10s %10s %8s %10s\n' request "µs/thread" "total ms" "median ms" "worst ms" spread "CPU ms"
+	for m in "${cs_methods[@]}"; do
+		IFS='|' read -r key label _ <<<"$m"
+		read -r best med worst cpu _ <<<"$(stats "$tmp/cs_$key.runs")"
+		awk -v l="$label" -v b="$best" -v m="$med" -v w="$worst" -v c="$cpu" -v t="$walked" 'BEGIN {
+			printf "%-36s %10.3f %10.2f %10.2f %10.2f %7.0f%% %10.2f\n",
+				l, b / t, b / 1000, m / 1000, w / 1000, 100 * (w - b) / b, c / 1000 }'
+	done
+	rm -f "$tmp"/cs_*.err
 done
 
 echo

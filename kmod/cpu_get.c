@@ -8,11 +8,14 @@
  * does: an offline CPU has no sibling mask, and a CPU that was never
  * brought up has no ids at all.
  *
- * The dump's only state between callbacks is the next CPU number. Each
- * callback walks the thread list once for the CPUs it may still send, so
- * the counts in one message are never older than that message. A cpu in
- * the dump request narrows it to that CPU, as a tid does a THREAD_GET
- * dump: zero or one message, never an error.
+ * Per-CPU thread counts cost a walk over every thread the requester can
+ * see, so a dump walks once, in .start, into an array of every CPU it
+ * will send (freed in .done); callbacks only emit from it, and the walk
+ * costs O(threads) per request however many skbs the CPUs take. Between
+ * callbacks the dump keeps that array, the requester's pid namespace and
+ * the next CPU number: no task pointer. A cpu in the dump request narrows
+ * it to that CPU, as a tid does a THREAD_GET dump: zero or one message,
+ * never an error.
  */
 #include <linux/cpufreq.h>
 #include <linux/cpumask.h>
@@ -30,13 +33,15 @@
 /**
  * struct ts_cpu_dump_ctx - CPU_GET dump state, kept in cb->ctx
  * @pid_ns: requester's pid namespace (a reference is held)
- * @tally: one entry per CPU from @next_cpu on, refilled by each callback
+ * @tally: one entry per CPU from @first_cpu to @end_cpu, filled in .start
+ * @first_cpu: first CPU of the dump; @tally[0] is this CPU's
  * @next_cpu: first CPU the next callback looks at
  * @end_cpu: the dump stops before this CPU
  */
 struct ts_cpu_dump_ctx {
 	struct pid_namespace *pid_ns;
 	struct ts_cpu_tally *tally;
+	unsigned int first_cpu;
 	unsigned int next_cpu;
 	unsigned int end_cpu;
 };
@@ -239,12 +244,17 @@ int ts_cpu_get_start(struct netlink_callback *cb)
 		ctx->end_cpu = min(ctx->next_cpu + 1, nr_cpu_ids);
 	}
 
+	ctx->first_cpu = ctx->next_cpu;
+
 	/* One spare entry: an empty range still has a valid array. */
-	ctx->tally = kvcalloc(ctx->end_cpu - ctx->next_cpu + 1,
+	ctx->tally = kvcalloc(ctx->end_cpu - ctx->first_cpu + 1,
 			      sizeof(*ctx->tally), GFP_KERNEL);
 	if (!ctx->tally)
 		return -ENOMEM;
 	ctx->pid_ns = get_pid_ns(task_active_pid_ns(current));
+	/* The one walk of this request; callbacks only emit. */
+	ts_cpu_tally(ctx->tally, ctx->first_cpu, ctx->end_cpu - ctx->first_cpu,
+		     ctx->pid_ns);
 	return 0;
 }
 
@@ -259,18 +269,13 @@ int ts_cpu_get_start(struct netlink_callback *cb)
 int ts_cpu_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
 {
 	struct ts_cpu_dump_ctx *ctx = ts_cpu_dump_ctx(cb);
-	unsigned int first = ctx->next_cpu, cpu;
+	unsigned int cpu;
 	int err = 0;
 
-	if (first >= ctx->end_cpu)
-		return 0;
-	/* tally[i] is CPU first + i, for this callback. */
-	ts_cpu_tally(ctx->tally, first, ctx->end_cpu - first, ctx->pid_ns);
-
-	for (cpu = first; cpu < ctx->end_cpu; cpu++) {
+	for (cpu = ctx->next_cpu; cpu < ctx->end_cpu; cpu++) {
 		if (!cpu_possible(cpu))
 			continue;
-		err = ts_cpu_put(skb, cpu, &ctx->tally[cpu - first],
+		err = ts_cpu_put(skb, cpu, &ctx->tally[cpu - ctx->first_cpu],
 				 NETLINK_CB(cb->skb).portid,
 				 cb->nlh->nlmsg_seq, NLM_F_MULTI);
 		if (err)

@@ -3,15 +3,14 @@
  * THREADSTAT_CMD_SYSTEM_GET: the machine-wide numbers a top header shows.
  *
  * Only what exported interfaces give: CPU counts, boot time, uptime and
- * load averages, plus process and thread counts from one RCU walk over
- * the thread list, restricted to the requester's pid namespace. The fork
- * and context switch totals of /proc/stat (total_forks,
+ * load averages, plus process and thread counts from one walk over the
+ * requester's pid namespace (ts_walk_threads(): bounded RCU batches).
+ * The fork and context switch totals of /proc/stat (total_forks,
  * nr_context_switches()) are not exported, so this reply has none.
  */
 #include <linux/cpumask.h>
 #include <linux/pid.h>
 #include <linux/pid_namespace.h>
-#include <linux/rcupdate.h>
 #include <linux/sched.h>
 #include <linux/sched/loadavg.h>
 #include <linux/sched/signal.h>
@@ -27,29 +26,29 @@ struct ts_system_counts {
 	u32 blocked;
 };
 
+/* Under RCU (ts_walk_threads()): t is not kept past this call. */
+static void ts_system_count_one(struct task_struct *t, void *arg)
+{
+	struct ts_system_counts *n = arg;
+	char state = task_state_to_char(t);
+
+	/*
+	 * A process is counted at its leader, which stays (a zombie, if
+	 * need be) until its last thread is reaped; the leader has an id
+	 * in every namespace its threads have one in.
+	 */
+	n->processes += thread_group_leader(t);
+	n->threads++;
+	n->running += state == 'R';
+	n->blocked += state == 'D';
+}
+
+/* Every thread and process with an id in @ns, in bounded RCU batches. */
 static void ts_system_count(struct ts_system_counts *n,
 			    struct pid_namespace *ns)
 {
-	bool all = ns == &init_pid_ns;	/* every thread has an id there */
-	struct task_struct *p, *t;
-
 	memset(n, 0, sizeof(*n));
-	rcu_read_lock();
-	for_each_process(p) {
-		if (!all && !task_tgid_nr_ns(p, ns))
-			continue;
-		n->processes++;
-		for_each_thread(p, t) {
-			char state = task_state_to_char(t);
-
-			if (!all && !task_pid_nr_ns(t, ns))
-				continue;
-			n->threads++;
-			n->running += state == 'R';
-			n->blocked += state == 'D';
-		}
-	}
-	rcu_read_unlock();
+	ts_walk_threads(ns, ts_system_count_one, n);
 }
 
 /* A load average, as /proc/loadavg's fixed point, times 1000, rounded. */

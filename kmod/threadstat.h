@@ -81,6 +81,11 @@ void ts_accounting_exit(void);
 bool ts_schedstats_on(void);
 bool ts_delayacct_on(void);
 
+/* thread_walk.c: every thread of a pid namespace, in bounded RCU batches */
+void ts_walk_threads(struct pid_namespace *ns,
+		     void (*visit)(struct task_struct *t, void *arg),
+		     void *arg);
+
 /* cpu_get.c: THREADSTAT_CMD_CPU_GET */
 int ts_cpu_get_doit(struct sk_buff *skb, struct genl_info *info);
 int ts_cpu_get_start(struct netlink_callback *cb);
@@ -89,25 +94,25 @@ int ts_cpu_get_done(struct netlink_callback *cb);
 extern const struct nla_policy ts_cpu_get_policy[THREADSTAT_A_CPU_MAX + 1];
 
 /**
- * struct ts_cpu_tally - what one walk over every thread found about a CPU
- * @curr:	the running thread, while ts_cpu_tally() walks; NULL after
+ * struct ts_cpu_tally - what one walk over the visible threads found about a CPU
  * @curr_tid:	thread running there, in the requester's pid namespace; 0
  *		when the CPU idles or runs a thread invisible to the requester
  * @curr_tgid:	its process
- * @nr_running:	threads in state R whose CPU this is
- * @nr_threads:	threads whose current or last CPU this is
+ * @curr_runnable: the thread in @curr_tid was in state R when seen
+ * @nr_running:	visible threads in state R whose CPU this is
+ * @nr_threads:	visible threads whose current or last CPU this is
  * @curr_comm:	name of the running thread
  */
 struct ts_cpu_tally {
-	struct task_struct *curr;
 	pid_t curr_tid;
 	pid_t curr_tgid;
+	bool curr_runnable;
 	u32 nr_running;
 	u32 nr_threads;
 	char curr_comm[TASK_COMM_LEN];
 };
 
-/* cpu_tally.c: one RCU walk over all threads, sorted by CPU */
+/* cpu_tally.c: one bounded walk over the requester's threads, by CPU */
 void ts_cpu_tally(struct ts_cpu_tally *tally, unsigned int first,
 		  unsigned int count, struct pid_namespace *ns);
 

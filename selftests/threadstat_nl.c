@@ -456,3 +456,23 @@ int tsnl_get_system(struct tsnl *t, struct tsnl_reply *r)
 	return tsnl_send(t, tsnl_msg(t, buf, THREADSTAT_CMD_SYSTEM_GET,
 				     NLM_F_ACK), r);
 }
+
+int tsnl_sum_cpus(struct tsnl *t, uint64_t *threads, uint64_t *running)
+{
+	struct tsnl_reply r;
+	unsigned int i;
+	int err;
+
+	*threads = *running = 0;
+	err = tsnl_dump_cpus(t, &r);
+	if (!err && r.error)
+		err = r.error;
+	if (!err && !r.n_recs)
+		err = -ENODATA;
+	for (i = 0; !err && i < r.n_recs; i++) {
+		*threads += r.recs[i].v[THREADSTAT_A_CPU_NR_THREADS];
+		*running += r.recs[i].v[THREADSTAT_A_CPU_NR_RUNNING];
+	}
+	tsnl_reply_free(&r);
+	return err;
+}

@@ -98,5 +98,7 @@ int tsnl_get_fields(struct tsnl *t, uint32_t tid, uint32_t fields,
 int tsnl_get_cpu(struct tsnl *t, uint32_t cpu, struct tsnl_reply *r);
 int tsnl_dump_cpus(struct tsnl *t, struct tsnl_reply *r);
 int tsnl_get_system(struct tsnl *t, struct tsnl_reply *r);
+/* nr-threads and nr-running of a CPU dump, summed over every CPU. */
+int tsnl_sum_cpus(struct tsnl *t, uint64_t *threads, uint64_t *running);
 
 #endif

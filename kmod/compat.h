@@ -10,6 +10,20 @@
 #include <linux/mm.h>
 #include <linux/version.h>
 
+/*
+ * The stack, kstack and regs groups know x86-64's stack layout (pt_regs at
+ * the top of the kernel stack, thread.sp, the ORC unwinder interface) and
+ * the UAPI's register set is x86-64's.
+ */
+#if !defined(CONFIG_X86_64)
+#error "threadstat supports x86-64 only (CONFIG_X86_64 is not set)"
+#endif
+
+/* struct task_delay_info counts IRQ/softirq time from 6.2 on. */
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 2, 0)
+#define TS_HAVE_DELAY_IRQ	1
+#endif
+
 /* stack_trace_save_tsk() is exported to modules from 6.7 on. */
 #if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 7, 0)
 #define TS_HAVE_STACK_TRACE_SAVE_TSK	1

@@ -14,6 +14,7 @@
 #include <linux/sched.h>
 #include <linux/sched/loadavg.h>
 #include <linux/sched/signal.h>
+#include <linux/time_namespace.h>
 #include <linux/timekeeping.h>
 #include <net/genetlink.h>
 
@@ -57,12 +58,26 @@ static u32 ts_load_x1000(unsigned long avg)
 	return (avg * 1000 + FIXED_1 / 2) >> FSHIFT;
 }
 
+/*
+ * Boot time and uptime in the caller's time namespace, as /proc/stat's
+ * btime (timens_sub_boottime()) and /proc/uptime (timens_add_boottime())
+ * give them: a boot-time offset moves the boot later and the uptime down.
+ */
+static void ts_boot_and_uptime(struct timespec64 *boot,
+			       struct timespec64 *uptime)
+{
+	getboottime64(boot);
+	timens_sub_boottime(boot);
+	ktime_get_boottime_ts64(uptime);
+	timens_add_boottime(uptime);
+}
+
 static int ts_system_fill(struct sk_buff *skb, struct pid_namespace *ns)
 {
+	struct timespec64 boot, uptime;
 	struct ts_system_counts n;
-	struct timespec64 boot;
 
-	getboottime64(&boot);
+	ts_boot_and_uptime(&boot, &uptime);
 	ts_system_count(&n, ns);
 
 	if (nla_put_u32(skb, THREADSTAT_A_SYSTEM_CPUS_POSSIBLE,
@@ -72,7 +87,7 @@ static int ts_system_fill(struct sk_buff *skb, struct pid_namespace *ns)
 	    ts_put_u64(skb, THREADSTAT_A_SYSTEM_BOOT_TIME,
 		       timespec64_to_ns(&boot)) ||
 	    ts_put_u64(skb, THREADSTAT_A_SYSTEM_UPTIME,
-		       ktime_get_boottime_ns()) ||
+		       timespec64_to_ns(&uptime)) ||
 	    nla_put_u32(skb, THREADSTAT_A_SYSTEM_LOAD_1,
 			ts_load_x1000(READ_ONCE(avenrun[0]))) ||
 	    nla_put_u32(skb, THREADSTAT_A_SYSTEM_LOAD_5,

@@ -15,9 +15,20 @@
 #include <linux/sched/cputime.h>
 #include <linux/sched/prio.h>
 #include <linux/sched/task.h>
+#include <linux/time_namespace.h>
 #include <linux/uidgid.h>
 
 #include "threadstat.h"
+
+/*
+ * When @task started, in the boot-time clock of the time namespace of the
+ * process reading the reply (current: the one that asked or is reading the
+ * dump), as /proc/PID/stat's starttime is (timens_add_boottime_ns()).
+ */
+static u64 ts_start_time(struct task_struct *task)
+{
+	return timens_add_boottime_ns(task->start_boottime);
+}
 
 static int ts_fill_identity(struct sk_buff *skb, struct task_struct *task,
 			    const struct ts_view *view)
@@ -47,7 +58,7 @@ static int ts_fill_identity(struct sk_buff *skb, struct task_struct *task,
 	    nla_put_string(skb, THREADSTAT_A_THREAD_COMM, comm) ||
 	    nla_put_u32(skb, THREADSTAT_A_THREAD_UID, uid) ||
 	    ts_put_u64(skb, THREADSTAT_A_THREAD_START_TIME,
-		       task->start_boottime))
+		       ts_start_time(task)))
 		return -EMSGSIZE;
 	if ((task->flags & PF_KTHREAD) &&
 	    nla_put_flag(skb, THREADSTAT_A_THREAD_KTHREAD))

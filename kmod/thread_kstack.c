@@ -1,30 +1,42 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * The kstack group: the kernel stack of a thread that is not running, as
- * symbolized frames ("pipe_read+0x1c/0x3f0", /proc/PID/stack's form), and
- * its wchan, the first frame outside the scheduler.
+ * /proc/PID/stack prints it ("%pB": a return address right after a
+ * noreturn call is named after the calling function), and its wchan, as
+ * /proc/PID/wchan reports it.
+ *
+ * When the walk is safe (the unwinder reads the live stack, not a copy):
+ *  - A blocked thread (not TASK_RUNNING, TASK_WAKING or TASK_DEAD, not on
+ *    a run queue), checked under its pi_lock as get_wchan() does: a wakeup
+ *    (try_to_wake_up()) needs that lock, so while we hold it the thread
+ *    cannot run, hence cannot exit, hence cannot release its stack (only
+ *    its own last switch after TASK_DEAD does, see task_stack_access.h).
+ *    Its stack stays allocated, unpinned, for the whole walk, on 6.1 too.
+ *  - A runnable thread off CPU (preempted, or just woken): on 6.12 through
+ *    stack_trace_save_tsk(), which pins the stack itself
+ *    (try_get_task_stack()); on 6.1 nothing exported can pin it and it may
+ *    exit and have its stack freed under the unwinder, so its trace is
+ *    left out (kernel-stack-missing = runnable).
+ * Either way the thread must stay off CPU during the walk (else running).
  *
  * Frames come from stack_trace_save_tsk() where it is exported (6.7 on),
- * else from the exported ORC unwinder calls the same way x86's
- * arch_stack_walk() drives them. Both refuse a thread running on another
- * CPU; we also check the thread stayed off CPU during the walk and report
- * kernel-stack-missing = running otherwise, and exited once its stack is
- * gone.
+ * which leaves out the scheduler's own frames (in_sched_functions()), as
+ * /proc/PID/stack does. On 6.1 the exported ORC unwinder calls are driven
+ * the way x86's arch_stack_walk() drives them; the scheduler text bounds
+ * are not exported there, so its frames are kept rather than guessed at.
  *
- * Scheduler frames: stack_trace_save_tsk() drops every frame in the
- * scheduler's text (in_sched_functions()), which a module cannot test: the
- * section bounds are not exported. So the leading frames whose function
- * name starts like one of the __sched functions below are dropped instead
- * (after 6.12's own filter this rarely finds anything), which makes both
- * kernels report the same trace and puts the wchan first.
+ * wchan is get_wchan()'s: the first frame outside the scheduler of a
+ * blocked thread, by name, and absent where /proc/PID/wchan prints "0".
+ * On 6.12 that is the first frame stack_trace_save_tsk() gives under the
+ * same pi_lock check; on 6.1 nothing exported tells scheduler frames
+ * apart, so wchan is absent with wchan-missing = unsupported.
  *
  * No address leaves the module: a frame that kallsyms cannot name is sent
- * as "?" (sprint_symbol() would print the raw address), and a name too long
- * for the reply budget is sent as "?" too.
+ * as "?" (%pB would print the raw address), and a name too long for the
+ * reply budget is sent as "?" too.
  */
 #include <linux/ctype.h>
 #include <linux/kallsyms.h>
-#include <linux/rcupdate.h>
 #include <linux/sched.h>
 #include <linux/stacktrace.h>
 #include <linux/string.h>
@@ -38,31 +50,6 @@
 #define TS_KSTACK_FRAMES	32
 #define TS_KSTACK_FRAME_LEN	128
 
-/* Name prefixes of the kernel's __sched functions (sched, locking, waits). */
-static const char *const ts_sched_prefixes[] = {
-	"__schedule", "schedule", "preempt_schedule", "io_schedule",
-	"__cond_resched", "yield", "do_nanosleep", "hrtimer_nanosleep_restart",
-	"usleep_range_state", "__wait_for_common", "wait_for_common",
-	"do_wait_for_common", "wait_for_completion", "__wait_on_bit",
-	"out_of_line_wait_on_bit", "bit_wait", "__mutex_lock", "mutex_lock",
-	"_mutex_lock_nest_lock", "__ww_mutex_lock", "ww_mutex_lock",
-	"rwsem_down_", "down", "__down", "___down", "__percpu_down_read",
-	"percpu_down_write", "rt_mutex", "__rt_mutex", "rtlock_slowlock",
-	"rt_spin_lock", "rt_read_lock", "rt_write_lock", "__rwbase_read_lock",
-	"rwbase_write_lock", "console_conditional_schedule",
-	"alarm_timer_nsleep_restart",
-};
-
-static bool ts_sched_frame(const char *frame)
-{
-	size_t i;
-
-	for (i = 0; i < ARRAY_SIZE(ts_sched_prefixes); i++)
-		if (str_has_prefix(frame, ts_sched_prefixes[i]))
-			return true;
-	return false;
-}
-
 #ifdef TS_HAVE_STACK_TRACE_SAVE_TSK
 static unsigned int ts_kstack_save(struct task_struct *task,
 				   unsigned long *entries, unsigned int max)
@@ -70,7 +57,11 @@ static unsigned int ts_kstack_save(struct task_struct *task,
 	return stack_trace_save_tsk(task, entries, max, 0);
 }
 #else
-/* What stack_trace_save_tsk() does on x86, minus its scheduler filter. */
+/*
+ * What stack_trace_save_tsk() does on x86, minus its scheduler filter.
+ * Only called under ts_kstack_walk_blocked()'s pi_lock check: the unwinder
+ * reads the live stack, which cannot be released meanwhile.
+ */
 static unsigned int ts_kstack_save(struct task_struct *task,
 				   unsigned long *entries, unsigned int max)
 {
@@ -89,56 +80,111 @@ static unsigned int ts_kstack_save(struct task_struct *task,
 }
 #endif
 
-/* "func+0xoff/0xsize [module]", or "?" for what kallsyms cannot name. */
+/* "func+0xoff/0xsize [module]" as %pB prints it, "?" if it is unnamed. */
 static void ts_frame_text(char *buf, unsigned long addr)
 {
-	sprint_symbol(buf, addr);
+	snprintf(buf, KSYM_SYMBOL_LEN, "%pB", (void *)addr);
 	if (!(isalpha(buf[0]) || buf[0] == '_' || buf[0] == '.') ||
 	    strlen(buf) >= TS_KSTACK_FRAME_LEN)
 		strscpy(buf, "?", KSYM_SYMBOL_LEN);
 }
 
-/* The function name of a frame: up to its "+0x". */
-static int ts_put_wchan(struct sk_buff *skb, const char *frame)
+#ifdef TS_HAVE_STACK_TRACE_SAVE_TSK
+/* The wchan as /proc/PID/wchan prints it: the bare function name. */
+static int ts_put_wchan(struct sk_buff *skb, unsigned long addr)
 {
-	char name[TS_KSTACK_FRAME_LEN];
-	size_t len = strcspn(frame, "+ ");
+	char name[KSYM_SYMBOL_LEN];
 
-	if (!strcmp(frame, "?") || len >= sizeof(name))
+	sprint_symbol_no_offset(name, addr);
+	if (!(isalpha(name[0]) || name[0] == '_' || name[0] == '.'))
+		return 0;	/* kallsyms cannot name it: no address out */
+	name[strcspn(name, " ")] = '\0';	/* drop " [module]" */
+	if (strlen(name) >= TS_KSTACK_FRAME_LEN)
 		return 0;
-	memcpy(name, frame, len);
-	name[len] = '\0';
 	return nla_put_string(skb, THREADSTAT_A_THREAD_WCHAN, name);
 }
+#endif
+
+/* What one walk found. */
+struct ts_kstack {
+	unsigned long entries[TS_KSTACK_FRAMES];
+	unsigned int n;
+	u32 why;	/* THREADSTAT_KSTACK_MISSING_* when n == 0 */
+	bool blocked;	/* walked under pi_lock: entries[0] is the wchan */
+};
 
 /*
- * Walk the stack of @task into @entries. Return the number of frames, or
- * 0 with *@why set when there is no trace to give.
+ * Walk a blocked thread under its pi_lock; see the top. Return false when
+ * it is not blocked (then *@state says what it is).
  */
-static unsigned int ts_kstack_walk(struct task_struct *task,
-				   unsigned long *entries, u32 *why)
+static bool ts_kstack_walk_blocked(struct task_struct *task,
+				   struct ts_kstack *k, unsigned int *state)
 {
+	unsigned long flags;
+	bool blocked;
+
+	raw_spin_lock_irqsave(&task->pi_lock, flags);
+	*state = READ_ONCE(task->__state);
+	smp_rmb();	/* state before on_rq, as get_wchan() and ttwu() */
+	blocked = *state != TASK_RUNNING && *state != TASK_WAKING &&
+		  *state != TASK_DEAD && !READ_ONCE(task->on_rq) &&
+		  refcount_read(&task->stack_refcount);
+	if (blocked)
+		k->n = ts_kstack_save(task, k->entries, TS_KSTACK_FRAMES);
+	raw_spin_unlock_irqrestore(&task->pi_lock, flags);
+	return blocked;
+}
+
+/* A runnable thread off CPU: only where the walk pins the stack itself. */
+static void ts_kstack_walk_runnable(struct task_struct *task,
+				    struct ts_kstack *k)
+{
+#ifdef TS_HAVE_STACK_TRACE_SAVE_TSK
+	k->n = ts_kstack_save(task, k->entries, TS_KSTACK_FRAMES);
+	if (!k->n)	/* try_get_task_stack() failed */
+		k->why = THREADSTAT_KSTACK_MISSING_EXITED;
+#else
+	k->why = THREADSTAT_KSTACK_MISSING_RUNNABLE;
+#endif
+}
+
+/* Fill @k for @task: frames, or the reason there are none. */
+static void ts_kstack_walk(struct task_struct *task, struct ts_kstack *k)
+{
+	unsigned int state;
 	unsigned long ncsw;
-	unsigned int n = 0;
-	bool off_cpu;
 
-	*why = THREADSTAT_KSTACK_MISSING_RUNNING;
-	off_cpu = ts_off_cpu_begin(task, &ncsw);
-	if (!off_cpu)
+	k->n = 0;
+	k->blocked = false;
+	k->why = THREADSTAT_KSTACK_MISSING_RUNNING;
+	if (!ts_off_cpu_begin(task, &ncsw))
+		return;
+
+	k->blocked = ts_kstack_walk_blocked(task, k, &state);
+	if (!k->blocked) {
+		if (state == TASK_DEAD ||
+		    !refcount_read(&task->stack_refcount))
+			k->why = THREADSTAT_KSTACK_MISSING_EXITED;
+		else
+			ts_kstack_walk_runnable(task, k);
+	}
+	if (k->n && !ts_off_cpu_end(task, ncsw)) {
+		k->n = 0;
+		k->why = THREADSTAT_KSTACK_MISSING_RUNNING;
+	}
+}
+
+/* wchan, or why there is none; nothing where /proc/PID/wchan says "0". */
+static int ts_put_wchan_of(struct sk_buff *skb, const struct ts_kstack *k)
+{
+	if (!k->blocked || !k->n)
 		return 0;
-
-	rcu_read_lock();
-	if (READ_ONCE(task->stack))
-		n = ts_kstack_save(task, entries, TS_KSTACK_FRAMES);
-	else
-		*why = THREADSTAT_KSTACK_MISSING_EXITED;
-	rcu_read_unlock();
-
-	if (!n && !READ_ONCE(task->stack))
-		*why = THREADSTAT_KSTACK_MISSING_EXITED;
-	else if (!ts_off_cpu_end(task, ncsw))
-		n = 0;
-	return n;
+#ifdef TS_HAVE_STACK_TRACE_SAVE_TSK
+	return ts_put_wchan(skb, k->entries[0]);
+#else
+	return nla_put_u32(skb, THREADSTAT_A_THREAD_WCHAN_MISSING,
+			   THREADSTAT_KSTACK_MISSING_UNSUPPORTED);
+#endif
 }
 
 /**
@@ -147,31 +193,26 @@ static unsigned int ts_kstack_walk(struct task_struct *task,
  * @task: the thread (referenced by the caller)
  * @view: requester (unused: the caller checked the privilege)
  *
+ * Context: process context; takes @task's pi_lock for the walk.
  * Return: 0 or -EMSGSIZE.
  */
 int ts_fill_kstack(struct sk_buff *skb, struct task_struct *task,
 		   const struct ts_view *view)
 {
-	unsigned long entries[TS_KSTACK_FRAMES];
 	char frame[KSYM_SYMBOL_LEN];
-	unsigned int n, i;
-	bool leading = true;
-	u32 why;
+	struct ts_kstack k;
+	unsigned int i;
+	int err;
 
-	n = ts_kstack_walk(task, entries, &why);
-	if (!n)
+	ts_kstack_walk(task, &k);
+	if (!k.n)
 		return nla_put_u32(skb, THREADSTAT_A_THREAD_KERNEL_STACK_MISSING,
-				   why);
-
-	for (i = 0; i < n; i++) {
-		ts_frame_text(frame, entries[i]);
-		if (leading && ts_sched_frame(frame))
-			continue;
-		if (leading && ts_put_wchan(skb, frame))
-			return -EMSGSIZE;
-		leading = false;
-		if (nla_put_string(skb, THREADSTAT_A_THREAD_KERNEL_STACK, frame))
-			return -EMSGSIZE;
+				   k.why);
+	err = ts_put_wchan_of(skb, &k);
+	for (i = 0; !err && i < k.n; i++) {
+		ts_frame_text(frame, k.entries[i]);
+		err = nla_put_string(skb, THREADSTAT_A_THREAD_KERNEL_STACK,
+				     frame);
 	}
-	return 0;
+	return err;
 }

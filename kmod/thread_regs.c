@@ -12,11 +12,11 @@
  * saves kernel-mode interrupt frames elsewhere on the stack.
  */
 #include <linux/ptrace.h>
-#include <linux/rcupdate.h>
 #include <linux/sched.h>
 #include <asm/syscall.h>
 
 #include "threadstat.h"
+#include "compat.h"
 #include "task_stack_access.h"
 
 #define TS_REG(attr, field) \
@@ -93,6 +93,11 @@ static int ts_put_syscall(struct sk_buff *skb, struct task_struct *task,
  * @task: the thread (referenced by the caller)
  * @view: requester (unused: the caller checked the privilege)
  *
+ * The saved registers are copied off the stack under the guards of
+ * task_stack_access.h and thrown away when the thread released its stack
+ * during the copy: a reused stack would hold a new thread's registers.
+ *
+ * Context: process context, may sleep.
  * Return: 0 or -EMSGSIZE.
  */
 int ts_fill_regs(struct sk_buff *skb, struct task_struct *task,
@@ -100,7 +105,7 @@ int ts_fill_regs(struct sk_buff *skb, struct task_struct *task,
 {
 	struct pt_regs regs;
 	unsigned long ncsw;
-	bool off_cpu, stable;
+	bool off_cpu, stable, ok;
 	const void *stack;
 	int err;
 
@@ -108,13 +113,14 @@ int ts_fill_regs(struct sk_buff *skb, struct task_struct *task,
 		return 0;
 
 	off_cpu = ts_off_cpu_begin(task, &ncsw);
-	rcu_read_lock();
-	stack = READ_ONCE(task->stack);
-	if (stack)
-		regs = *ts_stack_user_regs(stack);
-	rcu_read_unlock();
-	if (!stack)		/* exited: nothing saved any more */
-		return 0;
+	stack = ts_stack_get(task);
+	ok = stack && !ts_stack_copy(&regs, ts_stack_user_regs(stack),
+				     sizeof(regs)) &&
+	     ts_stack_still_owned(task, stack);
+	ts_stack_put();
+	if (!ok)		/* exited: nothing saved any more */
+		return nla_put_u32(skb, THREADSTAT_A_THREAD_REGS_MISSING,
+				   THREADSTAT_KSTACK_MISSING_EXITED);
 	stable = off_cpu && ts_off_cpu_end(task, ncsw);
 
 	err = ts_put_regs(skb, &regs, stable);

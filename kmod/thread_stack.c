@@ -9,8 +9,10 @@
  *                 zeroed again when a cached one is reused), so the lowest
  *                 non-zero word above the STACK_END_MAGIC word at the far
  *                 end is the deepest the thread ever went (DEBUG_STACK_USAGE
- *                 measures it the same way). Read under RCU, see
- *                 task_stack_access.h.
+ *                 measures it the same way). Copied out under the
+ *                 guards of task_stack_access.h, and discarded if the
+ *                 thread released its stack meanwhile (stack-missing =
+ *                 exited instead).
  *   kernel-depth  for a thread off CPU: how far below the top its saved
  *                 kernel sp (thread.sp) is. Only the depth is sent.
  *
@@ -42,7 +44,6 @@
 #include <linux/highmem.h>
 #include <linux/mm.h>
 #include <linux/mmap_lock.h>
-#include <linux/rcupdate.h>
 #include <linux/sched.h>
 #include <linux/sched/mm.h>
 #include <linux/sched/task_stack.h>
@@ -62,45 +63,69 @@ struct ts_user_stack {
 	unsigned long start, end, sp, guard, deepest;
 };
 
-/* Lowest non-zero word of a stack, skipping the end-magic word. */
-static u64 ts_kernel_used(const unsigned long *stack)
-{
-	const unsigned long *p = stack, *end = stack + THREAD_SIZE / sizeof(*p);
+/* Words copied off the stack per step of the high-water-mark scan. */
+#define TS_SCAN_WORDS	32
 
-	if (*p == STACK_END_MAGIC)
-		p++;
-	while (p < end && !READ_ONCE(*p))
-		p++;
-	return (end - p) * sizeof(*p);
+/*
+ * Lowest non-zero word of a stack, skipping the end-magic word, in bytes
+ * from the top; -EFAULT when the stack went away while we copied it.
+ */
+static long ts_kernel_used(const unsigned long *stack)
+{
+	unsigned long buf[TS_SCAN_WORDS];
+	size_t words = THREAD_SIZE / sizeof(*stack), i = 0, j;
+
+	BUILD_BUG_ON(THREAD_SIZE % sizeof(buf));
+	while (i < words) {
+		if (ts_stack_copy(buf, stack + i, sizeof(buf)))
+			return -EFAULT;
+		for (j = 0; j < TS_SCAN_WORDS; j++) {
+			if (!i && !j && buf[0] == STACK_END_MAGIC)
+				continue;
+			if (buf[j])
+				return (words - i - j) * sizeof(*stack);
+		}
+		i += TS_SCAN_WORDS;
+	}
+	return 0;
 }
 
-/* Everything read off the kernel stack itself, in one RCU section. */
-static bool ts_kernel_stack_usage(struct task_struct *task,
-				  struct ts_stack_usage *u)
+/*
+ * Everything read off the kernel stack itself, copied in one
+ * ts_stack_get() section (see task_stack_access.h). Return 0, or the
+ * THREADSTAT_KSTACK_MISSING_* reason there is nothing to report.
+ */
+static u32 ts_kernel_stack_usage(struct task_struct *task,
+				 struct ts_stack_usage *u)
 {
-	unsigned long ncsw, sp, base;
+	unsigned long ncsw, sp, base, user_sp = 0;
 	const void *stack;
-	bool off_cpu;
+	bool off_cpu, ok;
+	long used = -EFAULT;
 
 	memset(u, 0, sizeof(*u));
 	off_cpu = ts_off_cpu_begin(task, &ncsw);
-	rcu_read_lock();
-	stack = READ_ONCE(task->stack);
-	if (!stack) {
-		rcu_read_unlock();
-		return false;
+	stack = ts_stack_get(task);
+	if (stack) {
+		used = ts_kernel_used(stack);
+		if (used >= 0 && !(task->flags & PF_KTHREAD) &&
+		    ts_stack_copy(&user_sp, &ts_stack_user_regs(stack)->sp,
+				  sizeof(user_sp)))
+			used = -EFAULT;
 	}
-	u->kernel_used = ts_kernel_used(stack);
-	if (!(task->flags & PF_KTHREAD))
-		u->user_sp = READ_ONCE(ts_stack_user_regs(stack)->sp);
-	sp = READ_ONCE(task->thread.sp);
-	rcu_read_unlock();
+	sp = READ_ONCE(task->thread.sp);	/* in task_struct: no copy */
+	ok = stack && used >= 0 && ts_stack_still_owned(task, stack);
+	ts_stack_put();
+	if (!ok)
+		return THREADSTAT_KSTACK_MISSING_EXITED;
 
+	u->kernel_used = used;
+	u->user_sp = user_sp;
 	base = (unsigned long)stack;
 	if (off_cpu && sp > base && sp < base + THREAD_SIZE &&
 	    ts_off_cpu_end(task, ncsw))
 		u->kernel_depth = base + THREAD_SIZE - sp;
-	return true;
+	return 0;
 }
 
 /* The page at @addr if it is resident; never faults it in. */
@@ -236,9 +261,11 @@ int ts_fill_stack(struct sk_buff *skb, struct task_struct *task,
 	struct ts_user_stack us;
 	struct nlattr *nest;
 	bool user = false;
+	u32 why;
 
-	if (!ts_kernel_stack_usage(task, &u))
-		return 0;	/* exited: its stacks are gone */
+	why = ts_kernel_stack_usage(task, &u);
+	if (why)	/* exited: its stacks are gone */
+		return nla_put_u32(skb, THREADSTAT_A_THREAD_STACK_MISSING, why);
 	if (u.user_sp)
 		user = ts_user_stack(task, u.user_sp, &us);
 

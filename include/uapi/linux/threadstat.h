@@ -23,13 +23,16 @@
  *   run-delay, pcount, nvcsw, nivcsw, nr-migrations, min-flt, maj-flt
  *                                                          (group sched)
  *   schedstats-enabled, wait-sum ... nr-wakeups-idle       (group schedstats)
- *   delayacct-enabled, delay-blkio ... delay-compact-count (group delayacct)
+ *   delayacct-enabled, delay-blkio ... delay-compact-count,
+ *   delay-wpcopy(-count), delay-irq(-count) (where the kernel counts
+ *   them: irq from 6.2 on)                                 (group delayacct)
  *   stack { kernel-size, kernel-used, kernel-depth, user-start, user-end,
- *           user-sp, user-depth, user-guard, user-used }   (group stack)
- *   kernel-stack (repeated string), wchan, kernel-stack-missing
- *                                                          (group kstack)
- *   regs { stable, ip, sp, ..., orig-ax }, syscall { nr, args }
- *                                                          (group regs)
+ *           user-sp, user-depth, user-guard, user-used }, stack-missing
+ *                                                          (group stack)
+ *   kernel-stack (repeated string), kernel-stack-missing, wchan,
+ *   wchan-missing                                          (group kstack)
+ *   regs { stable, ip, sp, ..., orig-ax }, syscall { nr, args },
+ *   regs-missing                                           (group regs)
  *   withheld: mask of requested groups left out for lack of privilege
  *
  * The schedstats group is present only while the kernel collects schedstats
@@ -38,7 +41,14 @@
  * schedstats-enabled / delayacct-enabled say which was the case.
  *
  * Ids (tid, tgid, ppid, curr-tid, ...) are in the pid namespace of the
- * process that sent the request; uid is in its user namespace.
+ * process that sent the request; uid is in its user namespace. start-time,
+ * boot-time and uptime are in the time namespace of the process reading
+ * the reply, as /proc/PID/stat, /proc/stat and /proc/uptime give them.
+ *
+ * A value of the stack, kstack or regs group that cannot be read safely
+ * (the thread runs, exits or exited meanwhile) is absent, and its *-missing
+ * attribute says why (enum threadstat_kstack_missing); it is never another
+ * thread's data.
  * Times are in nanoseconds. A CPU set ("cpus-allowed", "siblings") is a
  * bitmap of native-endian 64-bit words, CPU n being bit n % 64 of word n / 64.
  * Clients must ignore attributes they do not know.
@@ -76,10 +86,17 @@ enum threadstat_fields {
 					 THREADSTAT_FIELDS_KSTACK | \
 					 THREADSTAT_FIELDS_REGS)
 
-/* Why a thread has no kernel-stack attribute. */
+/*
+ * Why a value of the stack, kstack or regs group is absent: the value of
+ * kernel-stack-missing, stack-missing, regs-missing and wchan-missing.
+ */
 enum threadstat_kstack_missing {
 	THREADSTAT_KSTACK_MISSING_RUNNING = 1,	/* on a CPU right now */
 	THREADSTAT_KSTACK_MISSING_EXITED = 2,	/* stack already released */
+	/* waiting for a CPU, not blocked: it may exit while being read */
+	THREADSTAT_KSTACK_MISSING_RUNNABLE = 3,
+	/* this kernel exports no way to read it exactly (wchan on 6.1) */
+	THREADSTAT_KSTACK_MISSING_UNSUPPORTED = 4,
 };
 
 enum {
@@ -157,6 +174,13 @@ enum {
 	THREADSTAT_A_THREAD_REGS,
 	THREADSTAT_A_THREAD_SYSCALL,
 	THREADSTAT_A_THREAD_PROCESS,
+	THREADSTAT_A_THREAD_STACK_MISSING,
+	THREADSTAT_A_THREAD_REGS_MISSING,
+	THREADSTAT_A_THREAD_WCHAN_MISSING,
+	THREADSTAT_A_THREAD_DELAY_WPCOPY,
+	THREADSTAT_A_THREAD_DELAY_WPCOPY_COUNT,
+	THREADSTAT_A_THREAD_DELAY_IRQ,
+	THREADSTAT_A_THREAD_DELAY_IRQ_COUNT,
 
 	__THREADSTAT_A_THREAD_MAX,
 	THREADSTAT_A_THREAD_MAX = (__THREADSTAT_A_THREAD_MAX - 1)

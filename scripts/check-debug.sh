@@ -28,7 +28,8 @@ if ! kver=$(scripts/debug-kernel/build.sh); then
 	exit 1
 fi
 echo "check-debug: kernel $kver ready after $(($(date +%s) - start)) s"
-KVERS=$kver scripts/stress.sh
+# Threads/s is a speed goal for the stock kernels; here only the reports count.
+KVERS=$kver TS_STRESS_GUEST_ENV="TS_CHURN_MIN_RATE=0" scripts/stress.sh
 rc=$?
 echo "check-debug took $(($(date +%s) - start)) s"
 exit "$rc"

@@ -53,6 +53,11 @@ cached_kver() {
 	echo "$k"
 }
 
+if [[ ${1:-} == --print-kver ]]; then
+	cached_kver
+	exit
+fi
+
 # One build at a time per cache (make check-debug in two trees, say): the
 # second waits, then finds the kernel cached.  A killed build resumes: make is
 # incremental and the .config it regenerates is the same.
@@ -61,11 +66,6 @@ exec 9>"$cache/lock"
 if ! flock -n 9; then
 	say "another build holds $cache/lock; waiting"
 	flock 9
-fi
-
-if [[ ${1:-} == --print-kver ]]; then
-	cached_kver
-	exit
 fi
 if k=$(cached_kver); then
 	say "cached: $k ($cache/$k)"

@@ -8,6 +8,8 @@
 #   make check      every test: lint, host unit tests, then per kernel a VM
 #                   running the kselftests and the CLI tests
 #   make stress     per kernel a VM running the long hardening profile
+#   make check-debug  the long profile on a debug kernel (KASAN, lockdep,
+#                   UBSAN...), built once from linux-source-6.12 and cached
 #   make lint       checkpatch --strict and sparse on the module
 #   make bench-fields  build bench/field_cost (per-group cost per thread)
 #   make bench      snapshot cost of threadstat vs procfs, taskstats and ps
@@ -46,6 +48,7 @@ TOPS := $(foreach f,$(FLAVORS),$(O)/$(f)/threadtop)
 UNITS := $(foreach f,$(FLAVORS),$(patsubst user/tests/%.c,$(O)/$(f)/tests/%,$(UNIT_SRCS)))
 
 .PHONY: all user modules module selftests unit-tests check stress run lint clean \
+	check-debug debug-kernel \
 	setup bench-fields bench bench-tools
 .DEFAULT_GOAL := all
 
@@ -127,6 +130,13 @@ check:
 
 stress:
 	@scripts/stress.sh
+
+# The debug kernel: built once (long), then cached in $(TS_CACHE)/debug-kernel.
+debug-kernel:
+	@scripts/debug-kernel/build.sh
+
+check-debug:
+	@scripts/check-debug.sh
 
 # make run ARGS='-H --view cores': options for threadtop
 run:

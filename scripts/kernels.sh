@@ -12,11 +12,38 @@
 # of hard-coding versions.  By default it picks the newest installed kernel of
 # each series (6.1.*-amd64 and 6.12.*+deb12-amd64).  Set KVERS="v1 v2 ..." to
 # choose exactly which kernels (each must be installed).
+#
+# The debug kernel (scripts/debug-kernel/build.sh, `make check-debug`) lives
+# in $TS_CACHE/debug-kernel/KVER instead of /boot: it is listed only when
+# named in KVERS (KDIR is its built source tree, VMLINUZ its bzImage), so the
+# default list, and with it `make check`, stays the two Debian kernels.
+#
+# usage: scripts/kernels.sh            the list above
+#        scripts/kernels.sh --boot KVER  prints VMLINUZ<TAB>MODDIR for one
+#        kernel: what scripts/vm/run.sh boots and where mkinitramfs.sh finds
+#        its modules.dep/modules.builtin (/lib/modules/KVER, or the debug
+#        kernel's own); needs no headers.
 set -euo pipefail
+
+debug_dir=${TS_CACHE:-/var/cache/threadstat}/debug-kernel
+
+boot_of() { # KVER: VMLINUZ<TAB>MODDIR
+	local k=$1
+	if [[ -f $debug_dir/$k/vmlinuz ]]; then
+		printf '%s\t%s\n' "$debug_dir/$k/vmlinuz" "$debug_dir/$k/modroot/lib/modules/$k"
+	elif [[ -f /boot/vmlinuz-$k ]]; then
+		printf '%s\t%s\n' "/boot/vmlinuz-$k" "/lib/modules/$k"
+	else
+		echo "kernels.sh: /boot/vmlinuz-$k not found (kernel $k not installed?)" >&2
+		return 1
+	fi
+}
 
 kdir_of() {
 	local k=$1
-	if [[ -d /usr/src/linux-headers-$k ]]; then
+	if [[ -d $debug_dir/$k/build ]]; then
+		readlink -f "$debug_dir/$k/build"
+	elif [[ -d /usr/src/linux-headers-$k ]]; then
 		echo "/usr/src/linux-headers-$k"
 	elif [[ -d /lib/modules/$k/build ]]; then
 		readlink -f "/lib/modules/$k/build"
@@ -26,17 +53,19 @@ kdir_of() {
 }
 
 emit() {
-	local k=$1 kdir
-	if [[ ! -f /boot/vmlinuz-$k ]]; then
-		echo "kernels.sh: /boot/vmlinuz-$k not found (kernel $k not installed?)" >&2
-		return 1
-	fi
+	local k=$1 kdir boot
+	boot=$(boot_of "$k") || return 1
 	if ! kdir=$(kdir_of "$k"); then
 		echo "kernels.sh: no headers for $k (install linux-headers-$k)" >&2
 		return 1
 	fi
-	printf '%s\t%s\t%s\n' "$k" "$kdir" "/boot/vmlinuz-$k"
+	printf '%s\t%s\t%s\n' "$k" "$kdir" "${boot%%$'\t'*}"
 }
+
+if [[ ${1:-} == --boot ]]; then
+	boot_of "${2:?--boot needs KVER}"
+	exit
+fi
 
 newest() { # GLOB: newest kernel release with /boot/vmlinuz-GLOB
 	local f

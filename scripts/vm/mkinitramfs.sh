@@ -24,11 +24,13 @@
 #   /bin/bash <ts.init=PATH from the kernel command line>.
 set -euo pipefail
 
-usage() { echo "usage: $0 KVER OUT" >&2; exit 2; }
-[[ $# -eq 2 ]] || usage
+usage() { echo "usage: $0 KVER OUT [MODDIR]" >&2; exit 2; }
+[[ $# -eq 2 || $# -eq 3 ]] || usage
 kver=$1
 out=$2
-moddir=/lib/modules/$kver
+# MODDIR: where modules.dep and modules.builtin are; the debug kernel's is
+# under $TS_CACHE/debug-kernel (scripts/kernels.sh --boot KVER names it).
+moddir=${3:-/lib/modules/$kver}
 busybox=/bin/busybox
 self=$(readlink -f "${BASH_SOURCE[0]}")
 
@@ -41,6 +43,8 @@ if [[ -s $out && $out -nt $self && $out -nt $busybox && $out -nt $moddir/modules
 fi
 
 # Top-level modules we need; their dependencies are added from modules.dep.
+# A kernel with all of them built in (=y, the debug kernel of
+# scripts/debug-kernel/) gets an initramfs with no modules at all.
 # For 6.1 this yields: virtio_ring virtio virtio_pci_legacy_dev
 # virtio_pci_modern_dev virtio_pci netfs fscache 9pnet 9pnet_virtio 9p overlay.
 # For 6.12 virtio/virtio_pci are built in and fscache is part of netfs:
@@ -71,11 +75,17 @@ add_module() { # relative path; deps first (depth-first), each once
 	done
 	order+=("$m")
 }
+# Without these the guest cannot mount its root: neither a module nor built in
+# is an error here, not a mystery at boot.
+required=(virtio_pci 9pnet_virtio 9p overlay)
 for name in "${wanted[@]}"; do
 	if [[ -n ${path_of[$name]:-} ]]; then
 		add_module "${path_of[$name]}"
 	elif grep -qE "/${name}\.ko" "$moddir/modules.builtin" 2>/dev/null; then
 		: # built in
+	elif [[ " ${required[*]} " == *" $name "* ]]; then
+		echo "mkinitramfs: $name is neither a module nor built in ($moddir)" >&2
+		exit 1
 	else
 		absent+=("$name") # e.g. fscache on 6.12 (merged into netfs)
 	fi
@@ -126,7 +136,7 @@ fail() {
 
 while read -r m; do
 	insmod "/lib/modules/$m.ko" || fail "insmod $m failed"
-done </modules.order
+done </modules.order	# empty when everything is built in
 
 init=
 for arg in $(cat /proc/cmdline); do

@@ -6,7 +6,8 @@
 #
 # Why: threadstat.ko cannot be loaded on this machine (no module loading, no
 # KVM), and it must be tested on two kernels (6.1 and 6.12).  This boots the
-# chosen /boot/vmlinuz-KVER under qemu TCG with a tiny initramfs
+# chosen /boot/vmlinuz-KVER (or the debug kernel scripts/debug-kernel/build.sh
+# cached, see scripts/kernels.sh --boot) under qemu TCG with a tiny initramfs
 # (mkinitramfs.sh) that mounts the host's / read-only over 9p with a tmpfs
 # overlay, so the guest sees this very tree, the built module and tools, and
 # the host's python3/kmod/tmux.  guest-init.sh runs COMMAND (as root, in $PWD)
@@ -84,12 +85,16 @@ if [[ -z $kver ]]; then
 	kver=$("$scripts/kernels.sh" | head -n 1 | cut -f 1) || true
 	[[ -n $kver ]] || { echo "run.sh: no kernel found (scripts/kernels.sh)" >&2; exit 125; }
 fi
-vmlinuz=/boot/vmlinuz-$kver
-[[ -r $vmlinuz ]] || { echo "run.sh: $vmlinuz not found" >&2; exit 125; }
+# /boot/vmlinuz-KVER, or the cached debug kernel (make check-debug).
+boot=$("$scripts/kernels.sh" --boot "$kver") || exit 125
+vmlinuz=${boot%%$'\t'*}
+moddir=${boot#*$'\t'}
+[[ -r $vmlinuz ]] || { echo "run.sh: $vmlinuz not readable" >&2; exit 125; }
 
 cache=${TS_CACHE:-/var/cache/threadstat}
 initrd=$cache/initramfs-$kver.cpio.gz
-"$here/mkinitramfs.sh" "$kver" "$initrd" || { echo "run.sh: building the initramfs failed" >&2; exit 125; }
+"$here/mkinitramfs.sh" "$kver" "$initrd" "$moddir" ||
+	{ echo "run.sh: building the initramfs failed" >&2; exit 125; }
 
 if [[ -n $out ]]; then
 	mkdir -p "$out"

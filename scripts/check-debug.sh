@@ -1,0 +1,35 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# check-debug.sh -- `make check-debug`: every kselftest and the hardening
+# tests' long profile on a debug kernel (KASAN, lockdep, UBSAN, ...).
+#
+# 1. scripts/debug-kernel/build.sh builds the debug kernel once (30-90 min on
+#    2 cores) and caches it under $TS_CACHE/debug-kernel; later runs reuse it.
+# 2. scripts/stress.sh with KVERS=<debug kernel>: builds the tools, the
+#    selftests and threadstat.ko against the debug kernel's tree, boots it in
+#    the VM and runs scripts/guest/run-tests.sh with TS_PROFILE=long.  Any
+#    KASAN/lockdep/UBSAN/list/hung-task report in the guest's log fails the run
+#    (scripts/vm/run.sh exits 3 and prints the lines); the guest's full log is
+#    build/stress/vm-KVER.log.
+#
+# Ends with "stress: N passed, N failed" (kernels), like make stress.
+# `make check` never boots this kernel: scripts/kernels.sh lists it only when
+# KVERS names it.
+set -uo pipefail
+
+repo=$(dirname "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")")
+cd "$repo" || exit 1
+export TS_CACHE=${TS_CACHE:-/var/cache/threadstat}
+
+start=$(date +%s)
+if ! kver=$(scripts/debug-kernel/build.sh); then
+	echo "check-debug: building the debug kernel failed"
+	echo "stress: 0 passed, 1 failed"
+	exit 1
+fi
+echo "check-debug: kernel $kver ready after $(($(date +%s) - start)) s"
+# Threads/s is a speed goal for the stock kernels; here only the reports count.
+KVERS=$kver TS_STRESS_GUEST_ENV="TS_CHURN_MIN_RATE=0" scripts/stress.sh
+rc=$?
+echo "check-debug took $(($(date +%s) - start)) s"
+exit "$rc"

@@ -3,7 +3,6 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
-#include <linux/genetlink.h>
 
 #include "dump_reader.h"
 
@@ -27,11 +26,7 @@ int dr_start(struct tsnl *t, uint32_t tgid, uint32_t fields)
 	char buf[MNL_SOCKET_BUFFER_SIZE];
 	struct nlmsghdr *nlh;
 
-	nlh = tsnl_msg(t, buf, THREADSTAT_CMD_THREAD_GET, NLM_F_DUMP);
-	if (tgid)
-		mnl_attr_put_u32(nlh, THREADSTAT_A_THREAD_TGID, tgid);
-	if (fields)
-		mnl_attr_put_u32(nlh, THREADSTAT_A_THREAD_FIELDS, fields);
+	nlh = tsnl_dump_msg(t, buf, tgid, fields);
 	if (mnl_socket_sendto(t->nl, nlh, nlh->nlmsg_len) < 0)
 		return -errno;
 	return 0;

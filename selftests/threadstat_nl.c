@@ -419,10 +419,9 @@ void tsnl_reply_free(struct tsnl_reply *r)
 	r->n_recs = 0;
 }
 
-int tsnl_dump_fields(struct tsnl *t, uint32_t tgid, uint32_t fields,
-		     struct tsnl_reply *r)
+struct nlmsghdr *tsnl_dump_msg(struct tsnl *t, void *buf, uint32_t tgid,
+			       uint32_t fields)
 {
-	char buf[MNL_SOCKET_BUFFER_SIZE];
 	struct nlmsghdr *nlh;
 
 	nlh = tsnl_msg(t, buf, THREADSTAT_CMD_THREAD_GET, NLM_F_DUMP);
@@ -430,7 +429,15 @@ int tsnl_dump_fields(struct tsnl *t, uint32_t tgid, uint32_t fields,
 		mnl_attr_put_u32(nlh, THREADSTAT_A_THREAD_TGID, tgid);
 	if (fields)
 		mnl_attr_put_u32(nlh, THREADSTAT_A_THREAD_FIELDS, fields);
-	return tsnl_send(t, nlh, r);
+	return nlh;
+}
+
+int tsnl_dump_fields(struct tsnl *t, uint32_t tgid, uint32_t fields,
+		     struct tsnl_reply *r)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+
+	return tsnl_send(t, tsnl_dump_msg(t, buf, tgid, fields), r);
 }
 
 int tsnl_get_fields(struct tsnl *t, uint32_t tid, uint32_t fields,

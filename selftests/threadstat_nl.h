@@ -85,6 +85,9 @@ void tsnl_close(struct tsnl *t);
 /* Start a request: a buffer with the netlink and genetlink headers. */
 struct nlmsghdr *tsnl_msg(struct tsnl *t, void *buf, uint8_t cmd,
 			  uint16_t flags);
+/* A THREAD_GET dump request (tgid 0: all, fields 0: the default group). */
+struct nlmsghdr *tsnl_dump_msg(struct tsnl *t, void *buf, uint32_t tgid,
+			       uint32_t fields);
 /* Send a message and collect every reply up to the ACK or NLMSG_DONE. */
 int tsnl_send(struct tsnl *t, struct nlmsghdr *nlh, struct tsnl_reply *r);
 void tsnl_reply_free(struct tsnl_reply *r);

@@ -38,11 +38,14 @@ for ((r = 0; r < rounds; r++)); do
 	if [[ -x $holder ]]; then
 		# A dump held open from a new pid namespace: the probe then
 		# checks it on every task creation.
-		unshare -fp "$holder" --hold >/dev/null 2>&1 &
+		unshare -fp --kill-child "$holder" --hold >/dev/null 2>&1 &
 		h=$!
 		sleep 0.5
 		run dumping
-		kill "$h" 2>/dev/null || true
+		# unshare ignores SIGTERM while it waits for its child (the
+		# holder would keep the dump, and the module, busy forever):
+		# SIGKILL it, and --kill-child takes the holder with it.
+		kill -KILL "$h" 2>/dev/null || true
 		wait "$h" 2>/dev/null || true
 	fi
 	rmmod threadstat

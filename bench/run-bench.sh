@@ -117,6 +117,23 @@ stats() {
 
 # start_spawner N [ARGS]: N blocked threads + 2 spinners, running in the
 # background as $spawner; sets spawned (threads it made) and tgid.
+# The head of a request table; $1 names its first column.
+table_head() {
+	printf '%-36s %10s %10s %10s %10s %8s %10s\n' "$1" "µs/thread" "total ms" "median ms" "worst ms" spread "CPU ms"
+}
+
+# One row of it: LABEL RUNS-FILE THREADS DECIMALS (of the µs/thread column;
+# the ms columns get one fewer). THREADS empty: the file's own count. Sets
+# best and cpu (µs) for the caller.
+table_row() {
+	local med worst threads
+	read -r best med worst cpu threads <<<"$(stats "$2")"
+	awk -v l="$1" -v b="$best" -v m="$med" -v w="$worst" -v c="$cpu" -v t="${3:-$threads}" -v p="$4" 'BEGIN {
+		u = "%10." p "f"; q = "%10." (p - 1) "f"
+		printf "%-36s " u " " q " " q " " q " %7.0f%% " q "\n",
+			l, b / t, b / 1000, m / 1000, w / 1000, 100 * (w - b) / b, c / 1000 }'
+}
+
 start_spawner() {
 	local word
 	coproc SPAWN { exec "$bin/spawn_threads" "$@"; }
@@ -177,7 +194,7 @@ for n in $counts; do
 	echo
 	echo "== $kver: N = $n blocked threads + 2 spinners (spawner pid $tgid, $spawned threads);" \
 		"$a_threads threads in the system; best of $runs rounds, $(($(date +%s) - start)) s"
-	printf '%-36s %10s %10s %10s %10s %8s %10s\n' method "µs/thread" "total ms" "median ms" "worst ms" spread "CPU ms"
+	table_head method
 	for m in "${methods[@]}"; do
 		IFS='|' read -r key label _ <<<"$m"
 		[[ $key == [a-e] ]] || continue
@@ -185,10 +202,7 @@ for n in $counts; do
 			printf '%-36s %10s   (skipped: BENCH_PS_ALL=1 runs it)\n' "$label" -
 			continue
 		fi
-		read -r best med worst cpu threads <<<"$(stats "$tmp/$key.runs")"
-		awk -v l="$label" -v b="$best" -v m="$med" -v w="$worst" -v c="$cpu" -v t="$threads" 'BEGIN {
-			printf "%-36s %10.2f %10.1f %10.1f %10.1f %7.0f%% %10.1f\n",
-				l, b / t, b / 1000, m / 1000, w / 1000, 100 * (w - b) / b, c / 1000 }'
+		table_row "$label" "$tmp/$key.runs" "" 2
 		declare "best_$key=$best" "cpu_$key=$cpu"
 	done
 	# shellcheck disable=SC2154 # best_*/cpu_* are declared in the loop above
@@ -243,13 +257,10 @@ for n in $cpu_counts; do
 	echo
 	echo "== $kver: CPU_GET and SYSTEM_GET, N = $n blocked threads + 2 spinners ($spawned threads);" \
 		"$walked threads walked per request; best of $runs rounds, $(($(date +%s) - start)) s"
-	printf '%-36s %10s %10s %10s %10s %8s %10s\n' request "µs/thread" "total ms" "median ms" "worst ms" spread "CPU ms"
+	table_head request
 	for m in "${cs_methods[@]}"; do
 		IFS='|' read -r key label _ <<<"$m"
-		read -r best med worst cpu _ <<<"$(stats "$tmp/cs_$key.runs")"
-		awk -v l="$label" -v b="$best" -v m="$med" -v w="$worst" -v c="$cpu" -v t="$walked" 'BEGIN {
-			printf "%-36s %10.3f %10.2f %10.2f %10.2f %7.0f%% %10.2f\n",
-				l, b / t, b / 1000, m / 1000, w / 1000, 100 * (w - b) / b, c / 1000 }'
+		table_row "$label" "$tmp/cs_$key.runs" "$walked" 3
 	done
 	rm -f "$tmp"/cs_*.err
 done

@@ -73,6 +73,20 @@ for t in build/asan/tests/*_test; do
 		unit_fail=$((unit_fail + 1))
 	fi
 done
+# threadtop's early exits (not a terminal, a recording it cannot open, a
+# bad option) must free what option parsing kept, the -p ids among it.
+for args in "-p 1,2" "-b -r /nonexistent -p 3" "-p 1 -d x"; do
+	# shellcheck disable=SC2086 # $args is a word list
+	valgrind -q --error-exitcode=9 --leak-check=full --errors-for-leak-kinds=all \
+		--show-leak-kinds=all build/release/threadtop $args </dev/null \
+		>/dev/null 2>>"$logdir/unit.log"
+	if (($? != 9)); then
+		unit_pass=$((unit_pass + 1))
+	else
+		echo "valgrind: threadtop $args leaked" >>"$logdir/unit.log"
+		unit_fail=$((unit_fail + 1))
+	fi
+done
 echo "unit: $unit_pass passed, $unit_fail failed" >>"$logdir/unit.log"
 stage "unit (asan + valgrind)" "$logdir/unit.log" "$unit_fail"
 

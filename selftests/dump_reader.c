@@ -3,53 +3,13 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
-#include <linux/genetlink.h>
 
 #include "dump_reader.h"
-
-static int process_attr(const struct nlattr *a, void *data)
-{
-	struct dr_thread *th = data;
-	uint16_t type = mnl_attr_get_type(a);
-
-	if (type > THREADSTAT_A_PROCESS_MAX)
-		return MNL_CB_OK;	/* newer than this test */
-	if (mnl_attr_get_payload_len(a) == 8)
-		th->proc[type] = mnl_attr_get_u64(a);
-	else if (mnl_attr_get_payload_len(a) == 4)
-		th->proc[type] = mnl_attr_get_u32(a);
-	else
-		return MNL_CB_OK;
-	th->proc_has[type] = true;
-	return MNL_CB_OK;
-}
-
-static int thread_attr(const struct nlattr *a, void *data)
-{
-	struct dr_thread *th = data;
-	uint16_t type = mnl_attr_get_type(a);
-
-	if (type > THREADSTAT_A_THREAD_MAX)
-		return MNL_CB_OK;
-	if (type == THREADSTAT_A_THREAD_TID)
-		th->tid = mnl_attr_get_u32(a);
-	else if (type == THREADSTAT_A_THREAD_TGID)
-		th->tgid = mnl_attr_get_u32(a);
-	else if (type == THREADSTAT_A_THREAD_COMM)
-		strncpy(th->comm, mnl_attr_get_payload(a),
-			sizeof(th->comm) - 1);
-	else if (type == THREADSTAT_A_THREAD_PROCESS) {
-		th->has_process = true;
-		mnl_attr_parse_nested(a, process_attr, th);
-	} else if (mnl_attr_get_payload_len(a) == 8)
-		th->v[type] = mnl_attr_get_u64(a);
-	return MNL_CB_OK;
-}
 
 static int add_thread(struct dr_dump *d, const struct nlmsghdr *nlh)
 {
 	if (d->n == d->cap) {
-		struct dr_thread *n;
+		struct tsnl_thread *n;
 
 		d->cap = d->cap ? 2 * d->cap : 64;
 		n = realloc(d->threads, d->cap * sizeof(*n));
@@ -57,9 +17,7 @@ static int add_thread(struct dr_dump *d, const struct nlmsghdr *nlh)
 			return -ENOMEM;
 		d->threads = n;
 	}
-	memset(&d->threads[d->n], 0, sizeof(d->threads[0]));
-	mnl_attr_parse(nlh, GENL_HDRLEN, thread_attr, &d->threads[d->n]);
-	d->n++;
+	tsnl_parse_thread(nlh, &d->threads[d->n++]);
 	return 0;
 }
 
@@ -68,11 +26,7 @@ int dr_start(struct tsnl *t, uint32_t tgid, uint32_t fields)
 	char buf[MNL_SOCKET_BUFFER_SIZE];
 	struct nlmsghdr *nlh;
 
-	nlh = tsnl_msg(t, buf, THREADSTAT_CMD_THREAD_GET, NLM_F_DUMP);
-	if (tgid)
-		mnl_attr_put_u32(nlh, THREADSTAT_A_THREAD_TGID, tgid);
-	if (fields)
-		mnl_attr_put_u32(nlh, THREADSTAT_A_THREAD_FIELDS, fields);
+	nlh = tsnl_dump_msg(t, buf, tgid, fields);
 	if (mnl_socket_sendto(t->nl, nlh, nlh->nlmsg_len) < 0)
 		return -errno;
 	return 0;
@@ -128,7 +82,7 @@ int dr_dump(struct tsnl *t, uint32_t tgid, struct dr_dump *d)
 	return ret;
 }
 
-int dr_get(struct tsnl *t, uint32_t tid, struct dr_thread *th)
+int dr_get(struct tsnl *t, uint32_t tid, struct tsnl_thread *th)
 {
 	char buf[MNL_SOCKET_BUFFER_SIZE];
 	struct nlmsghdr *nlh;
@@ -151,7 +105,7 @@ int dr_get(struct tsnl *t, uint32_t tid, struct dr_thread *th)
 	return ret;
 }
 
-const struct dr_thread *dr_find(const struct dr_dump *d, uint32_t tid)
+const struct tsnl_thread *dr_find(const struct dr_dump *d, uint32_t tid)
 {
 	unsigned int i;
 

@@ -94,8 +94,8 @@ TEST(exited_workers_are_accounted)
 	unsigned long long minflt, ticks, minflt2, ticks2;
 	unsigned long long hz = sysconf(_SC_CLK_TCK), tick_ns = 1000000000 / hz;
 	uint64_t used[WORKERS], burned = 0, grew, sum, total_ns;
-	struct dr_thread before, after;
-	const struct dr_thread *leader;
+	struct tsnl_thread before, after;
+	const struct tsnl_thread *leader;
 	pthread_t th[WORKERS];
 	struct rusage ru, ru2;
 	struct dr_dump d;
@@ -218,7 +218,7 @@ TEST(nest_once_per_process_memory_as_statm)
 {
 	unsigned long long pre[3], post[3];
 	long page = sysconf(_SC_PAGESIZE);
-	const struct dr_thread *leader;
+	const struct tsnl_thread *leader;
 	unsigned int i, nests = 0;
 	uint64_t rss, shared;
 	pthread_barrier_t b;
@@ -279,7 +279,7 @@ TEST(nest_once_per_process_memory_as_statm)
 /* A kernel thread has no memory attributes; kthreadd is pid 2. */
 TEST(kernel_thread_has_no_memory)
 {
-	struct dr_thread kt;
+	struct tsnl_thread kt;
 	struct tsnl nl;
 
 	ASSERT_EQ(0, tsnl_open(&nl));

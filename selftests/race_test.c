@@ -23,7 +23,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <libmnl/libmnl.h>
-#include <linux/futex.h>
 #include <linux/genetlink.h>
 #include <pthread.h>
 #include <sched.h>
@@ -41,10 +40,10 @@
 #include "../kselftest_harness.h"
 #include "cpu_sysfs.h"
 #include "nl_strict.h"
+#include "thread_churn.h"
 
 #define NR_CLIENTS	4
-#define IN_FLIGHT	64
-#define CHURNED_STACK	(16 * 1024)
+#define RACE_SLOTS	CHURN_MAX_SLOTS	/* churned threads per churner */
 #define MAX_CHURNERS	64
 #define RACE_MARK	0x7ace000000000000UL
 #define RACE_MARK_MASK	0xffff000000000000UL
@@ -56,18 +55,12 @@ struct shared {
 	unsigned long created;
 	int nr_churners;
 	pid_t tgid[MAX_CHURNERS];
-	int slot_tid[MAX_CHURNERS][IN_FLIGHT];
+	int slot_tid[MAX_CHURNERS][RACE_SLOTS];
 };
 
 static struct shared *sh;
 static volatile int stop;
 static int breaks;	/* TS_RACE_BREAK: expect the wrong marker */
-static char churned_stack[IN_FLIGHT][CHURNED_STACK] __attribute__((aligned(64)));
-
-static void stop_churn(int sig)
-{
-	stop = 1;
-}
 
 /*
  * A churned thread: no TLS, raw system calls only. It sleeps 100 us in
@@ -98,43 +91,12 @@ static int churned(void *arg)
 /* One churner process, pinned to @cpu, its slots in sh->slot_tid[@idx]. */
 static pid_t start_churn(int idx, int cpu)
 {
-	const int flags = CLONE_VM | CLONE_FS | CLONE_FILES | CLONE_SIGHAND |
-			  CLONE_THREAD | CLONE_SYSVSEM | CLONE_CHILD_SETTID |
-			  CLONE_CHILD_CLEARTID;
-	int *slot = sh->slot_tid[idx];
-	cpu_set_t on;
-	unsigned int i;
-	pid_t pid = fork();
-	int tid;
+	const struct thread_churn tc = {
+		.fn = churned, .slot_tid = sh->slot_tid[idx],
+		.slots = RACE_SLOTS, .count = &sh->created, .cpu = cpu,
+	};
 
-	if (pid)
-		return pid;
-	signal(SIGTERM, stop_churn);
-	CPU_ZERO(&on);
-	CPU_SET(cpu, &on);
-	sched_setaffinity(0, sizeof(on), &on);
-	while (!stop) {
-		for (i = 0; i < IN_FLIGHT && !stop; i++) {
-			tid = __atomic_load_n(&slot[i], __ATOMIC_ACQUIRE);
-			if (tid) {
-				syscall(SYS_futex, &slot[i], FUTEX_WAIT, tid,
-					NULL, NULL, 0);
-				continue;
-			}
-			slot[i] = -1;	/* busy until the kernel clears it */
-			if (clone(churned, churned_stack[i] + CHURNED_STACK,
-				  flags, NULL, NULL, NULL, &slot[i]) < 0)
-				slot[i] = 0;
-			else
-				__atomic_add_fetch(&sh->created, 1,
-						   __ATOMIC_RELAXED);
-		}
-	}
-	for (i = 0; i < IN_FLIGHT; i++)
-		while ((tid = __atomic_load_n(&slot[i], __ATOMIC_ACQUIRE)))
-			syscall(SYS_futex, &slot[i], FUTEX_WAIT, tid, NULL,
-				NULL, 0);
-	_exit(0);
+	return thread_churn_fork(&tc);
 }
 
 struct client {
@@ -301,7 +263,7 @@ static void *client(void *arg)
 			c->dumps++;
 		} else {
 			tid = __atomic_load_n(&sh->slot_tid[i][rand_r(&c->seed) %
-							       IN_FLIGHT],
+							       RACE_SLOTS],
 					      __ATOMIC_ACQUIRE);
 			if (tid <= 0)
 				continue;

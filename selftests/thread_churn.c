@@ -17,7 +17,7 @@ static void churn_stop_handler(int sig)
 }
 
 /*
- * Churned threads are bare clone()s on IN_FLIGHT fixed stacks: no mmap,
+ * Churned threads are bare clone()s on fixed stacks, one a slot: no mmap,
  * no glibc thread set-up (TLS, rseq, robust list), so what the guest's CPU
  * spends goes to the kernel's create and exit paths that the dumps race.
  * The kernel clears a slot's word (CLONE_CHILD_CLEARTID) and wakes its
@@ -27,8 +27,8 @@ static void churn_stop_handler(int sig)
  * ~2400/s with 64 KiB stacks, ~2800/s this way.
  */
 #define CHURNED_STACK	(16 * 1024)
-static int slot_tid[IN_FLIGHT];
-static char churned_stack[IN_FLIGHT][CHURNED_STACK] __attribute__((aligned(64)));
+static char churned_stack[CHURN_MAX_SLOTS][CHURNED_STACK]
+	__attribute__((aligned(64)));
 
 /* Runs without TLS of its own: it must touch nothing but its stack. */
 static int churned(void *arg)
@@ -46,48 +46,72 @@ static int churned(void *arg)
  * CPU gets ~1900/s.
  */
 /**
- * thread_churn_start() - fork a churner pinned to @cpu; SIGTERM stops it
- * @count: shared memory the churner adds each thread it made to
- * @cpu: the CPU it and its threads run on
+ * thread_churn_fork() - fork a churner as @tc says; SIGTERM stops it
+ * @tc: the threads' body, their slots, the counter and the CPU
  *
  * Return: the churner's pid (wait for it after SIGTERM), or -1.
  */
-pid_t thread_churn_start(unsigned long *count, int cpu)
+pid_t thread_churn_fork(const struct thread_churn *tc)
 {
 	cpu_set_t on;
 	const int flags = CLONE_VM | CLONE_FS | CLONE_FILES | CLONE_SIGHAND |
 			  CLONE_THREAD | CLONE_SYSVSEM | CLONE_CHILD_SETTID |
 			  CLONE_CHILD_CLEARTID;
-	pid_t pid = fork();
-	unsigned int i;
+	unsigned int i, n = tc->slots;
+	int *slot = tc->slot_tid;
+	pid_t pid;
 	int tid;
 
+	if (n > CHURN_MAX_SLOTS)
+		return -1;
+	pid = fork();
 	if (pid)
 		return pid;
 	signal(SIGTERM, churn_stop_handler);
 	CPU_ZERO(&on);
-	CPU_SET(cpu, &on);
+	CPU_SET(tc->cpu, &on);
 	sched_setaffinity(0, sizeof(on), &on);
 	while (!churn_stop) {
-		for (i = 0; i < IN_FLIGHT && !churn_stop; i++) {
-			tid = __atomic_load_n(&slot_tid[i], __ATOMIC_ACQUIRE);
+		for (i = 0; i < n && !churn_stop; i++) {
+			tid = __atomic_load_n(&slot[i], __ATOMIC_ACQUIRE);
 			if (tid) {
-				syscall(SYS_futex, &slot_tid[i], FUTEX_WAIT,
+				syscall(SYS_futex, &slot[i], FUTEX_WAIT,
 					tid, NULL, NULL, 0);
 				continue;
 			}
-			slot_tid[i] = -1;	/* busy until the kernel clears it */
-			if (clone(churned, churned_stack[i] + CHURNED_STACK,
-				  flags, NULL, NULL, NULL, &slot_tid[i]) < 0)
-				slot_tid[i] = 0;
+			slot[i] = -1;	/* busy until the kernel clears it */
+			if (clone(tc->fn, churned_stack[i] + CHURNED_STACK,
+				  flags, NULL, NULL, NULL, &slot[i]) < 0)
+				slot[i] = 0;
 			else
-				__atomic_add_fetch(count, 1, __ATOMIC_RELAXED);
+				__atomic_add_fetch(tc->count, 1,
+						   __ATOMIC_RELAXED);
 		}
 	}
 	/* Leave no thread running on a stack that _exit() would take away. */
-	for (i = 0; i < IN_FLIGHT; i++)
-		while ((tid = __atomic_load_n(&slot_tid[i], __ATOMIC_ACQUIRE)))
-			syscall(SYS_futex, &slot_tid[i], FUTEX_WAIT, tid,
+	for (i = 0; i < n; i++)
+		while ((tid = __atomic_load_n(&slot[i], __ATOMIC_ACQUIRE)))
+			syscall(SYS_futex, &slot[i], FUTEX_WAIT, tid,
 				NULL, NULL, 0);
 	_exit(0);
+}
+
+/**
+ * thread_churn_start() - fork a churner of threads that return at once
+ * @count: shared memory the churner adds each thread it made to
+ * @cpu: the CPU it and its threads run on
+ *
+ * Its IN_FLIGHT slots are its own (the fork copies them).
+ *
+ * Return: the churner's pid (wait for it after SIGTERM), or -1.
+ */
+pid_t thread_churn_start(unsigned long *count, int cpu)
+{
+	static int slot_tid[IN_FLIGHT];
+	const struct thread_churn tc = {
+		.fn = churned, .slot_tid = slot_tid, .slots = IN_FLIGHT,
+		.count = count, .cpu = cpu,
+	};
+
+	return thread_churn_fork(&tc);
 }

@@ -135,6 +135,24 @@ static int syscall_attr(const struct nlattr *a, void *data)
 	return MNL_CB_OK;
 }
 
+/* Process attributes are u32 or u64; other lengths are not numbers. */
+static int process_attr(const struct nlattr *a, void *data)
+{
+	struct tsnl_thread *th = data;
+	uint16_t type = mnl_attr_get_type(a);
+
+	if (type > THREADSTAT_A_PROCESS_MAX)
+		return MNL_CB_OK;	/* newer than this test */
+	if (mnl_attr_get_payload_len(a) == 8)
+		th->proc[type] = mnl_attr_get_u64(a);
+	else if (mnl_attr_get_payload_len(a) == 4)
+		th->proc[type] = mnl_attr_get_u32(a);
+	else
+		return MNL_CB_OK;
+	th->proc_has[type] = true;
+	return MNL_CB_OK;
+}
+
 static void copy_str(char *dst, size_t size, const struct nlattr *a)
 {
 	size_t len = strnlen(mnl_attr_get_payload(a),
@@ -237,8 +255,18 @@ static int thread_attr(const struct nlattr *a, void *data)
 	case THREADSTAT_A_THREAD_WCHAN:
 		copy_str(th->wchan, sizeof(th->wchan), a);
 		break;
+	case THREADSTAT_A_THREAD_PROCESS:
+		th->has_process = true;
+		mnl_attr_parse_nested(a, process_attr, th);
+		break;
 	}
 	return MNL_CB_OK;
+}
+
+void tsnl_parse_thread(const struct nlmsghdr *nlh, struct tsnl_thread *th)
+{
+	memset(th, 0, sizeof(*th));
+	mnl_attr_parse(nlh, GENL_HDRLEN, thread_attr, th);
 }
 
 static int rec_attr(const struct nlattr *a, void *data)
@@ -370,10 +398,7 @@ int tsnl_send(struct tsnl *t, struct nlmsghdr *nlh, struct tsnl_reply *r)
 				free(buf);
 				return -ENOMEM;
 			}
-			memset(&r->threads[r->n], 0, sizeof(r->threads[0]));
-			mnl_attr_parse(nlh, GENL_HDRLEN, thread_attr,
-				       &r->threads[r->n]);
-			r->n++;
+			tsnl_parse_thread(nlh, &r->threads[r->n++]);
 		}
 	}
 out:
@@ -394,10 +419,9 @@ void tsnl_reply_free(struct tsnl_reply *r)
 	r->n_recs = 0;
 }
 
-int tsnl_dump_fields(struct tsnl *t, uint32_t tgid, uint32_t fields,
-		     struct tsnl_reply *r)
+struct nlmsghdr *tsnl_dump_msg(struct tsnl *t, void *buf, uint32_t tgid,
+			       uint32_t fields)
 {
-	char buf[MNL_SOCKET_BUFFER_SIZE];
 	struct nlmsghdr *nlh;
 
 	nlh = tsnl_msg(t, buf, THREADSTAT_CMD_THREAD_GET, NLM_F_DUMP);
@@ -405,7 +429,15 @@ int tsnl_dump_fields(struct tsnl *t, uint32_t tgid, uint32_t fields,
 		mnl_attr_put_u32(nlh, THREADSTAT_A_THREAD_TGID, tgid);
 	if (fields)
 		mnl_attr_put_u32(nlh, THREADSTAT_A_THREAD_FIELDS, fields);
-	return tsnl_send(t, nlh, r);
+	return nlh;
+}
+
+int tsnl_dump_fields(struct tsnl *t, uint32_t tgid, uint32_t fields,
+		     struct tsnl_reply *r)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+
+	return tsnl_send(t, tsnl_dump_msg(t, buf, tgid, fields), r);
 }
 
 int tsnl_get_fields(struct tsnl *t, uint32_t tid, uint32_t fields,

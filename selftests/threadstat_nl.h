@@ -46,6 +46,10 @@ struct tsnl_thread {
 	unsigned int n_frames;
 	char frames[TSNL_FRAMES][128];
 	char wchan[128];
+	/* The process nest (a leader's, or any thread's on a do request). */
+	bool has_process;
+	bool proc_has[THREADSTAT_A_PROCESS_MAX + 1];
+	uint64_t proc[THREADSTAT_A_PROCESS_MAX + 1];
 };
 
 /* A CPU_GET or SYSTEM_GET reply: its fixed-size attributes by type. */
@@ -81,9 +85,15 @@ void tsnl_close(struct tsnl *t);
 /* Start a request: a buffer with the netlink and genetlink headers. */
 struct nlmsghdr *tsnl_msg(struct tsnl *t, void *buf, uint8_t cmd,
 			  uint16_t flags);
+/* A THREAD_GET dump request (tgid 0: all, fields 0: the default group). */
+struct nlmsghdr *tsnl_dump_msg(struct tsnl *t, void *buf, uint32_t tgid,
+			       uint32_t fields);
 /* Send a message and collect every reply up to the ACK or NLMSG_DONE. */
 int tsnl_send(struct tsnl *t, struct nlmsghdr *nlh, struct tsnl_reply *r);
 void tsnl_reply_free(struct tsnl_reply *r);
+
+/* One THREAD_GET reply message into @th (zeroed first). */
+void tsnl_parse_thread(const struct nlmsghdr *nlh, struct tsnl_thread *th);
 
 /* Convenience requests. */
 int tsnl_dump_threads(struct tsnl *t, uint32_t tgid, struct tsnl_reply *r);

@@ -703,27 +703,39 @@ static int index_to(struct ts_rec_reader *r, size_t k, struct ts_error *err)
 	return rc < 0 ? -1 : 0;
 }
 
+/* Sample @k's index entry, reading on to it if need be; NULL if none. */
+static const struct sample_mark *mark_at(struct ts_rec_reader *r, size_t k,
+					 struct ts_error *err)
+{
+	if (index_to(r, k, err))
+		return NULL;
+	if (k >= r->n_marks) {
+		ts_fail(err, ERANGE, "the recording has %zu samples",
+			r->n_marks);
+		return NULL;
+	}
+	return &r->marks[k];
+}
+
 int ts_rec_seek_sample(struct ts_rec_reader *r, size_t k,
 		       struct ts_error *err)
 {
-	if (index_to(r, k, err))
+	const struct sample_mark *m = mark_at(r, k, err);
+
+	if (!m)
 		return -1;
-	if (k >= r->n_marks)
-		return ts_fail(err, ERANGE, "the recording has %zu samples",
-			       r->n_marks);
-	r->pos = r->marks[k].offset;
+	r->pos = m->offset;
 	return 0;
 }
 
 int ts_rec_sample_real(struct ts_rec_reader *r, size_t k, uint64_t *real_ns,
 		       struct ts_error *err)
 {
-	if (index_to(r, k, err))
+	const struct sample_mark *m = mark_at(r, k, err);
+
+	if (!m)
 		return -1;
-	if (k >= r->n_marks)
-		return ts_fail(err, ERANGE, "the recording has %zu samples",
-			       r->n_marks);
-	*real_ns = r->marks[k].real_ns;
+	*real_ns = m->real_ns;
 	return 0;
 }
 

@@ -638,6 +638,9 @@ TEST_F(rec, pipe_replays_and_steps_back)
 	EXPECT_EQ(SEC, m.interval_ns);
 	EXPECT_EQ(-1, ts_rec_seek_sample(self->reader, 3, &self->err));
 	EXPECT_EQ(ERANGE, self->err.code);
+	self->err.code = 0;
+	EXPECT_EQ(-1, ts_rec_sample_real(self->reader, 3, &real, &self->err));
+	EXPECT_EQ(ERANGE, self->err.code);
 	ts_model_free(&m);
 }
 

@@ -224,10 +224,8 @@ int main(int argc, char **argv)
 	if (warn[0])
 		fprintf(stderr, "threadtop: %s\n", warn);
 	rc = parse(argc, argv, &t.o);
-	if (rc) {
-		ts_idset_free(&t.o.pids);
-		return rc;
-	}
+	if (rc)
+		goto out_opts;
 	/* As threadtop starts: the file is written at exit only if the
 	 * settings differ from this, changed in threadtop.
 	 */
@@ -240,11 +238,13 @@ int main(int argc, char **argv)
 			    access("/dev/tty", R_OK)))) {
 		fputs("threadtop: not a terminal; -b writes text frames\n",
 		      stderr);
-		return 1;
+		rc = 1;
+		goto out_opts;
 	}
 	if (source_open(&t.src, &t.o, &err)) {
 		fprintf(stderr, "threadtop: %s\n", err.msg);
-		return 1;
+		rc = 1;
+		goto out_opts;
 	}
 	pthread_mutex_init(&t.lock, NULL);
 	ts_model_init(&t.model);
@@ -258,8 +258,10 @@ int main(int argc, char **argv)
 	ts_idset_free(&t.expanded);
 	ts_idset_free(&t.tagged_procs);
 	ts_idset_free(&t.tagged_threads);
-	ts_idset_free(&t.o.pids);
 	ts_model_free(&t.model);
 	pthread_mutex_destroy(&t.lock);
+out_opts:
+	/* Every way out after parse() owns the -p set (and nothing more). */
+	ts_idset_free(&t.o.pids);
 	return rc;
 }

@@ -6,7 +6,7 @@
 #  2. build: tools (release and ASan/UBSan), module per kernel, selftests
 #  3. host: lint (checkpatch, sparse, W=1), UAPI/spec sync, library unit
 #     tests under ASan/UBSan and again under valgrind
-#  4. per kernel (scripts/kernels.sh): a qemu VM loads the module and runs
+#  4. per kernel (scripts/kernels.sh), all at once: a qemu VM loads the module and runs
 #     scripts/guest/run-tests.sh; a failed load, a timeout or any oops, BUG,
 #     WARNING or lockup in the guest's kernel log fails that kernel
 #
@@ -91,14 +91,23 @@ echo "unit: $unit_pass passed, $unit_fail failed" >>"$logdir/unit.log"
 stage "unit (asan + valgrind)" "$logdir/unit.log" "$unit_fail"
 
 hardening=$(scripts/hardening-summary.sh --header)
-while IFS='	' read -r kver _ _; do
-	log=$logdir/vm-$kver.log
-	scripts/vm/run.sh --kernel "$kver" --timeout 2400 -- scripts/guest/run-tests.sh >"$log" 2>&1
+# One VM per kernel, all at once: qemu runs each guest on one host thread
+# (TCG, thread=single), so on a 2-core host two guests take little longer
+# than one. Their stages are then counted in kernels.sh's order.
+mapfile -t kvers < <(scripts/kernels.sh | cut -f1)
+declare -A vm_pid
+for kver in "${kvers[@]}"; do
+	scripts/vm/run.sh --kernel "$kver" --timeout 2400 -- scripts/guest/run-tests.sh \
+		>"$logdir/vm-$kver.log" 2>&1 &
+	vm_pid[$kver]=$!
+done
+for kver in "${kvers[@]}"; do
+	wait "${vm_pid[$kver]}"
 	rc=$?
+	log=$logdir/vm-$kver.log
 	stage "kernel $kver" "$log" $rc
 	hardening+=$'\n'$(scripts/hardening-summary.sh "$kver" "$log" "$rc")
-done < <(scripts/kernels.sh)
-
+done
 echo
 printf '%s\n' "${summary[@]}"
 echo

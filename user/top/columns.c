@@ -43,8 +43,20 @@ const struct column columns[TS_COLS] = {
 			     "threads of the process" },
 	[TS_COL_TIME] = { "TIME", 8, false, 10, "sum-exec-runtime", "time",
 			  "CPU time used" },
+	/* Memory gives way first: this is a tool for threads and CPUs. */
+	[TS_COL_VIRT] = { "VIRT", 6, false, 1, "vm-size", "virt",
+			  "virtual memory of the process, KiB (M: MiB, "
+			  "G: GiB)" },
+	[TS_COL_RES] = { "RES", 6, false, 4, "rss", "res",
+			 "resident memory of the process (anon + file + "
+			 "shmem)" },
+	[TS_COL_SHR] = { "SHR", 6, false, 2, "shared", "shr",
+			 "resident shared memory (file + shmem)" },
+	[TS_COL_MEM_PCT] = { "MEM%", 5, false, 3, "mem-pct", "mem%",
+			     "RES as a share of MemTotal" },
 	[TS_COL_COMMAND] = { "COMMAND", 7, true, 0, "comm", "command",
-			     "name (comm), in the tree" },
+			     "command line of a process (its program bold), "
+			     "a thread's name; in the tree" },
 };
 
 int column_by_name(const char *name)
@@ -167,6 +179,28 @@ static void rate_text(char *buf, size_t len, double v, int width)
 		snprintf(buf, len, "%*lldk", width - 1, (tenths + 5000) / 10000);
 }
 
+/* htop's units: KiB up to 99999, then MiB, then GiB. */
+static void mem_text(char *buf, size_t len, uint64_t bytes, int width)
+{
+	uint64_t kib = bytes / 1024, mib = kib / 1024;
+
+	if (kib < 100000)
+		snprintf(buf, len, "%*" PRIu64, width, kib);
+	else if (mib < 100000)
+		snprintf(buf, len, "%*" PRIu64 "M", width - 1, mib);
+	else if (mib < 100 * 1024)
+		snprintf(buf, len, "%*" PRIu64 ".%" PRIu64 "G", width - 3,
+			 mib / 1024, mib % 1024 * 10 / 1024);
+	else
+		snprintf(buf, len, "%*" PRIu64 "G", width - 1, mib / 1024);
+}
+
+static bool mem_column(enum ts_col c)
+{
+	return c == TS_COL_VIRT || c == TS_COL_RES || c == TS_COL_SHR ||
+	       c == TS_COL_MEM_PCT;
+}
+
 static const char *policy_short(uint32_t policy)
 {
 	return policy == THREADSTAT_POLICY_DEADLINE ? "dline" :
@@ -179,7 +213,9 @@ void cell_text(char *buf, size_t len, enum ts_col c, const struct ts_mstat *s,
 	bool sched = s->flags & TS_MF_SCHED;
 	int w = columns[c].width;
 
-	if (!sched && c != TS_COL_ID && c != TS_COL_USER &&
+	if (mem_column(c) ? !(s->flags & TS_MF_MEM) ||
+			    (c == TS_COL_MEM_PCT && s->mem_pct < 0) :
+	    !sched && c != TS_COL_ID && c != TS_COL_USER &&
 	    c != TS_COL_COMMAND && c != TS_COL_THREADS) {
 		snprintf(buf, len, "%*s", w, "-");
 		return;
@@ -237,6 +273,18 @@ void cell_text(char *buf, size_t len, enum ts_col c, const struct ts_mstat *s,
 		snprintf(buf, len, "%*s", w, t);
 		break;
 	}
+	case TS_COL_VIRT:
+		mem_text(buf, len, s->virt, w);
+		break;
+	case TS_COL_RES:
+		mem_text(buf, len, s->res, w);
+		break;
+	case TS_COL_SHR:
+		mem_text(buf, len, s->shr, w);
+		break;
+	case TS_COL_MEM_PCT:
+		rate_text(buf, len, s->mem_pct, w);
+		break;
 	case TS_COL_COMMAND:
 	default:
 		snprintf(buf, len, "%s", s->comm);

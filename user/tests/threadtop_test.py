@@ -184,8 +184,11 @@ time.sleep(3600)
 
 
 def start_workload():
-    p = subprocess.Popen([sys.executable, "-c", WORKLOAD, str(SPIN_CPU)],
-                         stdout=subprocess.PIPE, text=True)
+    # argv[0] "tt-workload": the process row shows the command line,
+    # whose program is then the name the tests look for.
+    p = subprocess.Popen(["tt-workload", "-c", WORKLOAD, str(SPIN_CPU)],
+                         executable=sys.executable, stdout=subprocess.PIPE,
+                         text=True)
     assert p.stdout.readline().strip() == "ready"
     return p
 
@@ -1128,6 +1131,77 @@ def f_follows_the_selection_as_the_list_reorders():
         for k in kids:
             k.kill()
             k.wait()
+
+
+# ---- memory and the command line ----
+
+MEM_CODE = ("import sys,time;b=bytearray(48<<20);b[::4096]=b'x'*len(b[::4096]);"
+            "print('ready',flush=True);time.sleep(600)")
+
+
+def kib(text):
+    """A RES/VIRT/SHR cell in KiB: KiB, or with an M or G suffix."""
+    unit = {"M": 1024, "G": 1024 * 1024}.get(text[-1], 1)
+    return float(text.rstrip("MG")) * unit
+
+
+@test
+def memory_columns_and_command_line():
+    argv = [b"tt-mem", b"-c", MEM_CODE.encode(), b"\x1b]0;pwn\x07",
+            b"two words"]
+    p = subprocess.Popen(argv, executable=sys.executable,
+                         stdout=subprocess.PIPE)
+    try:
+        assert p.stdout.readline().strip() == b"ready"
+        out = run("-b", "-n", "1", "-d", "3", "-p", str(p.pid), "-o",
+                  "pid,rss,vm-size,shared,mem-pct",
+                  env={"COLUMNS": "400"}).stdout
+        page = os.sysconf("SC_PAGE_SIZE") // 1024
+        with open(f"/proc/{p.pid}/statm") as f:
+            size, resident, shared = (int(x) * page
+                                      for x in f.read().split()[:3])
+        with open(f"/proc/{p.pid}/cmdline", "rb") as f:
+            cmdline = f.read().rstrip(b"\0").replace(b"\0", b" ")
+        head = next(l for l in out.splitlines() if "COMMAND" in l).split()
+        assert head[:6] == ["PID", "RES", "VIRT", "SHR", "MEM%",
+                            "COMMAND"], head
+        row = next(l for l in out.splitlines()
+                   if l.split()[:1] == [str(p.pid)])
+        cells = row.split(None, 5)
+        res, virt, shr = kib(cells[1]), kib(cells[2]), kib(cells[3])
+        assert abs(res - resident) <= 0.1 * resident, (row, resident)
+        assert abs(virt - size) <= 0.1 * size, (row, size)
+        assert abs(shr - shared) <= 0.1 * shared + 1024, (row, shared)
+        assert res > 48 * 1024, row     # the touched buffer is resident
+        with open("/proc/meminfo") as f:
+            total = int(f.readline().split()[1])
+        assert abs(float(cells[4]) - 100.0 * res / total) < 0.2, row
+        # COMMAND: /proc/PID/cmdline, NULs as spaces, escaped; the escape
+        # sequence never reaches the terminal raw.
+        assert cells[5] == shown(cmdline).decode(), (cells[5], cmdline)
+        assert "\\e]0;pwn\\a two words" in cells[5], cells[5]
+        # The meters: Mem used = total - available, as free says.
+        mem = next(l for l in out.splitlines() if l.lstrip().startswith("Mem["))
+        assert "Swp[" in mem, mem
+        # Interactive: the program's name bold, the rest not.
+        start("-d", "5", "-p", str(p.pid), width=300)
+        wait_for(lambda s: "tt-mem -c" in s, "the command line")
+        s = tmux("capture-pane", "-e", "-p", "-t", "tt").stdout
+        line = next(l for l in s.splitlines() if "tt-mem" in l)
+        assert re.search(r"\x1b\[[0-9;]*1[0-9;]*mtt-mem\x1b\[", line), \
+            repr(line)
+        assert "\\e]0;pwn\\a" in line, repr(line)
+        # A thread row shows the thread's name (comm), not the command.
+        with open(f"/proc/{p.pid}/comm") as f:
+            comm = f.read().strip()     # python3...: not argv[0]
+        keys("H")
+        wait_for(lambda s: re.search(rf"^\s*{p.pid}\s.*\s{re.escape(comm)}$",
+                                     s, re.M), "the thread row: comm")
+        keys("q")
+        assert exit_status() == 0
+    finally:
+        p.kill()
+        p.wait()
 
 
 # ---- safe output, wide characters, the terminal ----

@@ -415,7 +415,7 @@ def same_but_memory_and_command(replay, live):
             if line.lstrip().startswith("Mem["):
                 continue
             if "COMMAND" in line and "PID" in line:
-                cut = line.index("MEM%")
+                cut = line.index("MEM%" if "MEM%" in line else "COMMAND")
             out.append(line[:cut] if cut and re.match(r"\s*\d", line)
                        else line)
         return out

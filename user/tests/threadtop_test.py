@@ -1022,8 +1022,9 @@ def f2_chooses_and_orders_columns_and_they_persist():
     keys("Down")   # USER
     keys("Space")  # hidden
     keys("End")
-    keys("Up")     # TIME, just above COMMAND
-    for _ in range(15):
+    for _ in range(5):
+        keys("Up")  # TIME, above VIRT, RES, SHR, MEM% and COMMAND
+    for _ in range(20):
         keys("F7")  # TIME moved up to the top (extra presses: no-ops)
     keys("Escape")
     s = wait_for(lambda s: "USER" not in header_of(s) and

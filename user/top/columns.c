@@ -16,34 +16,34 @@
 const struct column columns[TS_COLS] = {
 	[TS_COL_ID] = { "PID", 7, false, 0, "tid", "pid",
 			"process (tgid) or thread id" },
-	[TS_COL_USER] = { "USER", 8, true, 3, "uid", "user",
+	[TS_COL_USER] = { "USER", 8, true, 7, "uid", "user",
 			  "owner (sorted by name)" },
 	[TS_COL_STATE] = { "S", 1, true, 0, "state", NULL,
 			   "state: R running, S sleeping, D disk wait, ..." },
-	[TS_COL_CPU] = { "CPU", 3, false, 6, "cpu", NULL,
+	[TS_COL_CPU] = { "CPU", 3, false, 10, "cpu", NULL,
 			 "CPU it runs on, or ran on last" },
-	[TS_COL_POLICY] = { "POLICY", 6, true, 1, "policy", NULL,
+	[TS_COL_POLICY] = { "POLICY", 6, true, 5, "policy", NULL,
 			    "scheduling policy" },
-	[TS_COL_PRI] = { "PRI", 3, false, 2, "prio", "pri",
+	[TS_COL_PRI] = { "PRI", 3, false, 6, "prio", "pri",
 			 "kernel priority" },
-	[TS_COL_NI] = { "NI", 3, false, 4, "nice", "ni", "nice value" },
+	[TS_COL_NI] = { "NI", 3, false, 8, "nice", "ni", "nice value" },
 	[TS_COL_CPU_PCT] = { "CPU%", 5, false, 0, "cpu-pct", "cpu%",
 			     "share of the interval on a CPU" },
 	[TS_COL_WAIT_PCT] = { "WAIT%", 5, false, 0, "run-delay-pct", "wait%",
 			      "share of the interval runnable but waiting "
 			      "for a CPU" },
-	[TS_COL_VCSW] = { "VCSW/s", 6, false, 8, "nvcsw-rate", "vcsw",
+	[TS_COL_VCSW] = { "VCSW/s", 6, false, 12, "nvcsw-rate", "vcsw",
 			  "voluntary context switches per second" },
-	[TS_COL_ICSW] = { "ICSW/s", 6, false, 7, "nivcsw-rate", "icsw",
+	[TS_COL_ICSW] = { "ICSW/s", 6, false, 11, "nivcsw-rate", "icsw",
 			  "involuntary context switches (preemptions) per "
 			  "second" },
-	[TS_COL_MIGR] = { "MIGR/s", 6, false, 9, "nr-migrations-rate", "migr",
+	[TS_COL_MIGR] = { "MIGR/s", 6, false, 13, "nr-migrations-rate", "migr",
 			  "migrations between CPUs per second" },
-	[TS_COL_THREADS] = { "THR", 4, false, 5, "threads", "thr",
+	[TS_COL_THREADS] = { "THR", 4, false, 9, "threads", "thr",
 			     "threads of the process" },
-	[TS_COL_TIME] = { "TIME", 8, false, 10, "sum-exec-runtime", "time",
+	[TS_COL_TIME] = { "TIME", 8, false, 14, "sum-exec-runtime", "time",
 			  "CPU time used" },
-	/* Memory gives way first: this is a tool for threads and CPUs. */
+	/* Memory gives way first (hide 1-4): a tool for threads and CPUs. */
 	[TS_COL_VIRT] = { "VIRT", 6, false, 1, "vm-size", "virt",
 			  "virtual memory of the process, KiB (M: MiB, "
 			  "G: GiB)" },
@@ -135,7 +135,7 @@ void columns_fit(const struct top *t, int width, enum view view,
 			used += columns[c].width + 1;
 	}
 	shown[TS_COL_COMMAND] = true;
-	for (order = 1; used + COMMAND_MIN > width && order <= 10; order++)
+	for (order = 1; used + COMMAND_MIN > width && order <= 14; order++)
 		for (c = 0; c < TS_COLS; c++)
 			if (shown[c] && columns[c].hide == order) {
 				shown[c] = false;

@@ -20,6 +20,8 @@ struct ts_model_stage {
 	uint64_t mono_ns, real_ns, interval_ns;
 	bool has_system;
 	struct ts_system system;
+	bool has_meminfo;
+	struct ts_meminfo meminfo;
 	struct ts_mthread *threads;	/* becomes model->threads */
 	size_t n, cap;
 	struct ts_cpu *cpus;
@@ -71,6 +73,7 @@ static void ts_model_clear(struct ts_model *m)
 	m->n_threads = m->n_processes = m->n_cpus = 0;
 	m->n_vanished = m->n_new = 0;
 	m->has_detail = m->has_cpus = m->has_system = false;
+	m->has_meminfo = false;
 	memset(&m->totals, 0, sizeof(m->totals));
 	if (st) {
 		st->threads_cap = 0;
@@ -87,7 +90,7 @@ void ts_model_abort(struct ts_model *m)
 		return;
 	st->active = false;
 	st->n = st->n_cpus = st->n_procs = 0;
-	st->has_system = false;
+	st->has_system = st->has_meminfo = false;
 	if (st->has_detail)
 		ts_thread_release(&st->detail);
 	st->has_detail = false;
@@ -153,6 +156,12 @@ void ts_model_set_system(struct ts_model *m, const struct ts_system *sys)
 {
 	m->stage->system = *sys;
 	m->stage->has_system = true;
+}
+
+void ts_model_set_meminfo(struct ts_model *m, const struct ts_meminfo *mi)
+{
+	m->stage->meminfo = *mi;
+	m->stage->has_meminfo = true;
 }
 
 static int grow(void **v, size_t *cap, size_t need, size_t size)
@@ -478,6 +487,44 @@ static void process_finish(struct ts_model *m, struct ts_mprocess *p)
 			 (interval / NS_PER_SEC);
 }
 
+/*
+ * htop's RES, SHR and VIRT from the process set: only with an mm (the
+ * module leaves the fields out for kernel threads) and only when the set
+ * came at all (an older module or recording: absent, not zero).
+ */
+static void process_mem(const struct ts_model_stage *st,
+			struct ts_mprocess *p)
+{
+	const struct ts_process *q = &p->proc;
+
+	p->s.flags &= (uint8_t)~TS_MF_MEM;
+	p->s.res = p->s.shr = p->s.virt = 0;
+	p->s.mem_pct = -1;
+	if (!p->has_process ||
+	    !ts_present(&ts_process_set, q, THREADSTAT_A_PROCESS_VM_SIZE) ||
+	    !ts_present(&ts_process_set, q, THREADSTAT_A_PROCESS_RSS_ANON) ||
+	    !ts_present(&ts_process_set, q, THREADSTAT_A_PROCESS_RSS_FILE) ||
+	    !ts_present(&ts_process_set, q, THREADSTAT_A_PROCESS_RSS_SHMEM))
+		return;
+	p->s.flags |= TS_MF_MEM;
+	p->s.shr = q->rss_file + q->rss_shmem;
+	p->s.res = q->rss_anon + p->s.shr;
+	p->s.virt = q->vm_size;
+	if (st->has_meminfo && st->meminfo.mem_total)
+		p->s.mem_pct = 100.0 * (double)p->s.res /
+			       (double)st->meminfo.mem_total;
+}
+
+static void thread_mem(struct ts_mthread *t, const struct ts_mprocess *p)
+{
+	t->s.flags = (uint8_t)((t->s.flags & ~TS_MF_MEM) |
+			       (p->s.flags & TS_MF_MEM));
+	t->s.res = p->s.res;
+	t->s.shr = p->s.shr;
+	t->s.virt = p->s.virt;
+	t->s.mem_pct = p->s.mem_pct;
+}
+
 static int build_processes(struct ts_model *m, struct ts_mthread *threads,
 			   size_t n, struct ts_mprocess **out, size_t *n_out,
 			   uint32_t **by_process)
@@ -502,8 +549,12 @@ static int build_processes(struct ts_model *m, struct ts_mthread *threads,
 			    threads[i].proc_rec == NO_INDEX ? NULL :
 			    &st->procs[threads[i].proc_rec]);
 	}
-	for (i = 0; i < np; i++)
+	for (i = 0; i < np; i++) {
 		process_finish(m, &procs[i]);
+		process_mem(st, &procs[i]);
+	}
+	for (i = 0; i < n; i++)
+		thread_mem(&threads[i], &procs[threads[i].process]);
 	/* Each process's threads, contiguous, in dump order. */
 	fill = calloc(np ? np : 1, sizeof(*fill));
 	if (!fill)
@@ -732,6 +783,8 @@ int ts_model_commit(struct ts_model *m, bool complete)
 	m->n_new = n_new;
 	m->has_system = st->has_system;
 	m->system = st->system;
+	m->has_meminfo = st->has_meminfo;
+	m->meminfo = st->meminfo;
 	m->has_detail = st->has_detail;
 	m->detail = st->detail;
 	memset(&st->detail, 0, sizeof(st->detail));
@@ -742,7 +795,7 @@ int ts_model_commit(struct ts_model *m, bool complete)
 	m->complete = complete;
 	m->seq++;
 	st->n_cpus = 0;
-	st->has_system = false;
+	st->has_system = st->has_meminfo = false;
 	st->active = false;
 	count_totals(m);
 	return 0;

@@ -10,12 +10,14 @@
  * published sample, so a UI thread may read it concurrently and needs to
  * exclude the sampler only around ts_model_commit().
  *
- * Per thread the model keeps ~160 bytes, not the ~1 KiB struct ts_thread:
- * at 50k threads a sample costs under 10 MiB.
+ * Per thread the model keeps ~210 bytes (its process's memory included,
+ * so that a thread row sorts by it), not the ~1 KiB struct ts_thread: at
+ * 50k threads a sample costs under 15 MiB.
  */
 #ifndef THREADSTAT_MODEL_H
 #define THREADSTAT_MODEL_H
 
+#include "idmap.h"
 #include "threadstat.h"
 
 enum ts_mflag {
@@ -26,6 +28,8 @@ enum ts_mflag {
 	TS_MF_HOPPED = 16,	/* last ran on another CPU than a sample ago */
 	TS_MF_EXITED = 32,	/* a tomb: gone since the last sample, shown
 				 * once with its last values (state 'X') */
+	TS_MF_MEM = 64,		/* res, shr, virt below are known: the
+				 * process has an mm and its set was sent */
 };
 
 /* What a row shows, for a thread or (summed) for a process. */
@@ -41,6 +45,11 @@ struct ts_mstat {
 	double cpu_pct;		/* runtime delta / interval */
 	double wait_pct;	/* run-delay delta / interval: runnable, waiting */
 	double vcsw_rate, icsw_rate, migr_rate;	/* per second */
+	/* The process's memory (a thread row shows its process's, as htop
+	 * does), bytes, with TS_MF_MEM; mem_pct < 0: MemTotal unknown.
+	 */
+	uint64_t res, shr, virt;
+	double mem_pct;
 	char comm[TS_COMM_LEN];
 	char state;		/* R, S, D, ... */
 	uint8_t flags;		/* enum ts_mflag */
@@ -82,6 +91,16 @@ struct ts_mcpu {
 				 * busiest first */
 };
 
+/* The machine's memory, bytes (from /proc/meminfo). */
+struct ts_meminfo {
+	uint64_t mem_total, mem_available, swap_total, swap_free;
+};
+
+/* Parse /proc/meminfo's text; -1 (EINVAL) without a MemTotal. */
+int ts_meminfo_parse(const char *text, struct ts_meminfo *mi);
+/* Read this machine's; -1 with errno set. */
+int ts_meminfo_read(struct ts_meminfo *mi);
+
 /* Machine totals, from SYSTEM_GET when the module has it, else counted. */
 struct ts_totals {
 	bool from_system;
@@ -104,6 +123,8 @@ struct ts_model {
 
 	bool has_system;
 	struct ts_system system;
+	bool has_meminfo;	/* live samples only: not recorded */
+	struct ts_meminfo meminfo;
 	struct ts_totals totals;
 
 	struct ts_mthread *threads;	/* in dump order (ascending tid) */
@@ -133,6 +154,8 @@ void ts_model_free(struct ts_model *m);
 /* Start staging a sample taken at these clock readings. */
 int ts_model_begin(struct ts_model *m, uint64_t mono_ns, uint64_t real_ns);
 void ts_model_set_system(struct ts_model *m, const struct ts_system *sys);
+/* The machine's memory, for MEM% and the meters. */
+void ts_model_set_meminfo(struct ts_model *m, const struct ts_meminfo *mi);
 int ts_model_add_cpu(struct ts_model *m, const struct ts_cpu *cpu);
 int ts_model_add_thread(struct ts_model *m, const struct ts_thread *t);
 /* Take ownership of @t (every group of one thread); @t is cleared. */
@@ -162,7 +185,8 @@ const struct ts_mprocess *ts_model_process(const struct ts_model *m,
 enum ts_col {
 	TS_COL_ID, TS_COL_USER, TS_COL_STATE, TS_COL_CPU, TS_COL_POLICY,
 	TS_COL_PRI, TS_COL_NI, TS_COL_CPU_PCT, TS_COL_WAIT_PCT, TS_COL_VCSW,
-	TS_COL_ICSW, TS_COL_MIGR, TS_COL_THREADS, TS_COL_TIME, TS_COL_COMMAND,
+	TS_COL_ICSW, TS_COL_MIGR, TS_COL_THREADS, TS_COL_TIME, TS_COL_VIRT,
+	TS_COL_RES, TS_COL_SHR, TS_COL_MEM_PCT, TS_COL_COMMAND,
 	TS_COLS
 };
 
@@ -247,6 +271,33 @@ long ts_rows_find(const struct ts_model *m, const struct ts_rows *rows,
  */
 uint32_t ts_model_find_thread(const struct ts_model *m,
 			      const struct ts_rows_query *q, const char *text);
+
+/* ---- command lines (COMMAND of process rows) ---- */
+
+struct ts_cmdline {
+	uint32_t tgid;
+	uint64_t start_time;
+	char *text;		/* NULs as spaces, raw; NULL: none (a kernel
+				 * thread, a zombie, gone): show comm */
+	uint32_t prog_off, prog_len;	/* argv[0]'s basename in text */
+};
+
+/* Read once per process lifetime (tgid and start time); not thread-safe. */
+struct ts_cmdlines {
+	struct ts_cmdline *v;
+	size_t n, cap;
+	struct ts_idmap map;	/* tgid -> v[] */
+	size_t map_for;		/* entries the map was sized for */
+	const char *proc;	/* where /proc is; NULL: /proc (tests) */
+	uint64_t reads;		/* files read so far */
+};
+
+/* @tgid's command line, read on first use; NULL if memory ran out. */
+const struct ts_cmdline *ts_cmdline_get(struct ts_cmdlines *c, uint32_t tgid,
+					uint64_t start_time);
+/* Forget processes that @m no longer has. */
+void ts_cmdlines_prune(struct ts_cmdlines *c, const struct ts_model *m);
+void ts_cmdlines_free(struct ts_cmdlines *c);
 
 /* A user's name (or the uid as a number), cached; not thread-safe. */
 const char *ts_user_name(uint32_t uid);

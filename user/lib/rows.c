@@ -69,6 +69,11 @@ static int num_cmp(double a, double b)
 	return a < b ? -1 : a > b;
 }
 
+static double mem_key(const struct ts_mstat *s, uint64_t v)
+{
+	return s->flags & TS_MF_MEM ? (double)v : -1;
+}
+
 int ts_mstat_cmp(const struct ts_mstat *a, const struct ts_mstat *b,
 		 enum ts_col col)
 {
@@ -104,6 +109,14 @@ int ts_mstat_cmp(const struct ts_mstat *a, const struct ts_mstat *b,
 		return num_cmp(b->n_threads, a->n_threads);
 	case TS_COL_TIME:
 		return num_cmp(b->runtime, a->runtime);
+	/* Absent memory (kernel threads, old recordings) sorts last. */
+	case TS_COL_VIRT:
+		return num_cmp(mem_key(b, b->virt), mem_key(a, a->virt));
+	case TS_COL_RES:
+	case TS_COL_MEM_PCT:	/* RES over one MemTotal: the same order */
+		return num_cmp(mem_key(b, b->res), mem_key(a, a->res));
+	case TS_COL_SHR:
+		return num_cmp(mem_key(b, b->shr), mem_key(a, a->shr));
 	case TS_COL_COMMAND:
 		return strcasecmp(a->comm, b->comm);
 	default:

@@ -106,6 +106,7 @@ int ts_sample_take(struct ts_client *c, const struct ts_sample_opts *o,
 	uint64_t mono = ts_clock_ns(CLOCK_MONOTONIC);
 	uint64_t real = ts_clock_ns(CLOCK_REALTIME);
 	struct capture cap = { w, 0, 0 };
+	struct ts_meminfo mi;
 	struct ts_error scratch;
 	struct ts_attrbuf b = { .len = 0 };
 	int rc;
@@ -115,6 +116,9 @@ int ts_sample_take(struct ts_client *c, const struct ts_sample_opts *o,
 	*complete = true;
 	if (ts_model_begin(m, mono, real))
 		return ts_fail(err, ENOMEM, "out of memory");
+	/* Not recorded: a replay has no meters and no MEM%. */
+	if (!ts_meminfo_read(&mi))
+		ts_model_set_meminfo(m, &mi);
 	if (w) {
 		ts_attr_u64(&b, TS_REC_A_BEGIN_REALTIME, real);
 		ts_rec_write(w, TS_REC_SAMPLE_BEGIN, mono, b.buf, b.len);

@@ -799,4 +799,75 @@ TEST_F(model, impossible_intervals_give_no_rates)
 	EXPECT_EQ(100000, milli(t->s.cpu_pct));
 }
 
+/*
+ * Memory columns from the process nest: RES = anon + file + shmem, SHR =
+ * file + shmem, VIRT = vm-size, MEM% = RES / MemTotal; thread rows show
+ * their process's. Without the nest, or with a nest without an mm (as the
+ * module sends for kernel threads), absent -- not zero; a real zero stays.
+ */
+TEST_F(model, memory_comes_from_the_process_nest)
+{
+	struct ts_meminfo mi = { .mem_total = 1000ull << 20 };
+	const struct ts_mprocess *p;
+	const struct ts_mthread *t;
+
+	self->s[1].proc = self->s[1].mm = true;		/* server: an mm */
+	self->s[1].rss_anon = 30ull << 20;
+	self->s[1].rss_file = 15ull << 20;
+	self->s[1].rss_shmem = 5ull << 20;
+	self->s[1].vm_size = 400ull << 20;
+	self->s[4].proc = self->s[4].mm = true;		/* lone: all zero */
+	self->s[0].proc = true;				/* init: no mm */
+	ASSERT_EQ(0, ts_model_begin(&self->m, SEC, 1700000000 * SEC));
+	ts_model_set_meminfo(&self->m, &mi);
+	for (size_t i = 0; i < N(base); i++)
+		ASSERT_EQ(0, synth_add(&self->m, &self->s[i]));
+	ASSERT_EQ(0, ts_model_commit(&self->m, true));
+	EXPECT_TRUE(self->m.has_meminfo);
+
+	p = ts_model_process(&self->m, 100);
+	ASSERT_NE(NULL, p);
+	EXPECT_TRUE(p->s.flags & TS_MF_MEM);
+	EXPECT_EQ(50ull << 20, p->s.res);
+	EXPECT_EQ(20ull << 20, p->s.shr);
+	EXPECT_EQ(400ull << 20, p->s.virt);
+	EXPECT_EQ(5000, milli(p->s.mem_pct));
+	t = ts_model_thread(&self->m, 102);	/* a thread: its process's */
+	EXPECT_TRUE(t->s.flags & TS_MF_MEM);
+	EXPECT_EQ(50ull << 20, t->s.res);
+	EXPECT_EQ(5000, milli(t->s.mem_pct));
+
+	p = ts_model_process(&self->m, 200);	/* zero is a value */
+	EXPECT_TRUE(p->s.flags & TS_MF_MEM);
+	EXPECT_EQ(0U, p->s.res);
+	EXPECT_EQ(0, milli(p->s.mem_pct));
+	p = ts_model_process(&self->m, 1);	/* a nest without an mm */
+	EXPECT_TRUE(p->has_process);
+	EXPECT_FALSE(p->s.flags & TS_MF_MEM);
+
+	/* Sorted by RES (and MEM%): big first, the absent last. */
+	self->s[4].rss_anon = 60ull << 20;
+	ASSERT_EQ(0, synth_sample(&self->m, 2 * SEC, self->s, N(base), true));
+	EXPECT_FALSE(self->m.has_meminfo);	/* not this sample's */
+	EXPECT_TRUE(ts_model_process(&self->m, 200)->s.mem_pct < 0);
+	{
+		struct ts_rows_query q = { .mode = TS_ROWS_PROCESSES,
+					   .sort = TS_COL_MEM_PCT };
+		const uint32_t want[] = { 200, 100, 1 };
+
+		ASSERT_EQ(0, ts_rows_build(&self->m, &q, &self->rows));
+		ASSERT_EQ(3U, self->rows.n);
+		for (size_t i = 0; i < 3; i++)
+			EXPECT_EQ(want[i],
+				  ts_row_id(&self->m, &self->rows.v[i]));
+	}
+
+	/* No nest at all (an old recording): absent. */
+	self->s[1].proc = false;
+	ASSERT_EQ(0, synth_sample(&self->m, 3 * SEC, self->s, N(base), true));
+	p = ts_model_process(&self->m, 100);
+	EXPECT_FALSE(p->s.flags & TS_MF_MEM);
+	EXPECT_FALSE(ts_model_thread(&self->m, 101)->s.flags & TS_MF_MEM);
+}
+
 TEST_HARNESS_MAIN

@@ -31,6 +31,8 @@ struct synth {
 	bool proc;
 	uint64_t exited_runtime, exited_nvcsw, exited_nivcsw;
 	uint64_t rss_anon;
+	bool mm;		/* with vm-size, rss-file, rss-shmem */
+	uint64_t vm_size, rss_file, rss_shmem;
 };
 
 struct synth_msg {
@@ -92,6 +94,14 @@ static inline void synth_thread_msg(struct synth_msg *m, const struct synth *s)
 		mnl_attr_put_u64(n, THREADSTAT_A_PROCESS_EXITED_NIVCSW,
 				 s->exited_nivcsw);
 		mnl_attr_put_u64(n, THREADSTAT_A_PROCESS_RSS_ANON, s->rss_anon);
+		if (s->mm) {
+			mnl_attr_put_u64(n, THREADSTAT_A_PROCESS_VM_SIZE,
+					 s->vm_size);
+			mnl_attr_put_u64(n, THREADSTAT_A_PROCESS_RSS_FILE,
+					 s->rss_file);
+			mnl_attr_put_u64(n, THREADSTAT_A_PROCESS_RSS_SHMEM,
+					 s->rss_shmem);
+		}
 		if (s->unknown)	/* a newer module's process attribute */
 			mnl_attr_put_u64(n, THREADSTAT_A_PROCESS_MAX + 1, 7);
 		mnl_attr_nest_end(n, nest);

@@ -184,8 +184,11 @@ time.sleep(3600)
 
 
 def start_workload():
-    p = subprocess.Popen([sys.executable, "-c", WORKLOAD, str(SPIN_CPU)],
-                         stdout=subprocess.PIPE, text=True)
+    # argv[0] "tt-workload": the process row shows the command line,
+    # whose program is then the name the tests look for.
+    p = subprocess.Popen(["tt-workload", "-c", WORKLOAD, str(SPIN_CPU)],
+                         executable=sys.executable, stdout=subprocess.PIPE,
+                         text=True)
     assert p.stdout.readline().strip() == "ready"
     return p
 
@@ -403,13 +406,31 @@ def batch_prints_n_frames():
     assert re.search(rf"(?m)^CPU {SPIN_CPU}\b", p.stdout)
 
 
+def same_but_memory_and_command(replay, live):
+    """Frames equal but for what a recording does not carry: the Mem/Swp
+    meters, MEM% and command lines (a replay shows comm)."""
+    def norm(text):
+        out, cut = [], None
+        for line in text.splitlines():
+            if line.lstrip().startswith("Mem["):
+                continue
+            if "COMMAND" in line and "PID" in line:
+                cut = line.index("MEM%" if "MEM%" in line else "COMMAND")
+            out.append(line[:cut] if cut and re.match(r"\s*\d", line)
+                       else line)
+        return out
+    return norm(replay) == norm(live)
+
+
 @test
 def recording_replays_to_the_same_frames():
     rec = os.path.join(WORK, "rec.tsr")
     live = run("-b", "-n", "3", "-d", "3", "-w", rec).stdout
     assert len(frames(live)) == 3
     replay = run("-b", "-r", rec).stdout
-    assert replay == live, "replay differs from the live frames"
+    assert replay != live   # a recording has no meminfo, no command lines
+    assert same_but_memory_and_command(replay, live), \
+        "replay differs from the live frames"
     cores = run("-b", "-r", rec, "--view", "cores", "-K").stdout
     assert len(frames(cores)) == 3 and re.search(r"(?m)^CPU 0", cores)
     # Interactive replay: every view, no module needed.
@@ -443,7 +464,7 @@ while True:
 
 
 def start_churn():
-    p = subprocess.Popen([sys.executable, "-c", CHURN],
+    p = subprocess.Popen(["tt-churn", "-c", CHURN], executable=sys.executable,
                          stdout=subprocess.PIPE, text=True)
     assert p.stdout.readline().strip() == "ready"
     return p
@@ -516,9 +537,11 @@ def rows(lines):
     """(pid, state, cpu%, time s, comm) of each list row of a frame."""
     out = []
     seen_head = False
+    at = 0
     for line in lines:
         if re.match(r"\s*PID\s+S\s+CPU%", line):
             seen_head = True
+            at = line.index("COMMAND")
             continue
         w = line.split()
         if w and w[0] == "*":       # the cores view's running mark
@@ -528,8 +551,11 @@ def rows(lines):
         tm = [x for x in w[3:] if ":" in x]
         try:
             # COMMAND may carry the tree's and expansion's marks.
+            # A process row's COMMAND is its command line: the first
+            # word is the program (argv[0] "tt-churn").
+            cmd = re.sub(r"^[\s|`+-]*", "", line[at:]).split()
             out.append((int(w[0]), w[1], float(w[2]), time_s(tm[0]),
-                        w[-1].lstrip("-+|`")))
+                        cmd[0]))
         except (ValueError, IndexError) as e:
             raise AssertionError(f"unparsed row {line!r}") from e
     return out
@@ -996,8 +1022,9 @@ def f2_chooses_and_orders_columns_and_they_persist():
     keys("Down")   # USER
     keys("Space")  # hidden
     keys("End")
-    keys("Up")     # TIME, just above COMMAND
-    for _ in range(15):
+    for _ in range(5):
+        keys("Up")  # TIME, above VIRT, RES, SHR, MEM% and COMMAND
+    for _ in range(20):
         keys("F7")  # TIME moved up to the top (extra presses: no-ops)
     keys("Escape")
     s = wait_for(lambda s: "USER" not in header_of(s) and
@@ -1014,8 +1041,10 @@ def f2_chooses_and_orders_columns_and_they_persist():
 
 
 def spawn_as_nobody(name):
+    # argv[0] @name too: a process row shows the command line.
     return subprocess.Popen(["setpriv", "--reuid=65534", "--regid=65534",
-                             "--clear-groups", sys.executable, "-c",
+                             "--clear-groups", "bash", "-c",
+                             'exec -a "$0" "$@"', name, sys.executable, "-c",
                              f"import ctypes,time\n"
                              f"ctypes.CDLL(None).prctl(15, b'{name}')\n"
                              f"time.sleep(3600)"])
@@ -1128,6 +1157,79 @@ def f_follows_the_selection_as_the_list_reorders():
         for k in kids:
             k.kill()
             k.wait()
+
+
+# ---- memory and the command line ----
+
+MEM_CODE = ("import sys,time;b=bytearray(48<<20);b[::4096]=b'x'*len(b[::4096]);"
+            "print('ready',flush=True);time.sleep(600)")
+
+
+def kib(text):
+    """A RES/VIRT/SHR cell in KiB: KiB, or with an M or G suffix."""
+    unit = {"M": 1024, "G": 1024 * 1024}.get(text[-1], 1)
+    return float(text.rstrip("MG")) * unit
+
+
+@test
+def memory_columns_and_command_line():
+    argv = [b"tt-mem", b"-c", MEM_CODE.encode(), b"\x1b]0;pwn\x07",
+            b"two words"]
+    p = subprocess.Popen(argv, executable=sys.executable,
+                         stdout=subprocess.PIPE)
+    try:
+        assert p.stdout.readline().strip() == b"ready"
+        out = run("-b", "-n", "1", "-d", "3", "-p", str(p.pid), "-o",
+                  "pid,rss,vm-size,shared,mem-pct",
+                  env={"COLUMNS": "400"}).stdout
+        page = os.sysconf("SC_PAGE_SIZE") // 1024
+        with open(f"/proc/{p.pid}/statm") as f:
+            size, resident, shared = (int(x) * page
+                                      for x in f.read().split()[:3])
+        with open(f"/proc/{p.pid}/cmdline", "rb") as f:
+            cmdline = f.read().rstrip(b"\0").replace(b"\0", b" ")
+        head = next(l for l in out.splitlines() if "COMMAND" in l).split()
+        assert head[:6] == ["PID", "RES", "VIRT", "SHR", "MEM%",
+                            "COMMAND"], head
+        row = next(l for l in out.splitlines()
+                   if l.split()[:1] == [str(p.pid)])
+        cells = row.split(None, 5)
+        res, virt, shr = kib(cells[1]), kib(cells[2]), kib(cells[3])
+        assert abs(res - resident) <= 0.1 * resident, (row, resident)
+        assert abs(virt - size) <= 0.1 * size, (row, size)
+        assert abs(shr - shared) <= 0.1 * shared + 1024, (row, shared)
+        assert res > 48 * 1024, row     # the touched buffer is resident
+        with open("/proc/meminfo") as f:
+            total = int(f.readline().split()[1])
+        assert abs(float(cells[4]) - 100.0 * res / total) < 0.2, row
+        # COMMAND: /proc/PID/cmdline, NULs as spaces, escaped; the escape
+        # sequence never reaches the terminal raw.
+        assert cells[5] == shown(cmdline).decode(), (cells[5], cmdline)
+        assert "\\e]0;pwn\\a two words" in cells[5], cells[5]
+        # The meters: Mem used = total - available, as free says.
+        mem = next(l for l in out.splitlines() if l.lstrip().startswith("Mem["))
+        assert "Swp[" in mem, mem
+        # Interactive: the program's name bold, the rest not.
+        # With the busy workload first, tt-mem's row is not the selected
+        # one (drawn in the selection's colours).
+        start("-d", "5", "-p", f"{work.pid},{p.pid}", width=300)
+        wait_for(lambda s: "tt-mem -c" in s, "the command line")
+        s = tmux("capture-pane", "-e", "-p", "-t", "tt").stdout
+        line = next(l for l in s.splitlines() if "tt-mem" in l)
+        assert re.search(r"\x1b\[[0-9;]*1[0-9;]*mtt-mem\x1b\[", line), \
+            repr(line)
+        assert "\\e]0;pwn\\a" in line, repr(line)
+        # A thread row shows the thread's name (comm), not the command.
+        with open(f"/proc/{p.pid}/comm") as f:
+            comm = f.read().strip()     # python3...: not argv[0]
+        keys("H")
+        wait_for(lambda s: re.search(rf"^\s*{p.pid}\s.*\s{re.escape(comm)}$",
+                                     s, re.M), "the thread row: comm")
+        keys("q")
+        assert exit_status() == 0
+    finally:
+        p.kill()
+        p.wait()
 
 
 # ---- safe output, wide characters, the terminal ----

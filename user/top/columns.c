@@ -16,35 +16,47 @@
 const struct column columns[TS_COLS] = {
 	[TS_COL_ID] = { "PID", 7, false, 0, "tid", "pid",
 			"process (tgid) or thread id" },
-	[TS_COL_USER] = { "USER", 8, true, 3, "uid", "user",
+	[TS_COL_USER] = { "USER", 8, true, 7, "uid", "user",
 			  "owner (sorted by name)" },
 	[TS_COL_STATE] = { "S", 1, true, 0, "state", NULL,
 			   "state: R running, S sleeping, D disk wait, ..." },
-	[TS_COL_CPU] = { "CPU", 3, false, 6, "cpu", NULL,
+	[TS_COL_CPU] = { "CPU", 3, false, 10, "cpu", NULL,
 			 "CPU it runs on, or ran on last" },
-	[TS_COL_POLICY] = { "POLICY", 6, true, 1, "policy", NULL,
+	[TS_COL_POLICY] = { "POLICY", 6, true, 5, "policy", NULL,
 			    "scheduling policy" },
-	[TS_COL_PRI] = { "PRI", 3, false, 2, "prio", "pri",
+	[TS_COL_PRI] = { "PRI", 3, false, 6, "prio", "pri",
 			 "kernel priority" },
-	[TS_COL_NI] = { "NI", 3, false, 4, "nice", "ni", "nice value" },
+	[TS_COL_NI] = { "NI", 3, false, 8, "nice", "ni", "nice value" },
 	[TS_COL_CPU_PCT] = { "CPU%", 5, false, 0, "cpu-pct", "cpu%",
 			     "share of the interval on a CPU" },
 	[TS_COL_WAIT_PCT] = { "WAIT%", 5, false, 0, "run-delay-pct", "wait%",
 			      "share of the interval runnable but waiting "
 			      "for a CPU" },
-	[TS_COL_VCSW] = { "VCSW/s", 6, false, 8, "nvcsw-rate", "vcsw",
+	[TS_COL_VCSW] = { "VCSW/s", 6, false, 12, "nvcsw-rate", "vcsw",
 			  "voluntary context switches per second" },
-	[TS_COL_ICSW] = { "ICSW/s", 6, false, 7, "nivcsw-rate", "icsw",
+	[TS_COL_ICSW] = { "ICSW/s", 6, false, 11, "nivcsw-rate", "icsw",
 			  "involuntary context switches (preemptions) per "
 			  "second" },
-	[TS_COL_MIGR] = { "MIGR/s", 6, false, 9, "nr-migrations-rate", "migr",
+	[TS_COL_MIGR] = { "MIGR/s", 6, false, 13, "nr-migrations-rate", "migr",
 			  "migrations between CPUs per second" },
-	[TS_COL_THREADS] = { "THR", 4, false, 5, "threads", "thr",
+	[TS_COL_THREADS] = { "THR", 4, false, 9, "threads", "thr",
 			     "threads of the process" },
-	[TS_COL_TIME] = { "TIME", 8, false, 10, "sum-exec-runtime", "time",
+	[TS_COL_TIME] = { "TIME", 8, false, 14, "sum-exec-runtime", "time",
 			  "CPU time used" },
+	/* Memory gives way first (hide 1-4): a tool for threads and CPUs. */
+	[TS_COL_VIRT] = { "VIRT", 6, false, 1, "vm-size", "virt",
+			  "virtual memory of the process, KiB (M: MiB, "
+			  "G: GiB)" },
+	[TS_COL_RES] = { "RES", 6, false, 4, "rss", "res",
+			 "resident memory of the process (anon + file + "
+			 "shmem)" },
+	[TS_COL_SHR] = { "SHR", 6, false, 2, "shared", "shr",
+			 "resident shared memory (file + shmem)" },
+	[TS_COL_MEM_PCT] = { "MEM%", 5, false, 3, "mem-pct", "mem%",
+			     "RES as a share of MemTotal" },
 	[TS_COL_COMMAND] = { "COMMAND", 7, true, 0, "comm", "command",
-			     "name (comm), in the tree" },
+			     "command line of a process (its program bold), "
+			     "a thread's name; in the tree" },
 };
 
 int column_by_name(const char *name)
@@ -123,7 +135,7 @@ void columns_fit(const struct top *t, int width, enum view view,
 			used += columns[c].width + 1;
 	}
 	shown[TS_COL_COMMAND] = true;
-	for (order = 1; used + COMMAND_MIN > width && order <= 10; order++)
+	for (order = 1; used + COMMAND_MIN > width && order <= 14; order++)
 		for (c = 0; c < TS_COLS; c++)
 			if (shown[c] && columns[c].hide == order) {
 				shown[c] = false;
@@ -167,6 +179,28 @@ static void rate_text(char *buf, size_t len, double v, int width)
 		snprintf(buf, len, "%*lldk", width - 1, (tenths + 5000) / 10000);
 }
 
+/* htop's units: KiB up to 99999, then MiB, then GiB. */
+static void mem_text(char *buf, size_t len, uint64_t bytes, int width)
+{
+	uint64_t kib = bytes / 1024, mib = kib / 1024;
+
+	if (kib < 100000)
+		snprintf(buf, len, "%*" PRIu64, width, kib);
+	else if (mib < 100000)
+		snprintf(buf, len, "%*" PRIu64 "M", width - 1, mib);
+	else if (mib < 100 * 1024)
+		snprintf(buf, len, "%*" PRIu64 ".%" PRIu64 "G", width - 3,
+			 mib / 1024, mib % 1024 * 10 / 1024);
+	else
+		snprintf(buf, len, "%*" PRIu64 "G", width - 1, mib / 1024);
+}
+
+static bool mem_column(enum ts_col c)
+{
+	return c == TS_COL_VIRT || c == TS_COL_RES || c == TS_COL_SHR ||
+	       c == TS_COL_MEM_PCT;
+}
+
 static const char *policy_short(uint32_t policy)
 {
 	return policy == THREADSTAT_POLICY_DEADLINE ? "dline" :
@@ -179,7 +213,9 @@ void cell_text(char *buf, size_t len, enum ts_col c, const struct ts_mstat *s,
 	bool sched = s->flags & TS_MF_SCHED;
 	int w = columns[c].width;
 
-	if (!sched && c != TS_COL_ID && c != TS_COL_USER &&
+	if (mem_column(c) ? !(s->flags & TS_MF_MEM) ||
+			    (c == TS_COL_MEM_PCT && s->mem_pct < 0) :
+	    !sched && c != TS_COL_ID && c != TS_COL_USER &&
 	    c != TS_COL_COMMAND && c != TS_COL_THREADS) {
 		snprintf(buf, len, "%*s", w, "-");
 		return;
@@ -237,6 +273,18 @@ void cell_text(char *buf, size_t len, enum ts_col c, const struct ts_mstat *s,
 		snprintf(buf, len, "%*s", w, t);
 		break;
 	}
+	case TS_COL_VIRT:
+		mem_text(buf, len, s->virt, w);
+		break;
+	case TS_COL_RES:
+		mem_text(buf, len, s->res, w);
+		break;
+	case TS_COL_SHR:
+		mem_text(buf, len, s->shr, w);
+		break;
+	case TS_COL_MEM_PCT:
+		rate_text(buf, len, s->mem_pct, w);
+		break;
 	case TS_COL_COMMAND:
 	default:
 		snprintf(buf, len, "%s", s->comm);

@@ -156,6 +156,65 @@ static int meters_draw(struct top *t, struct surface *s)
 	return lines;
 }
 
+/* Bytes as htop's meters show them: 512M, 3.83G. */
+static void size_text(char *buf, size_t len, uint64_t bytes)
+{
+	uint64_t mib = bytes >> 20;
+
+	if (mib < 1024)
+		snprintf(buf, len, "%" PRIu64 "M", mib);
+	else
+		snprintf(buf, len, "%" PRIu64 ".%02" PRIu64 "G", mib >> 10,
+			 (mib & 1023) * 100 / 1024);
+}
+
+/* "Mem[|||||       1.21G/3.83G]" in @w columns. */
+static void mem_meter_draw(struct surface *s, const char *label,
+			   uint64_t used, uint64_t total, int w)
+{
+	char value[48], a[16], b[16];
+	int inner = w - (int)strlen(label) - 2, x0, n;
+
+	size_text(a, sizeof(a), used);
+	size_text(b, sizeof(b), total);
+	snprintf(value, sizeof(value), "%s/%s", a, b);
+	surf_put(s, ROLE_CPU, label);
+	surf_put(s, ROLE_METER_FRAME, "[");
+	x0 = s->x;
+	n = total && inner > 0 ?
+	    (int)((double)used * inner / (double)total + 0.5) : 0;
+	if (n > inner)
+		n = inner;
+	if (n > 0)
+		surf_fill(s, ROLE_METER_MEM, '|', n);
+	if (inner - (int)strlen(value) >= 0) {
+		if (s->x > x0 + inner - (int)strlen(value))
+			s->x = x0 + inner - (int)strlen(value);
+		surf_pad(s, ROLE_NORMAL, x0 + inner - (int)strlen(value));
+		surf_put(s, ROLE_DIM, value);
+	}
+	s->x = x0 + (inner > 0 ? inner : 0);
+	surf_put(s, ROLE_METER_FRAME, "]");
+}
+
+/* Mem and Swap, side by side; used = total - available, as free says. */
+static void memory_draw(struct top *t, struct surface *s)
+{
+	const struct ts_meminfo *mi = &t->model.meminfo;
+	int w = s->width / 2 - 1;
+
+	if (!t->model.has_meminfo)
+		return;
+	if (w > 40)
+		w = 40;
+	mem_meter_draw(s, " Mem", mi->mem_total - mi->mem_available,
+		       mi->mem_total, w);
+	surf_pad(s, ROLE_NORMAL, w + 1);
+	mem_meter_draw(s, "Swp", mi->swap_total - mi->swap_free,
+		       mi->swap_total, w);
+	surf_newline(s);
+}
+
 static void totals_draw(struct top *t, struct surface *s)
 {
 	const struct ts_model *m = &t->model;
@@ -180,6 +239,7 @@ int header_draw(struct top *t, struct surface *s)
 	surf_newline(s);
 	if (t->view != VIEW_CORES)	/* there, each CPU has its block */
 		meters_draw(t, s);
+	memory_draw(t, s);
 	totals_draw(t, s);
 	surf_newline(s);
 	return s->y - y0;

@@ -255,6 +255,7 @@ int main(int argc, char **argv)
 	if (!t.o.batch && settings_save(&t.o, before, warn, sizeof(warn)))
 		fprintf(stderr, "threadtop: %s\n", warn);
 	ts_rows_free(&t.rows);
+	ts_cmdlines_free(&t.cmdlines);
 	ts_idset_free(&t.expanded);
 	ts_idset_free(&t.tagged_procs);
 	ts_idset_free(&t.tagged_threads);

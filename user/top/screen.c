@@ -49,6 +49,8 @@ static void colours(void)
 		{ ROLE_ERROR, COLOR_WHITE, COLOR_RED, A_BOLD },
 		{ ROLE_CPU, COLOR_CYAN, -1, A_BOLD },
 		{ ROLE_TAGGED, COLOR_YELLOW, -1, A_BOLD },
+		{ ROLE_PROGRAM, -1, -1, A_BOLD },
+		{ ROLE_METER_MEM, COLOR_GREEN, -1, 0 },
 	};
 	size_t i;
 
@@ -77,6 +79,7 @@ static void monochrome(void)
 	attrs[ROLE_ERROR] = A_REVERSE | A_BOLD;
 	attrs[ROLE_CPU] = A_BOLD;
 	attrs[ROLE_TAGGED] = A_BOLD | A_UNDERLINE;
+	attrs[ROLE_PROGRAM] = A_BOLD;
 }
 
 static FILE *tty_in;

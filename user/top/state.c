@@ -51,6 +51,8 @@ void top_rows(struct top *t)
 	if (t->rows_seq == t->model.seq && !t->rows_dirty)
 		return;
 	top_query(t);
+	if (t->rows_seq != t->model.seq)	/* processes may be gone */
+		ts_cmdlines_prune(&t->cmdlines, &t->model);
 	if (ts_rows_build(&t->model, &t->q, &t->rows))
 		t->rows.n = 0;	/* out of memory: an empty list */
 	t->rows_seq = t->model.seq;

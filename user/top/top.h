@@ -85,7 +85,7 @@ enum role {
 	ROLE_SELECTED, ROLE_THREAD, ROLE_KTHREAD, ROLE_NEW, ROLE_RUNNING,
 	ROLE_METER_USER, ROLE_METER_SYS, ROLE_METER_IRQ, ROLE_METER_STEAL,
 	ROLE_METER_FRAME, ROLE_FKEY, ROLE_FKEY_LABEL, ROLE_PROMPT, ROLE_ERROR,
-	ROLE_CPU, ROLE_TAGGED,
+	ROLE_CPU, ROLE_TAGGED, ROLE_PROGRAM, ROLE_METER_MEM,
 	ROLES
 };
 
@@ -196,6 +196,7 @@ struct top {
 	bool cols[TS_COLS];	/* chosen by the user */
 	bool shown[TS_COLS];	/* of those, what fits this frame */
 	struct ts_rows rows;
+	struct ts_cmdlines cmdlines;	/* live only: a replay shows comm */
 	uint64_t rows_seq;	/* model sample the rows were built from */
 	bool rows_dirty;
 	size_t sel, scroll;

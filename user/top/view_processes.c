@@ -4,6 +4,7 @@
  * expanded), or a row per thread; flat or as a tree. Also the list
  * machinery the cores view shares: column header, scrolling, selection.
  */
+#include <stdio.h>
 #include <string.h>
 
 #include "top.h"
@@ -88,6 +89,38 @@ static enum role cell_role(enum ts_col c, const struct ts_mstat *st,
 	return ROLE_NORMAL;
 }
 
+/*
+ * A process row's COMMAND: its command line, read once per process, with
+ * the program's name (argv[0]'s basename) bold, as htop shows it. Kernel
+ * threads, processes without one and replays show comm; thread rows show
+ * the thread's own name. False when comm is to be shown.
+ */
+static bool cmdline_draw(struct top *t, struct surface *s,
+			 const struct ts_row *r, const struct ts_mstat *st,
+			 enum role role, bool selected)
+{
+	const struct ts_cmdline *cl;
+	char part[SURFACE_LINE];
+	size_t off, len;
+
+	if (r->kind != TS_ROW_PROCESS || t->src.reader ||
+	    (st->flags & (TS_MF_KTHREAD | TS_MF_EXITED)))
+		return false;
+	cl = ts_cmdline_get(&t->cmdlines, st->id, st->start_time);
+	if (!cl || !cl->text)
+		return false;
+	off = cl->prog_off;
+	len = cl->prog_len;
+	/* surf_put sanitizes; it needs strings, so in three pieces. */
+	snprintf(part, sizeof(part), "%.*s", (int)off, cl->text);
+	surf_put(s, role, part);
+	snprintf(part, sizeof(part), "%.*s", (int)len, cl->text + off);
+	surf_put(s, selected ? role : ROLE_PROGRAM, part);
+	snprintf(part, sizeof(part), "%s", cl->text + off + len);
+	surf_put(s, role, part);
+	return true;
+}
+
 /* The cells of a process or thread row, from @lead on. */
 static void stat_cells(struct top *t, struct surface *s,
 		       const struct ts_row *r, const struct ts_mstat *st,
@@ -114,9 +147,12 @@ static void stat_cells(struct top *t, struct surface *s,
 			tree_prefix(prefix, sizeof(prefix), r, expandable);
 			surf_put(s, selected ? ROLE_SELECTED : ROLE_DIM, prefix);
 		}
-		cell_text(buf, sizeof(buf), (enum ts_col)c, st,
-			  r->kind == TS_ROW_THREAD);
-		surf_put(s, role, buf);
+		if (c != TS_COL_COMMAND ||
+		    !cmdline_draw(t, s, r, st, role, selected)) {
+			cell_text(buf, sizeof(buf), (enum ts_col)c, st,
+				  r->kind == TS_ROW_THREAD);
+			surf_put(s, role, buf);
+		}
 		if (c == TS_COL_COMMAND &&
 		    t->view == VIEW_CORES && (st->flags & TS_MF_HOPPED)) {
 			const struct ts_mthread *th = (const void *)st;

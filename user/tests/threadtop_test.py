@@ -941,11 +941,12 @@ def eperm_shows_in_the_footer_and_nothing_crashes():
     keys("Enter")  # SIGTERM
     wait_for(lambda s: "Operation not permitted" in s, "EPERM for the kill")
     assert work.poll() is None, "the workload was killed"
-    assert nice_of(tid) == before
+    assert nice_of(tid) == before, (nice_of(tid), before)
     keys("q")
     until(lambda: os.path.exists(RC_FILE), "exit")
     with open(RC_FILE) as f:
-        assert f.read().strip() == "0"
+        rc = f.read().strip()
+    assert rc == "0", (rc, open(ERR_FILE).read())
     shutil.rmtree(cfg, ignore_errors=True)
 
 

@@ -5,7 +5,10 @@
 # runner: compilers and libmnl/ncurses for the tools, qemu + busybox + kmod
 # for the test VM (scripts/vm/), the stock 6.1 kernel and a 6.12 kernel with
 # headers to build and boot, the 6.12 source tarball (kselftest harness,
-# checkpatch, YNL), sparse, valgrind, python3-yaml/jsonschema.
+# checkpatch, YNL), sparse, valgrind, python3-yaml/jsonschema; clang,
+# libbpf and bpftrace for the BPF peers in benchmarks, libelf/libdw for
+# lock names, libmicrohttpd and Prometheus for the exporter, DKMS, debhelper,
+# lintian and scdoc for the packages and man pages.
 #
 # Idempotent and cheap: it asks dpkg what is installed and only when
 # something is missing runs apt-get update + install (as root, no prompts).
@@ -35,7 +38,10 @@ packages=(build-essential pkg-config libmnl-dev zlib1g-dev libncurses-dev
 	qemu-system-x86 busybox-static kmod cpio xz-utils
 	linux-image-amd64 linux-headers-amd64 linux-source-6.12
 	python3-yaml python3-jsonschema sparse tmux valgrind
-	procps util-linux iproute2)
+	procps util-linux iproute2
+	clang llvm libbpf-dev bpftool bpftrace rt-tests libelf-dev libdw-dev
+	libmicrohttpd-dev prometheus prometheus-process-exporter
+	dkms dh-dkms debhelper lintian scdoc fakeroot bash-completion man-db)
 
 say() { echo "setup: $*"; }
 die() { echo "setup: ERROR: $*" >&2; exit 1; }

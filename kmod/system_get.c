@@ -52,10 +52,16 @@ static void ts_system_count(struct ts_system_counts *n,
 	ts_walk_threads(ns, ts_system_count_one, n);
 }
 
-/* A load average, as /proc/loadavg's fixed point, times 1000, rounded. */
+/*
+ * A load average times 1000, offset as /proc/loadavg offsets it
+ * (FIXED_1/200, get_avenrun()) and truncated: its first two decimals are
+ * then exactly the ones /proc/loadavg prints, since truncating to
+ * thousandths and then to hundredths is truncating to hundredths.
+ */
 static u32 ts_load_x1000(unsigned long avg)
 {
-	return (avg * 1000 + FIXED_1 / 2) >> FSHIFT;
+	return min_t(u64, (u64)(avg + FIXED_1 / 200) * 1000 >> FSHIFT,
+		     U32_MAX);
 }
 
 /*

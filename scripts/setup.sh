@@ -39,7 +39,7 @@ packages=(build-essential pkg-config libmnl-dev zlib1g-dev libncurses-dev
 	linux-image-amd64 linux-headers-amd64 linux-source-6.12
 	python3-yaml python3-jsonschema sparse tmux valgrind
 	procps util-linux iproute2
-	clang llvm libbpf-dev bpftool bpftrace rt-tests libelf-dev libdw-dev
+	clang llvm libbpf-dev bpftool bpftrace rt-tests linux-perf libelf-dev libdw-dev
 	libmicrohttpd-dev prometheus prometheus-process-exporter
 	dkms dh-dkms debhelper lintian scdoc fakeroot bash-completion man-db)
 

@@ -10,23 +10,14 @@
 
 #include "threadstat.h"
 
-#define FSHIFT		11		/* the kernel's load fixed point */
-#define FIXED_1		(1u << FSHIFT)
-
 /*
- * /proc/loadavg adds FIXED_1/200 to the kernel's fixed-point average and
- * then truncates to hundredths; the module sends round(avg * 1000 / 2048).
- * Recovering the nearest fixed-point value and applying /proc's formula
- * matches /proc for all but the 4% of values that two fixed-point values
- * share (one of the pair then reads 0.01 off); rounding the thousandths
- * instead would be off for 6%.
+ * The module sends the load times 1000 after /proc/loadavg's own offset,
+ * truncated (see the spec's load-1): truncating it to hundredths prints
+ * exactly what /proc/loadavg prints.
  */
 void ts_load_text(char *buf, size_t len, uint32_t x1000)
 {
-	uint64_t a = ((uint64_t)x1000 * FIXED_1 + 500) / 1000 + FIXED_1 / 200;
-
-	snprintf(buf, len, "%" PRIu64 ".%02" PRIu64, a >> FSHIFT,
-		 ((a & (FIXED_1 - 1)) * 100) >> FSHIFT);
+	snprintf(buf, len, "%u.%02u", x1000 / 1000, x1000 % 1000 / 10);
 }
 
 /* Whole seconds, truncated as /proc/uptime's integer part is. */

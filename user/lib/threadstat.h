@@ -264,7 +264,7 @@ struct ts_system {
 	uint32_t cpus_possible, cpus_online;
 	uint64_t boot_time;	/* ns since the epoch */
 	uint64_t uptime;	/* ns since boot */
-	uint32_t load_1, load_5, load_15;	/* load average x 1000 */
+	uint32_t load_1, load_5, load_15;	/* load x 1000, /proc's rounding */
 	uint32_t nr_processes, nr_threads, nr_running, nr_blocked;
 };
 

@@ -87,6 +87,17 @@ for args in "-p 1,2" "-b -r /nonexistent -p 3" "-p 1 -d x"; do
 		unit_fail=$((unit_fail + 1))
 	fi
 done
+# Host suites in python (no module needed): the /proc source end to end.
+for suite in "user/tests/proc_fallback_test.py build/asan/threadstat build/asan/threadtop"; do
+	# shellcheck disable=SC2086 # $suite is a script and its arguments
+	out=$(timeout 600 python3 $suite 2>&1)
+	rc=$?
+	echo "$out" >>"$logdir/unit.log"
+	totals=$(echo "$out" | sed -nE 's/^[a-z0-9-]+: ([0-9]+) passed, ([0-9]+) failed$/\1 \2/p' | tail -n 1)
+	read -r p f <<<"${totals:-0 1}"
+	((rc != 0 && f == 0)) && f=1
+	unit_pass=$((unit_pass + p)) unit_fail=$((unit_fail + f))
+done
 echo "unit: $unit_pass passed, $unit_fail failed" >>"$logdir/unit.log"
 stage "unit (asan + valgrind)" "$logdir/unit.log" "$unit_fail"
 

@@ -25,7 +25,7 @@ scripts/setup.sh || { echo "check: set-up failed"; echo "0 passed, 1 failed"; ex
 rm -rf "$logdir"
 mkdir -p "$logdir"
 
-if ! make -s -j"$(nproc)" user unit-tests modules selftests >"$logdir/build.log" 2>&1; then
+if ! make -s -j"$(nproc)" user unit-tests modules selftests man >"$logdir/build.log" 2>&1; then
 	cat "$logdir/build.log"
 	echo "check: build failed"
 	echo "0 passed, 1 failed"

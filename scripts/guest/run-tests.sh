@@ -82,6 +82,8 @@ run_cli() { run_suite cli user/tests/cli_test.py build/asan/threadstat "$@"; }
 run_top() { run_suite threadtop user/tests/threadtop_test.py build/asan/threadtop "$@"; }
 run_cli
 run_top
+run_suite proc-vs-module user/tests/proc_vs_module_test.py build/asan/threadstat \
+	build/asan/threadtop
 
 if rmmod threadstat; then
 	tally "rmmod" ok 1 0

@@ -13,37 +13,14 @@ import os
 import re
 import subprocess
 import sys
-import time
 
+from named_workload import (TICK_NS, Workload, cpu_list, read, schedstat,
+                            status, tids)
 from suite import Suite
 
 STAT, TOP = sys.argv[1], sys.argv[2]
 suite = Suite("proc-fallback")
 test, finish = suite.test, suite.finish
-HZ = os.sysconf("SC_CLK_TCK")
-TICK_NS = 10**9 // HZ
-
-# The workload: a process with a burning thread and three sleeping ones,
-# each named through /proc/self/task/TID/comm.
-WORKLOAD = r"""
-import os, sys, threading, time
-def name(n):
-    with open(f"/proc/self/task/{threading.get_native_id()}/comm", "w") as f:
-        f.write(n)
-def burn():
-    name("pf-burn")
-    while True:
-        pass
-def nap(i):
-    name(f"pf-nap-{i}")
-    time.sleep(3600)
-name("pf-main")
-for t in [threading.Thread(target=burn, daemon=True)] + [
-        threading.Thread(target=nap, args=(i,), daemon=True) for i in range(3)]:
-    t.start()
-print("ready", flush=True)
-sys.stdin.read()
-"""
 
 
 def run(binary, *args, check=True, env=None):
@@ -54,50 +31,14 @@ def run(binary, *args, check=True, env=None):
     return p
 
 
-def tids(pid):
-    return sorted(int(t) for t in os.listdir(f"/proc/{pid}/task"))
-
-
-def read(pid, tid, name):
-    with open(f"/proc/{pid}/task/{tid}/{name}", "rb") as f:
-        return f.read().decode("utf-8", "surrogateescape")
-
-
 def stat_fields(pid, tid):
     """/proc/PID/task/TID/stat from field 3 on, as a list (index 0 = 3)."""
     s = read(pid, tid, "stat")
     return s[s.rindex(")") + 2:].split()
 
 
-def schedstat(pid, tid):
-    return [int(x) for x in read(pid, tid, "schedstat").split()]
-
-
-def status(pid, tid, key):
-    for line in read(pid, tid, "status").splitlines():
-        if line.startswith(key + ":"):
-            return line.split(":", 1)[1].strip()
-    return None
-
-
-def cpu_list(text):
-    cpus = []
-    for part in text.split(","):
-        a, _, b = part.partition("-")
-        cpus += range(int(a), int(b or a) + 1)
-    return cpus
-
-
-work = subprocess.Popen([sys.executable, "-c", WORKLOAD], stdin=subprocess.PIPE,
-                        stdout=subprocess.PIPE, text=True)
-assert work.stdout.readline().strip() == "ready"
-PID = work.pid
-names = {t: read(PID, t, "comm").strip() for t in tids(PID)}
-burner = next(t for t, n in names.items() if n == "pf-burn")
-# Generous: the burner has had 50 ms of CPU however busy the host is.
-deadline = time.time() + 120
-while schedstat(PID, burner)[0] < 50_000_000 and time.time() < deadline:
-    time.sleep(0.05)
+work = Workload("pf")
+PID, names, burner = work.pid, work.names, work.burner
 
 
 @test
@@ -217,6 +158,5 @@ def bad_source_is_a_usage_error():
     assert run(TOP, "-b", "--source", "kernel", check=False).returncode == 2
 
 
-work.kill()
-work.wait()
+work.stop()
 finish()

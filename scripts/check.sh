@@ -88,9 +88,10 @@ for args in "-p 1,2" "-b -r /nonexistent -p 3" "-p 1 -d x"; do
 	fi
 done
 # Host suites in python (no module needed): the /proc source end to end,
-# the man pages.
+# the man pages, bash completion.
 for suite in "user/tests/proc_fallback_test.py build/asan/threadstat build/asan/threadtop" \
-	"user/tests/man_test.py build/man build/release/threadstat build/release/threadtop"; do
+	"user/tests/man_test.py build/man build/release/threadstat build/release/threadtop" \
+	"user/tests/completion_test.py build/release/threadstat build/release/threadtop"; do
 	# shellcheck disable=SC2086 # $suite is a script and its arguments
 	out=$(timeout 600 python3 $suite 2>&1)
 	rc=$?

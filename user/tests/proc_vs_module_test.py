@@ -104,18 +104,26 @@ def one_thread_agrees():
             b["sum-exec-runtime"])
 
 
+def load_between(a, p, b):
+    """/proc's load (hundredths) within the module's reads around it; the
+    load moves every 5 s, up or down, so a read that straddles a turn is
+    taken again."""
+    return all(min(a[k], b[k]) - 10 <= p[k] <= max(a[k], b[k]) + 10
+               for k in ("load-1", "load-5", "load-15"))
+
+
 @test
 def system_agrees():
-    a, p, b = three("system")
+    for _ in range(5):
+        a, p, b = three("system")
+        if load_between(a, p, b):
+            break
+    assert load_between(a, p, b), (a, p, b)
     for k in ("cpus-possible", "cpus-online"):
         assert a[k] == p[k] == b[k], (k, a, p, b)
     between("boot-time", a["boot-time"] - 10**9 + 1, p["boot-time"],
             a["boot-time"])
     between("uptime", a["uptime"], p["uptime"], b["uptime"], 10**7)
-    for k in ("load-1", "load-5", "load-15"):
-        # /proc/loadavg has hundredths; the load moves every 5 s
-        between(k, min(a[k], b[k]), p[k], max(a[k], b[k]), 10)
-        assert p[k] <= max(a[k], b[k]) + 10, (k, a, p, b)
     for k in ("nr-processes", "nr-threads"):
         # our own runs come and go between the reads
         assert abs(p[k] - a[k]) <= 5, (k, a, p, b)

@@ -14,6 +14,7 @@ import re
 import subprocess
 import sys
 
+from hostile import hostile_process, shown
 from named_workload import (TICK_NS, Workload, cpu_list, read, schedstat,
                             status, tids)
 from suite import Suite
@@ -150,6 +151,30 @@ def threadtop_batch_shows_the_named_threads():
     ns = (int(line[2]) * 60 + int(line[3])) * 10**9 + int(line[4]) * 10**7
     # TIME is cut to hundredths: within [before - 10 ms, after].
     assert before - 10**7 <= ns <= after, (before, line[0], after)
+
+
+@test
+def hostile_names_from_proc_are_lossless_and_escaped():
+    p, names = hostile_process()
+    try:
+        out = subprocess.run([STAT, "threads", "--source", "proc", "--pid",
+                              str(p.pid), "--json"], capture_output=True,
+                             timeout=120, check=True).stdout
+        got = {r["tid"]: r["comm"].encode("utf-8", "surrogateescape")
+               for r in json.loads(out)}
+        assert got == names, (got, names)
+        out = subprocess.run([STAT, "threads", "--source", "proc", "--pid",
+                              str(p.pid)], capture_output=True, timeout=120,
+                             check=True).stdout
+        assert b"\x1b" not in out and b"\x9b" not in out, out
+        lines = out.split(b"\n")[1:-1]
+        assert len(lines) == len(names), lines
+        for line in lines:
+            tid = int(line.split()[0])
+            assert line.endswith(b" " + shown(names[tid])), (line, names[tid])
+    finally:
+        p.kill()
+        p.wait()
 
 
 @test

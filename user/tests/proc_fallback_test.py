@@ -163,9 +163,11 @@ def hostile_names_from_proc_are_lossless_and_escaped():
         got = {r["tid"]: r["comm"].encode("utf-8", "surrogateescape")
                for r in json.loads(out)}
         assert got == names, (got, names)
+        # shown() is the form in a UTF-8 locale
         out = subprocess.run([STAT, "threads", "--source", "proc", "--pid",
                               str(p.pid)], capture_output=True, timeout=120,
-                             check=True).stdout
+                             check=True,
+                             env=dict(os.environ, LC_ALL="C.UTF-8")).stdout
         assert b"\x1b" not in out and b"\x9b" not in out, out
         lines = out.split(b"\n")[1:-1]
         assert len(lines) == len(names), lines

@@ -184,6 +184,11 @@ int ts_proc_thread_dump(const struct ts_thread_query *q, ts_thread_cb cb,
 	for (i = 0; i < ids.n && !rc; i++) {
 		if (read_thread(ids.v[i].tgid, ids.v[i].tid, fields, &t))
 			continue;
+		/* /proc/TID/task of a non-leader lists its group: the module
+		 * dumps nothing for a tgid that is no process's.
+		 */
+		if (q && q->tgid && t.tgid != q->tgid)
+			continue;
 		rc = cb(&t, arg);
 		if (info)
 			info->messages++;

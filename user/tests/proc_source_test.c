@@ -228,7 +228,7 @@ TEST(own_threads_match_proc)
 {
 	struct ts_thread_query q = { .tgid = (uint32_t)getpid() };
 	struct ts_error err = { 0 };
-	struct seen s = { 0 };
+	struct seen s = { 0 }, s2;
 	struct ts_client *c;
 	struct ts_thread one;
 	struct ts_system sys;
@@ -254,6 +254,12 @@ TEST(own_threads_match_proc)
 	EXPECT_TRUE(s.burn);
 	EXPECT_TRUE(s.nap);
 	EXPECT_GT(s.burn_runtime, 20000000u);
+
+	/* A tid that is no process's leader: nothing, as from the module. */
+	q.tgid = (uint32_t)s.burn_tid;
+	memset(&s2, 0, sizeof(s2));
+	ASSERT_EQ(0, ts_thread_dump(c, &q, check_one, &s2, NULL, &err));
+	EXPECT_EQ(0, s2.n);
 
 	/* One thread: bracketed by /proc's own reads before and after. */
 	before = runtime_of(s.burn_tid);

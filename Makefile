@@ -15,6 +15,8 @@
 #   make bench      snapshot cost of threadstat vs procfs, taskstats and ps
 #                   for 1k, 10k and 50k threads, and CPU_GET/SYSTEM_GET cost
 #                   at 1k, 10k and 100k, in a VM per kernel (bench/)
+#   make man       man pages into $(O)/man: doc/man/*.scd by scdoc, and
+#                   threadstat(7) generated from the YNL spec
 #   make clean
 #
 # KVERS="6.1.0-56-amd64 ..." picks the test kernels; KDIR=/path builds the
@@ -47,12 +49,12 @@ CLIS := $(foreach f,$(FLAVORS),$(O)/$(f)/threadstat)
 TOPS := $(foreach f,$(FLAVORS),$(O)/$(f)/threadtop)
 UNITS := $(foreach f,$(FLAVORS),$(patsubst user/tests/%.c,$(O)/$(f)/tests/%,$(UNIT_SRCS)))
 
-.PHONY: all user modules module selftests unit-tests check stress run lint clean \
+.PHONY: all user modules module selftests unit-tests check stress run lint clean man \
 	check-debug debug-kernel \
 	setup bench-fields bench bench-tools
 .DEFAULT_GOAL := all
 
-all: user modules selftests
+all: user modules selftests man
 
 user: $(LIBS) $(CLIS) $(TOPS)
 
@@ -87,6 +89,19 @@ $(O)/asan/tests/%: user/tests/%.c $(O)/asan/libthreadstat.a
 	$(CC) $(BASE_CFLAGS) $(FLAVOR_CFLAGS) -isystem $(KSFT_DIR) -o $@ $^ $(MNL_LIBS)
 
 unit-tests: $(UNITS)
+
+# Man pages: every doc/man/*.scd (PAGE.SECTION.scd) through scdoc, and
+# threadstat(7) written from the YNL spec so that it cannot drift from it.
+MAN_SRCS := $(wildcard doc/man/*.scd)
+MANS := $(patsubst doc/man/%.scd,$(O)/man/%,$(MAN_SRCS)) $(O)/man/threadstat.7
+man: $(MANS)
+$(O)/man/%: doc/man/%.scd
+	@mkdir -p $(dir $@)
+	scdoc <$< >$@.tmp && mv $@.tmp $@
+$(O)/man/threadstat.7: include/uapi/linux/threadstat.yaml scripts/spec2man.py
+	@mkdir -p $(dir $@) $(O)/man-src
+	python3 scripts/spec2man.py $< >$(O)/man-src/threadstat.7.scd
+	scdoc <$(O)/man-src/threadstat.7.scd >$@.tmp && mv $@.tmp $@
 
 # Benchmarks: programs that print numbers (run them in the VM, as root,
 # with the module loaded).

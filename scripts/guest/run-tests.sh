@@ -82,6 +82,10 @@ run_cli() { run_suite cli user/tests/cli_test.py build/asan/threadstat "$@"; }
 run_top() { run_suite threadtop user/tests/threadtop_test.py build/asan/threadtop "$@"; }
 run_cli
 run_top
+# Release builds: ASan start-up costs seconds a run under TCG, and this
+# suite runs the tools 20 times (the host's unit stage runs them in ASan).
+run_suite proc-vs-module user/tests/proc_vs_module_test.py build/release/threadstat \
+	build/release/threadtop
 
 if rmmod threadstat; then
 	tally "rmmod" ok 1 0

@@ -16,6 +16,16 @@ int cmd_system(int argc, char **argv);
 /* Parse [--json] [--help]: -1 to go on, else the exit status to return. */
 int parse_json_option(int argc, char **argv, const char *usage, bool *json);
 
+/*
+ * Take --source auto|module|proc out of argv (anywhere before "--");
+ * -1 after saying what is wrong.
+ */
+int cli_take_source(int *argc, char **argv);
+/* Open the client --source chose; a /proc one says once what it lacks. */
+struct ts_client;
+struct ts_error;
+int cli_open(struct ts_client **c, struct ts_error *err);
+
 /* Parse a positive decimal id; false on anything else. */
 bool parse_id(const char *s, uint32_t *out);
 /* Print "threadstat: <msg>" to stderr. */

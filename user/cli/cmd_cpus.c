@@ -139,7 +139,7 @@ int cmd_cpus(int argc, char **argv)
 	if (rc >= 0)
 		return rc;
 
-	if (ts_open(&c, &err)) {
+	if (cli_open(&c, &err)) {
 		cli_error("%s", err.msg);
 		return 1;
 	}

@@ -50,11 +50,15 @@ static void print_text(const struct ts_system *s)
 		}
 		putchar('\n');
 	}
-	if (has(s, THREADSTAT_A_SYSTEM_NR_THREADS))
-		printf("processes:     %u\n"
-		       "threads:       %u (%u running, %u blocked)\n",
-		       s->nr_processes, s->nr_threads, s->nr_running,
+	if (!has(s, THREADSTAT_A_SYSTEM_NR_THREADS))
+		return;
+	printf("processes:     %u\n"
+	       "threads:       %u", s->nr_processes, s->nr_threads);
+	/* Counted by the module only: /proc has no per-namespace counts. */
+	if (has(s, THREADSTAT_A_SYSTEM_NR_RUNNING))
+		printf(" (%u running, %u blocked)", s->nr_running,
 		       s->nr_blocked);
+	putchar('\n');
 }
 
 static const char system_usage[] = "usage: threadstat system [--json]\n";
@@ -71,7 +75,7 @@ int cmd_system(int argc, char **argv)
 	if (rc >= 0)
 		return rc;
 
-	if (ts_open(&c, &err)) {
+	if (cli_open(&c, &err)) {
 		cli_error("%s", err.msg);
 		return 1;
 	}

@@ -290,7 +290,7 @@ int cmd_thread(int argc, char **argv)
 		return EXIT_USAGE;
 	}
 
-	if (ts_open(&c, &err)) {
+	if (cli_open(&c, &err)) {
 		cli_error("%s", err.msg);
 		return 1;
 	}

@@ -311,7 +311,7 @@ int cmd_threads(int argc, char **argv)
 		return EXIT_USAGE;
 	}
 
-	if (ts_open(&c, &err)) {
+	if (cli_open(&c, &err)) {
 		cli_error("%s", err.msg);
 		return 1;
 	}

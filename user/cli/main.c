@@ -32,10 +32,14 @@ static const char usage[] =
 	"          process and thread counts\n"
 	"\n"
 	"options:\n"
+	"  --source SRC   where the data comes from: module, proc (the\n"
+	"                 fields /proc has; the rest absent) or auto\n"
+	"                 (default: the module if it loads, else /proc)\n"
 	"  -h, --help     this text\n"
 	"  -V, --version  the version\n"
 	"\n"
-	"Needs the threadstat kernel module (insmod threadstat.ko).\n"
+	"Without the threadstat kernel module it reads /proc and says which\n"
+	"fields need the module.\n"
 	"Exit status: 0 ok, 1 error, 2 bad usage.\n";
 
 void cli_error(const char *fmt, ...)
@@ -67,6 +71,8 @@ bool parse_id(const char *s, uint32_t *out)
 int main(int argc, char **argv)
 {
 	print_text_init();
+	if (cli_take_source(&argc, argv))
+		return EXIT_USAGE;
 	if (argc < 2) {
 		fputs(usage, stderr);
 		return EXIT_USAGE;

@@ -26,6 +26,7 @@ struct ts_client {
 	uint8_t cmd;		/* of the request being answered */
 	ts_capture_cb capture;	/* sees every reply payload, for recording */
 	void *capture_arg;
+	bool proc;		/* no socket: /proc answers (source.c) */
 };
 
 int ts_fail(struct ts_error *err, int code, const char *fmt, ...)
@@ -197,6 +198,8 @@ int ts_request(struct ts_client *c, uint8_t cmd, bool dump,
 {
 	int rc;
 
+	if (c->proc)
+		return ts_fail(err, EOPNOTSUPP, "this needs the threadstat module");
 	c->cmd = cmd;
 	if (ts_send(c, c->family, dump ? NLM_F_DUMP : NLM_F_ACK, cmd,
 		    THREADSTAT_FAMILY_VERSION, attrs, n_attrs, err))
@@ -289,6 +292,20 @@ int ts_open(struct ts_client **out, struct ts_error *err)
 fail:
 	ts_close(c);
 	return -1;
+}
+
+int ts_open_proc(struct ts_client **out, struct ts_error *err)
+{
+	*out = calloc(1, sizeof(**out));
+	if (!*out)
+		return ts_fail(err, ENOMEM, "out of memory");
+	(*out)->proc = true;
+	return 0;
+}
+
+bool ts_client_proc(const struct ts_client *c)
+{
+	return c->proc;
 }
 
 void ts_close(struct ts_client *c)

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "internal.h"
+#include "proc_source.h"
 
 #define C(type, kind, name, member) \
 	TS_FIELD(CPU, ts_cpu, type, kind, 0, name, member)
@@ -102,6 +103,8 @@ int ts_cpu_list_dump(struct ts_client *c, struct ts_cpu_list *list,
 {
 	struct ts_cpu_collect st = { list, err };
 
+	if (ts_client_proc(c))
+		return ts_proc_cpu_list(list, err);
 	memset(list, 0, sizeof(*list));
 	if (ts_request(c, THREADSTAT_CMD_CPU_GET, true, NULL, 0, ts_cpu_msg,
 		       &st, NULL, err)) {
@@ -137,6 +140,8 @@ int ts_cpu_get(struct ts_client *c, uint32_t cpu, struct ts_cpu *out,
 	struct ts_one one = { out, err };
 
 	memset(out, 0, sizeof(*out));
+	if (ts_client_proc(c))
+		return ts_proc_cpu_get(cpu, out, err);
 	if (ts_request(c, THREADSTAT_CMD_CPU_GET, false, &a, 1, ts_cpu_keep,
 		       &one, NULL, err))
 		return -1;
@@ -157,6 +162,8 @@ int ts_system_get(struct ts_client *c, struct ts_system *out,
 {
 	struct ts_one one = { out, err };
 
+	if (ts_client_proc(c))
+		return ts_proc_system_get(out, err);
 	memset(out, 0, sizeof(*out));
 	if (ts_request(c, THREADSTAT_CMD_SYSTEM_GET, false, NULL, 0,
 		       ts_system_keep, &one, NULL, err))

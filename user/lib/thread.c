@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "internal.h"
+#include "proc_source.h"
 
 #define STACK(type, name, member) \
 	TS_FIELD(STACK, ts_stack, type, U64, THREADSTAT_FIELDS_STACK, name, member)
@@ -271,6 +272,8 @@ int ts_thread_dump(struct ts_client *c, const struct ts_thread_query *q,
 	struct ts_req_attr a[3];
 	size_t n = ts_thread_attrs(a, q ? q->tgid : 0, 0, q ? q->fields : 0);
 
+	if (ts_client_proc(c))
+		return ts_proc_thread_dump(q, cb, arg, info, err);
 	if (info)
 		memset(info, 0, sizeof(*info));
 	return ts_request(c, THREADSTAT_CMD_THREAD_GET, true, a, n,
@@ -292,6 +295,8 @@ int ts_thread_get(struct ts_client *c, uint32_t tid, uint32_t fields,
 	size_t n = ts_thread_attrs(a, 0, tid, fields);
 
 	memset(out, 0, sizeof(*out));
+	if (ts_client_proc(c))
+		return ts_proc_thread_get(tid, fields, out, err);
 	if (ts_request(c, THREADSTAT_CMD_THREAD_GET, false, a, n,
 		       ts_thread_keep, out, NULL, err))
 		return -1;

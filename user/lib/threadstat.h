@@ -35,6 +35,29 @@ int ts_open(struct ts_client **out, struct ts_error *err);
 void ts_close(struct ts_client *c);
 
 /*
+ * Where the data comes from: the module, /proc (the fields /proc has, the
+ * rest absent), or auto: the module when its family resolves (the lookup
+ * lets the kernel autoload it), else /proc. A /proc client answers
+ * ts_thread_dump(), ts_thread_get(), ts_cpu_list_dump(), ts_cpu_get() and
+ * ts_system_get() with the same structs; callers need not know which.
+ */
+enum ts_source { TS_SOURCE_AUTO, TS_SOURCE_MODULE, TS_SOURCE_PROC };
+
+/* "auto", "module" or "proc"; -1 on anything else. */
+int ts_source_parse(const char *name, enum ts_source *out);
+/*
+ * Open a client for @src. When auto falls back to /proc, @why (if not
+ * NULL) gets the reason the module could not be used; else "".
+ */
+int ts_open_source(struct ts_client **out, enum ts_source src, char *why,
+		   size_t why_len, struct ts_error *err);
+/* A client that reads /proc only (what ts_open_source() opens for proc). */
+int ts_open_proc(struct ts_client **out, struct ts_error *err);
+bool ts_client_proc(const struct ts_client *c);
+/* What a /proc-fed client leaves absent, in one sentence for a notice. */
+extern const char ts_proc_needs_module[];
+
+/*
  * Show every reply payload (the attributes after the genetlink header, as
  * received, before decoding) to @cb, with the command of the request it
  * answers; for recording. NULL turns it off.

@@ -38,9 +38,18 @@ def proc_tids(pid):
 if "--module-missing" in sys.argv:
     @test
     def module_missing_says_how_to_load():
-        p = run("threads", check=False)
+        p = run("threads", "--source", "module", check=False)
         assert p.returncode == 1, p.returncode
         assert "not loaded" in p.stderr and "insmod" in p.stderr, p.stderr
+
+    @test
+    def module_missing_falls_back_to_proc_and_says_so():
+        p = run("threads", "--pid", "1", "--json")
+        assert "reading /proc" in p.stderr and "not loaded" in p.stderr, \
+            p.stderr
+        assert p.stderr.count("needs the module") == 1, p.stderr
+        rows = json.loads(p.stdout)
+        assert [r["tid"] for r in rows] == proc_tids(1), rows
     finish()
 
 

@@ -213,10 +213,18 @@ def row_with(s, *words):
 if "--module-missing" in sys.argv:
     @test
     def module_missing_says_how_to_load():
-        p = run("-b", "-n", "1", check=False)
+        p = run("-b", "-n", "1", "--source", "module", check=False)
         assert p.returncode == 1, p.returncode
         assert "not loaded" in p.stderr and "insmod" in p.stderr, p.stderr
         assert not p.stdout, p.stdout
+
+    @test
+    def module_missing_falls_back_to_proc_and_says_so():
+        p = run("-b", "-n", "1", "-p", "1", check=False)
+        assert p.returncode == 0, (p.returncode, p.stderr)
+        assert "reading /proc" in p.stderr and "not loaded" in p.stderr, \
+            p.stderr
+        assert re.search(r"^\s*1\s", p.stdout, re.M), p.stdout
     finish()
 
 

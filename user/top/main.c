@@ -36,6 +36,9 @@ static const char usage[] =
 	"                         tid,cpu-pct,sum-exec-runtime,comm\n"
 	"  -w, --write FILE       record the samples into FILE as well\n"
 	"  -r, --read FILE        replay a recording (no module needed)\n"
+	"      --source SRC       module, proc (the fields /proc has, the\n"
+	"                         rest absent) or auto (default: the module\n"
+	"                         if it loads, else /proc)\n"
 	"  -h, --help             this text (press h in threadtop for keys)\n"
 	"  -V, --version          the version\n"
 	"\n"
@@ -45,8 +48,8 @@ static const char usage[] =
 	"Settings: $XDG_CONFIG_HOME/threadtop/threadtoprc (~/.config/...),\n"
 	"saved on exit when changed in threadtop; options override them.\n"
 	"Environment: NO_COLOR=1 for no colours; COLUMNS: batch width.\n"
-	"Needs the threadstat kernel module (insmod threadstat.ko) unless\n"
-	"replaying. Exit status: 0 ok, 1 error, 2 bad usage.\n";
+	"Without the threadstat kernel module it reads /proc and says which\n"
+	"fields need the module. Exit status: 0 ok, 1 error, 2 bad usage.\n";
 
 static int bad(const char *fmt, const char *arg)
 {
@@ -97,6 +100,8 @@ static int parse_pids(struct options *o, const char *list)
 	return 0;
 }
 
+enum { OPT_SOURCE = 256 };	/* long options without a letter */
+
 static int parse(int argc, char **argv, struct options *o)
 {
 	static const struct option opts[] = {
@@ -116,6 +121,7 @@ static int parse(int argc, char **argv, struct options *o)
 		{ "read", required_argument, NULL, 'r' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
+		{ "source", required_argument, NULL, OPT_SOURCE },
 		{ 0 },
 	};
 	long v;
@@ -185,6 +191,11 @@ static int parse(int argc, char **argv, struct options *o)
 		case 'r':
 			o->read_path = optarg;
 			break;
+		case OPT_SOURCE:
+			if (ts_source_parse(optarg, &o->source))
+				return bad("--source is auto, module or proc, "
+					   "not '%s'", optarg);
+			break;
 		case 'h':
 			fputs(usage, stdout);
 			exit(0);
@@ -245,6 +256,11 @@ int main(int argc, char **argv)
 		fprintf(stderr, "threadtop: %s\n", err.msg);
 		rc = 1;
 		goto out_opts;
+	}
+	if (t.src.notice[0]) {
+		fprintf(stderr, "threadtop: %s\n", t.src.notice);
+		if (!t.o.batch)
+			top_note(&t, false, "%s", t.src.notice);
 	}
 	pthread_mutex_init(&t.lock, NULL);
 	ts_model_init(&t.model);

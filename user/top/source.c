@@ -16,6 +16,7 @@
 int source_open(struct source *s, const struct options *o,
 		struct ts_error *err)
 {
+	char why[sizeof(err->msg)];
 	FILE *f;
 
 	memset(s, 0, sizeof(*s));
@@ -34,8 +35,22 @@ int source_open(struct source *s, const struct options *o,
 		}
 		return ts_rec_open(&s->reader, f, err);
 	}
-	if (ts_open(&s->client, err))
+	if (ts_open_source(&s->client, o->source, why, sizeof(why), err))
 		return -1;
+	if (ts_client_proc(s->client)) {
+		snprintf(s->notice, sizeof(s->notice), "reading /proc (%s); %s",
+			 why[0] ? why : "--source proc", ts_proc_needs_module);
+		/* A recording holds the module's replies as received. */
+		if (o->write_path) {
+			ts_close(s->client);
+			s->client = NULL;
+			snprintf(err->msg, sizeof(err->msg), "%s",
+				 "-w records the module's replies: it needs "
+				 "the module, and /proc feeds this run");
+			err->code = ENOTSUP;
+			return -1;
+		}
+	}
 	if (o->write_path &&
 	    ts_sample_record_open(&s->writer, o->write_path, WRITER,
 				  s->opts.fields, err)) {

@@ -43,6 +43,7 @@ struct options {
 	enum view view;
 	const char *write_path;
 	const char *read_path;
+	enum ts_source source;	/* --source: module, proc or auto */
 	struct ts_idset pids;	/* -p: these processes only */
 	bool by_user;		/* -u / u: one user's only */
 	uint32_t uid;
@@ -64,6 +65,7 @@ struct source {
 	struct ts_rec_reader *reader;
 	struct ts_sample_opts opts;
 	size_t at;		/* replay: the next sample's index */
+	char notice[768];	/* fed by /proc: what needs the module */
 };
 
 int source_open(struct source *s, const struct options *o,

@@ -26,8 +26,9 @@ export TS_CACHE
 
 CC ?= gcc
 PKG_CONFIG ?= pkg-config
-# libthreadstat's own dependencies: libmnl, and zlib for the recordings' CRC.
-MNL_LIBS := $(shell $(PKG_CONFIG) --libs libmnl zlib 2>/dev/null || echo -lmnl -lz)
+# libthreadstat's own dependencies: libmnl, zlib for the recordings' CRC,
+# libelf for naming lock addresses (wait chains).
+MNL_LIBS := $(shell $(PKG_CONFIG) --libs libmnl zlib libelf 2>/dev/null || echo -lmnl -lz -lelf)
 
 BASE_CFLAGS := -std=gnu11 -D_GNU_SOURCE -g -Wall -Wextra -Werror \
 	-Iinclude/uapi -Iuser/lib

@@ -87,7 +87,14 @@ $(O)/asan/tests/%: user/tests/%.c $(O)/asan/libthreadstat.a
 	@mkdir -p $(dir $@)
 	$(CC) $(BASE_CFLAGS) $(FLAVOR_CFLAGS) -isystem $(KSFT_DIR) -o $@ $^ $(MNL_LIBS)
 
-unit-tests: $(UNITS)
+# Programs the wait-chain tests run (waits_test.py): unstripped, so
+# their global locks have names.
+WAIT_PROG := $(O)/release/tests/deadlock_prog
+$(WAIT_PROG): user/tests/deadlock_prog.c
+	@mkdir -p $(dir $@)
+	$(CC) $(BASE_CFLAGS) -O1 -pthread -o $@ $<
+
+unit-tests: $(UNITS) $(WAIT_PROG)
 
 # Benchmarks: programs that print numbers (run them in the VM, as root,
 # with the module loaded).

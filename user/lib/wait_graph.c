@@ -185,7 +185,7 @@ int ts_wait_graph_build(const struct ts_thread_list *list,
 			       THREADSTAT_A_WAIT_FUTEX_ADDR)) {
 			w.addr = t->wait.futex_addr;
 			w.futex_op = t->wait.futex_op;
-			src->owner(t, &w, src->arg);
+			src->owner(t, &w, g, src->arg);
 		}
 		if (ts_vec_push((void **)&g->w, &g->n, &g->cap, sizeof(w), &w))
 			goto oom;
@@ -302,5 +302,6 @@ void ts_wait_graph_free(struct ts_wait_graph *g)
 	free(g->cycles);
 	free(g->locks);
 	free(g->w);
+	free(g->procs);
 	memset(g, 0, sizeof(*g));
 }

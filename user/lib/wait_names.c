@@ -39,6 +39,7 @@ struct ts_map {
 static int ts_map_parse(const char *line, struct ts_map *m)
 {
 	int pos = 0;
+	size_t n;
 
 	memset(m, 0, sizeof(*m));
 	if (sscanf(line, "%" SCNx64 "-%" SCNx64 " %*4s %" SCNx64 " %x:%x %" SCNu64 " %n",
@@ -47,6 +48,10 @@ static int ts_map_parse(const char *line, struct ts_map *m)
 		return -1;
 	snprintf(m->path, sizeof(m->path), "%s", line + pos);
 	m->path[strcspn(m->path, "\n")] = 0;
+	/* an unlinked file (a shm segment, a replaced binary) */
+	n = strlen(m->path);
+	if (n > 10 && !strcmp(m->path + n - 10, " (deleted)"))
+		m->path[n - 10] = 0;
 	return 0;
 }
 
@@ -119,9 +124,14 @@ static int ts_open_mapped(uint32_t tgid, const struct ts_map *m)
 
 	snprintf(path, sizeof(path), "/proc/%u/map_files/%" PRIx64 "-%" PRIx64,
 		 tgid, m->start, m->end);
+	/* map_files is the mapped file itself (its dev and ino may differ
+	 * from the maps line's on overlayfs); a path must be checked */
 	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0 && m->path[0] == '/')
-		fd = open(m->path, O_RDONLY | O_CLOEXEC);
+	if (fd >= 0)
+		return fd;
+	if (m->path[0] != '/')
+		return -1;
+	fd = open(m->path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return -1;
 	if (fstat(fd, &st) || st.st_ino != m->ino ||

@@ -135,23 +135,29 @@ static int ts_pidns(const char *pid, char *buf, size_t len)
 	return 0;
 }
 
+/* Is @tgid in our pid namespace? */
+static bool ts_same_pidns(uint32_t tgid)
+{
+	char ours[64], theirs[64], dir[16];
+
+	snprintf(dir, sizeof(dir), "%u", tgid);
+	return !ts_pidns("self", ours, sizeof(ours)) &&
+	       !ts_pidns(dir, theirs, sizeof(theirs)) && !strcmp(ours, theirs);
+}
+
 /*
  * @tid as process @tgid's own pid namespace numbers it, in ours: the same
  * number when it is our namespace, else the thread of @tgid whose NSpid
  * ends in @tid (an owner elsewhere is not looked for: 0).
  */
-static uint32_t ts_tid_to_ours(uint32_t tgid, uint32_t tid)
+static uint32_t ts_tid_to_ours(const struct ts_wait_proc *p, uint32_t tid)
 {
-	char ours[64], theirs[64], path[96], line[256], dir[48];
-	uint32_t found = 0;
+	uint32_t tgid = p->tgid, found = 0;
+	char path[96], line[256];
 	struct dirent *d;
 	DIR *dp;
 
-	snprintf(dir, sizeof(dir), "%u", tgid);
-	if (ts_pidns("self", ours, sizeof(ours)) ||
-	    ts_pidns(dir, theirs, sizeof(theirs)))
-		return 0;
-	if (!strcmp(ours, theirs))
+	if (p->same_ns)
 		return tid;
 	snprintf(path, sizeof(path), "/proc/%u/task", tgid);
 	dp = opendir(path);
@@ -183,9 +189,28 @@ static uint32_t ts_tid_to_ours(uint32_t tgid, uint32_t tid)
 	return found;
 }
 
-static void ts_live_owner(const struct ts_thread *t, struct ts_waiter *w,
-			  void *arg)
+/* What we know of @tgid in this build (NULL: out of memory). */
+static const struct ts_wait_proc *ts_proc(struct ts_wait_graph *g,
+					  uint32_t tgid)
 {
+	struct ts_wait_proc p = { .tgid = tgid };
+	size_t i;
+
+	for (i = 0; i < g->n_procs; i++)
+		if (g->procs[i].tgid == tgid)
+			return &g->procs[i];
+	p.libc_known = ts_wait_libc_known(tgid);
+	p.same_ns = ts_same_pidns(tgid);
+	if (ts_vec_push((void **)&g->procs, &g->n_procs, &g->procs_cap,
+			sizeof(p), &p))
+		return NULL;
+	return &g->procs[g->n_procs - 1];
+}
+
+static void ts_live_owner(const struct ts_thread *t, struct ts_waiter *w,
+			  struct ts_wait_graph *g, void *arg)
+{
+	const struct ts_wait_proc *proc;
 	const struct ts_wait *wt = &t->wait;
 	enum ts_owner_how how = TS_OWNER_UNKNOWN;
 	uint32_t owner = 0;
@@ -204,7 +229,8 @@ static void ts_live_owner(const struct ts_thread *t, struct ts_waiter *w,
 		}
 		return;
 	}
-	if (!ts_wait_libc_known(t->tgid))
+	proc = ts_proc(g, t->tgid);
+	if (!proc || !proc->libc_known)
 		return;
 	if (wt->futex_op == FUTEX_WAIT &&
 	    !ts_read_mem(t->tgid, wt->futex_addr, m, sizeof(m))) {
@@ -224,7 +250,7 @@ static void ts_live_owner(const struct ts_thread *t, struct ts_waiter *w,
 	}
 	if (how != TS_OWNER_LAYOUT)
 		return;
-	w->owner_tid = ts_tid_to_ours(t->tgid, owner);
+	w->owner_tid = ts_tid_to_ours(proc, owner);
 	if (w->owner_tid)
 		w->owner_how = TS_OWNER_LAYOUT;
 }

@@ -73,6 +73,13 @@ struct ts_cycle {
 	size_t n;
 };
 
+/* What the live source learnt about one process during one build. */
+struct ts_wait_proc {
+	uint32_t tgid;
+	bool libc_known;	/* it runs the glibc whose layouts we know */
+	bool same_ns;		/* its pid namespace is ours */
+};
+
 struct ts_wait_graph {
 	struct ts_waiter *w;
 	size_t n, cap;
@@ -80,6 +87,9 @@ struct ts_wait_graph {
 	size_t n_locks, locks_cap;
 	struct ts_cycle *cycles;
 	size_t n_cycles, cycles_cap;
+	/* the live source's per-process cache, valid during one build */
+	struct ts_wait_proc *procs;
+	size_t n_procs, procs_cap;
 };
 
 /*
@@ -90,7 +100,7 @@ struct ts_wait_graph {
 struct ts_wait_source {
 	/* Fill @w->owner_tid/owner_how/kind for a futex waiter of @t. */
 	void (*owner)(const struct ts_thread *t, struct ts_waiter *w,
-		      void *arg);
+		      struct ts_wait_graph *g, void *arg);
 	/* Name the lock at @addr in process @tgid; fill dev/ino/offset. */
 	void (*name)(uint32_t tgid, uint64_t addr, struct ts_lock *l,
 		     void *arg);

@@ -117,7 +117,8 @@ static int ts_locks_sort(struct ts_wait_graph *g)
 		tmp[i].l = g->locks[i];
 		tmp[i].old = i;
 	}
-	qsort(tmp, g->n_locks, sizeof(*tmp), ts_lock_cmp);
+	if (g->n_locks)
+		qsort(tmp, g->n_locks, sizeof(*tmp), ts_lock_cmp);
 	for (i = 0; i < g->n_locks; i++) {
 		g->locks[i] = tmp[i].l;
 		map[tmp[i].old] = i;
@@ -190,8 +191,10 @@ int ts_wait_graph_build(const struct ts_thread_list *list,
 		if (ts_vec_push((void **)&g->w, &g->n, &g->cap, sizeof(w), &w))
 			goto oom;
 	}
-	qsort(ix, list->n, sizeof(*ix), ts_tid_cmp);
-	qsort(g->w, g->n, sizeof(*g->w), ts_waiter_cmp);
+	if (list->n)
+		qsort(ix, list->n, sizeof(*ix), ts_tid_cmp);
+	if (g->n)
+		qsort(g->w, g->n, sizeof(*g->w), ts_waiter_cmp);
 
 	for (i = 0; i < g->n; i++) {
 		struct ts_waiter *w = &g->w[i];
@@ -233,7 +236,8 @@ int ts_wait_graph_build(const struct ts_thread_list *list,
 		wix[i].tid = g->w[i].tid;
 		wix[i].idx = i;
 	}
-	qsort(wix, g->n, sizeof(*wix), ts_tid_cmp);
+	if (g->n)
+		qsort(wix, g->n, sizeof(*wix), ts_tid_cmp);
 	for (i = 0; i < g->n; i++)
 		if (g->w[i].owner_thread != SIZE_MAX)
 			g->w[i].next = ts_tid_find(wix, g->n, g->w[i].owner_tid);

@@ -245,8 +245,11 @@ static void ts_live_owner(const struct ts_thread *t, struct ts_waiter *w,
 			    !ts_read_mem(t->tgid, wt->futex_addr - i * 4, rw,
 					 sizeof(rw)))
 				how = ts_glibc_rwlock_owner(rw, i, &owner);
-		if (how == TS_OWNER_LAYOUT)
+		/* the lock is the rwlock, not the word it waits on */
+		if (how == TS_OWNER_LAYOUT) {
 			w->kind = TS_LOCK_RWLOCK;
+			w->addr = wt->futex_addr - (i + 1) * 4;
+		}
 	}
 	if (how != TS_OWNER_LAYOUT)
 		return;

@@ -44,7 +44,8 @@ struct ts_waiter {
 	int32_t syscall;
 	int32_t fd;		/* -1: none */
 	uint64_t blocked_ns;
-	uint64_t addr;		/* futex address in the waiter's process */
+	uint64_t addr;		/* the lock's address in the waiter's process:
+				 * an rwlock's start, else the futex's */
 	uint32_t futex_op;
 	uint32_t owner_tid;	/* caller's pid namespace; 0: unknown */
 	uint8_t owner_how;	/* enum ts_owner_how */

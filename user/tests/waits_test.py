@@ -202,7 +202,9 @@ def contention_condvar_semaphore_no_cycle():
                       d["locks"][0]["lock"] == "hot_lock" and
                       d["locks"][0]["waiters"] >= 100)
         top = doc["locks"][0]
-        assert top["lock"] == "hot_lock" and top["kind"] == "mutex", top
+        # owned only in passing: "mutex" when a waiter saw the owner
+        assert top["lock"] == "hot_lock", top
+        assert top["kind"] in ("mutex", "futex"), top
         assert top["waiters"] >= 100, top
         assert doc["deadlocks"] == 0, doc["deadlocks"]
         by_tid = {w["tid"]: w for w in doc["waiters"]}

@@ -42,22 +42,27 @@ static uint64_t now_ns(void)
 	return ts.tv_sec * 1000000000ULL + ts.tv_nsec;
 }
 
+/* Every thread ends when the teardown lets it: no exit with waiters. */
+static atomic_int done;
+
 static void *futex_waiter(void *arg)
 {
 	(void)arg;
 	tids[0] = gettid();
-	for (;;)
-		syscall(SYS_futex, &futex_word, FUTEX_WAIT_PRIVATE, 7, NULL,
-			NULL, 0);
+	while (!atomic_load(&done))
+		syscall(SYS_futex, &futex_word, FUTEX_WAIT_PRIVATE,
+			futex_word, NULL, NULL, 0);
 	return NULL;
 }
 
+/* Takes the PI futex once the setup thread gives it up, and gives it back. */
 static void *pi_waiter(void *arg)
 {
 	(void)arg;
 	tids[1] = gettid();
-	for (;;)
-		syscall(SYS_futex, &pi_word, FUTEX_LOCK_PI_PRIVATE, 0, NULL,
+	if (!syscall(SYS_futex, &pi_word, FUTEX_LOCK_PI_PRIVATE, 0, NULL,
+		     NULL, 0))
+		syscall(SYS_futex, &pi_word, FUTEX_UNLOCK_PI_PRIVATE, 0, NULL,
 			NULL, 0);
 	return NULL;
 }
@@ -68,9 +73,8 @@ static void *reader(void *arg)
 
 	(void)arg;
 	tids[2] = gettid();
-	for (;;)
-		if (read(pipe_fds[0], &c, 1) < 0)
-			return NULL;
+	while (read(pipe_fds[0], &c, 1) > 0)
+		;
 	return NULL;
 }
 
@@ -127,6 +131,18 @@ FIXTURE_SETUP(waiters)
 
 FIXTURE_TEARDOWN(waiters)
 {
+	int i;
+
+	atomic_store(&done, 1);
+	atomic_store(&spin, 0);
+	futex_word++;
+	syscall(SYS_futex, &futex_word, FUTEX_WAKE_PRIVATE, 1, NULL, NULL, 0);
+	syscall(SYS_futex, &pi_word, FUTEX_UNLOCK_PI_PRIVATE, 0, NULL, NULL,
+		0);
+	close(pipe_fds[1]);
+	for (i = 0; i < 4; i++)
+		pthread_join(self->th[i], NULL);
+	close(pipe_fds[0]);
 	tsnl_close(&self->nl);
 }
 
@@ -149,14 +165,14 @@ TEST_F(waiters, futex_wait_address_op_word)
 	EXPECT_LE((uint64_t)w[THREADSTAT_A_WAIT_BLOCKED_NS],
 		  now_ns() - started_ns);
 
-	/* the word changes under it: the reply says what it is now */
+	/* the word changes under it (no wake): the reply says what it is now */
 	futex_word = 9;
 	usleep(200000);
 	ASSERT_EQ(0, get_blocked(&self->nl, tids[0], &later));
 	EXPECT_EQ(9, later.wait[THREADSTAT_A_WAIT_FUTEX_WORD]);
+	EXPECT_EQ(7, later.wait[THREADSTAT_A_WAIT_FUTEX_VAL]);
 	EXPECT_GT(later.wait[THREADSTAT_A_WAIT_BLOCKED_NS],
 		  w[THREADSTAT_A_WAIT_BLOCKED_NS]);
-	futex_word = 7;
 }
 
 TEST_F(waiters, pi_futex_owner_is_the_word_tid)

@@ -130,6 +130,13 @@ const char *ts_lock_kind_name(uint8_t kind);
 /* "futex_wait", "futex_lock_pi", ...; "read" etc. for other calls. */
 const char *ts_wait_op_name(const struct ts_waiter *w);
 
+/*
+ * @t (with the wait group) in a sentence for a detail page, names raw:
+ * "blocked 12.3 s in futex_wait on lock_a (mutex) held by 1234 (worker)
+ * [layout]". Return 1 with @buf filled, 0 when @t is not blocked.
+ */
+int ts_wait_sentence(const struct ts_thread *t, char *buf, size_t len);
+
 /* glibc layouts (wait_owner.c); exposed for the unit test. */
 enum ts_owner_how ts_glibc_mutex_owner(const int32_t mutex[5],
 				       uint32_t futex_op, uint32_t *owner);

@@ -57,20 +57,14 @@ static void print_text(const struct wait_ctx *ctx)
 	}
 }
 
+static int status(const struct wait_ctx *ctx)
+{
+	return ctx->g.n_cycles ? EXIT_DEADLOCK : ctx->withheld ? 1 : 0;
+}
+
 int cmd_deadlocks(int argc, char **argv)
 {
-	struct wait_ctx ctx;
-	int rc;
+	static const struct wait_view view = { print_json, print_text, status };
 
-	rc = wait_load(argc, argv, deadlocks_usage, &ctx);
-	if (rc >= 0)
-		return rc;
-	if (ctx.json)
-		print_json(&ctx);
-	else
-		print_text(&ctx);
-	wait_withheld_note(&ctx);
-	rc = ctx.g.n_cycles ? EXIT_DEADLOCK : ctx.withheld ? 1 : 0;
-	wait_free(&ctx);
-	return rc;
+	return wait_main(argc, argv, deadlocks_usage, &view);
 }

@@ -90,17 +90,7 @@ static void print_text(const struct wait_ctx *ctx)
 
 int cmd_waits(int argc, char **argv)
 {
-	struct wait_ctx ctx;
-	int rc;
+	static const struct wait_view view = { print_json, print_text, NULL };
 
-	rc = wait_load(argc, argv, waits_usage, &ctx);
-	if (rc >= 0)
-		return rc;
-	if (ctx.json)
-		print_json(&ctx);
-	else
-		print_text(&ctx);
-	wait_withheld_note(&ctx);
-	wait_free(&ctx);
-	return 0;
+	return wait_main(argc, argv, waits_usage, &view);
 }

@@ -87,6 +87,25 @@ int wait_load(int argc, char **argv, const char *usage, struct wait_ctx *ctx)
 	return -1;
 }
 
+int wait_main(int argc, char **argv, const char *usage,
+	      const struct wait_view *view)
+{
+	struct wait_ctx ctx;
+	int rc;
+
+	rc = wait_load(argc, argv, usage, &ctx);
+	if (rc >= 0)
+		return rc;
+	if (ctx.json)
+		view->json(&ctx);
+	else
+		view->text(&ctx);
+	wait_withheld_note(&ctx);
+	rc = view->status ? view->status(&ctx) : 0;
+	wait_free(&ctx);
+	return rc;
+}
+
 void wait_free(struct wait_ctx *ctx)
 {
 	ts_wait_graph_free(&ctx->g);

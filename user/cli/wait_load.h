@@ -16,6 +16,16 @@ struct wait_ctx {
 	bool json;
 };
 
+/* How a subcommand renders the graph, and its exit status (NULL: 0). */
+struct wait_view {
+	void (*json)(const struct wait_ctx *ctx);
+	void (*text)(const struct wait_ctx *ctx);
+	int (*status)(const struct wait_ctx *ctx);
+};
+
+/* Load, render with @view, say what was withheld: the exit status. */
+int wait_main(int argc, char **argv, const char *usage,
+	      const struct wait_view *view);
 /* Options, dump, graph. Return -1 to go on, else the exit status. */
 int wait_load(int argc, char **argv, const char *usage, struct wait_ctx *ctx);
 void wait_free(struct wait_ctx *ctx);

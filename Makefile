@@ -28,8 +28,9 @@ export TS_CACHE
 
 CC ?= gcc
 PKG_CONFIG ?= pkg-config
-# libthreadstat's own dependencies: libmnl, and zlib for the recordings' CRC.
-MNL_LIBS := $(shell $(PKG_CONFIG) --libs libmnl zlib 2>/dev/null || echo -lmnl -lz)
+# libthreadstat's own dependencies: libmnl, zlib for the recordings' CRC,
+# libelf for naming lock addresses (wait chains).
+MNL_LIBS := $(shell $(PKG_CONFIG) --libs libmnl zlib libelf 2>/dev/null || echo -lmnl -lz -lelf)
 
 BASE_CFLAGS := -std=gnu11 -D_GNU_SOURCE -g -Wall -Wextra -Werror \
 	-Iinclude/uapi -Iuser/lib
@@ -88,7 +89,14 @@ $(O)/asan/tests/%: user/tests/%.c $(O)/asan/libthreadstat.a
 	@mkdir -p $(dir $@)
 	$(CC) $(BASE_CFLAGS) $(FLAVOR_CFLAGS) -isystem $(KSFT_DIR) -o $@ $^ $(MNL_LIBS)
 
-unit-tests: $(UNITS)
+# Programs the wait-chain tests run (waits_test.py): unstripped, so
+# their global locks have names.
+WAIT_PROG := $(O)/release/tests/deadlock_prog
+$(WAIT_PROG): user/tests/deadlock_prog.c
+	@mkdir -p $(dir $@)
+	$(CC) $(BASE_CFLAGS) -O1 -pthread -o $@ $<
+
+unit-tests: $(UNITS) $(WAIT_PROG)
 
 # Man pages: every doc/man/*.scd (PAGE.SECTION.scd) through scdoc, and
 # threadstat(7) written from the YNL spec so that it cannot drift from it.

@@ -169,5 +169,10 @@ int ts_thread_fill(struct sk_buff *skb, struct task_struct *task,
 		if (err)
 			return err;
 	}
+	if (fields & THREADSTAT_FIELDS_WAIT) {
+		err = ts_fill_wait(skb, task, view);
+		if (err)
+			return err;
+	}
 	return 0;
 }

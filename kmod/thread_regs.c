@@ -53,37 +53,82 @@ static int ts_put_regs(struct sk_buff *skb, const struct pt_regs *regs,
 	return 0;
 }
 
-/*
- * The system call a blocked thread is in: orig_ax holds its number from
- * the syscall entry on, and -1 after an interrupt or exception entry. The
- * arguments come from the saved registers by the task's ABI (64-bit: di,
- * si, dx, r10, r8, r9; compat: bx, cx, dx, si, di, bp), through the same
- * helpers /proc/PID/syscall uses.
+/**
+ * ts_syscall_of() - the system call of a thread's saved user registers
+ * @task: the thread
+ * @regs: its saved user registers (from ts_read_user_regs(), stable)
+ * @args: the six arguments, when in a system call
+ *
+ * orig_ax holds the number from the syscall entry on, and -1 after an
+ * interrupt or exception entry. The arguments come from the saved
+ * registers by the task's ABI (64-bit: di, si, dx, r10, r8, r9; compat:
+ * bx, cx, dx, si, di, bp), through the same helpers /proc/PID/syscall uses.
+ *
+ * Return: the system call number, or -1 outside a system call.
  */
-static int ts_put_syscall(struct sk_buff *skb, struct task_struct *task,
-			  struct pt_regs *regs)
+int ts_syscall_of(struct task_struct *task, struct pt_regs *regs,
+		  u64 args[6])
 {
-	unsigned long args[6];
-	u64 args64[6];
-	struct nlattr *nest;
+	unsigned long a[6];
 	int nr, i;
 
 	nr = syscall_get_nr(task, regs);
 	if (nr < 0)
-		nr = -1;
+		return -1;
+	syscall_get_arguments(task, regs, a);
+	for (i = 0; i < 6; i++)
+		args[i] = a[i];
+	return nr;
+}
 
+static int ts_put_syscall(struct sk_buff *skb, struct task_struct *task,
+			  struct pt_regs *regs)
+{
+	struct nlattr *nest;
+	u64 args[6];
+	int nr;
+
+	nr = ts_syscall_of(task, regs, args);
 	nest = nla_nest_start(skb, THREADSTAT_A_THREAD_SYSCALL);
 	if (!nest || nla_put_s32(skb, THREADSTAT_A_SYSCALL_NR, nr))
 		return -EMSGSIZE;
-	if (nr >= 0) {
-		syscall_get_arguments(task, regs, args);
-		for (i = 0; i < 6; i++)
-			args64[i] = args[i];
-		if (nla_put(skb, THREADSTAT_A_SYSCALL_ARGS, sizeof(args64),
-			    args64))
-			return -EMSGSIZE;
-	}
+	if (nr >= 0 &&
+	    nla_put(skb, THREADSTAT_A_SYSCALL_ARGS, sizeof(args), args))
+		return -EMSGSIZE;
 	nla_nest_end(skb, nest);
+	return 0;
+}
+
+/**
+ * ts_read_user_regs() - copy the user registers a thread saved
+ * @task: the thread (referenced by the caller, not a kernel thread)
+ * @regs: where to copy them
+ * @stable: set when the thread stayed off CPU during the copy
+ * @ncsw: its switch count when the read began, for a later
+ *	ts_off_cpu_end() that extends the "stayed off CPU" window
+ *
+ * The saved registers are copied off the stack under the guards of
+ * task_stack_access.h and thrown away when the thread released its stack
+ * during the copy: a reused stack would hold a new thread's registers.
+ *
+ * Context: process context, may sleep.
+ * Return: 0, or -ESRCH when the thread has exited (nothing saved any more).
+ */
+int ts_read_user_regs(struct task_struct *task, struct pt_regs *regs,
+		      bool *stable, unsigned long *ncsw)
+{
+	const void *stack;
+	bool off_cpu, ok;
+
+	off_cpu = ts_off_cpu_begin(task, ncsw);
+	stack = ts_stack_get(task);
+	ok = stack && !ts_stack_copy(regs, ts_stack_user_regs(stack),
+				     sizeof(*regs)) &&
+	     ts_stack_still_owned(task, stack);
+	ts_stack_put();
+	if (!ok)
+		return -ESRCH;
+	*stable = off_cpu && ts_off_cpu_end(task, *ncsw);
 	return 0;
 }
 
@@ -93,10 +138,6 @@ static int ts_put_syscall(struct sk_buff *skb, struct task_struct *task,
  * @task: the thread (referenced by the caller)
  * @view: requester (unused: the caller checked the privilege)
  *
- * The saved registers are copied off the stack under the guards of
- * task_stack_access.h and thrown away when the thread released its stack
- * during the copy: a reused stack would hold a new thread's registers.
- *
  * Context: process context, may sleep.
  * Return: 0 or -EMSGSIZE.
  */
@@ -105,23 +146,15 @@ int ts_fill_regs(struct sk_buff *skb, struct task_struct *task,
 {
 	struct pt_regs regs;
 	unsigned long ncsw;
-	bool off_cpu, stable, ok;
-	const void *stack;
+	bool stable;
 	int err;
 
 	if (task->flags & PF_KTHREAD)
 		return 0;
 
-	off_cpu = ts_off_cpu_begin(task, &ncsw);
-	stack = ts_stack_get(task);
-	ok = stack && !ts_stack_copy(&regs, ts_stack_user_regs(stack),
-				     sizeof(regs)) &&
-	     ts_stack_still_owned(task, stack);
-	ts_stack_put();
-	if (!ok)		/* exited: nothing saved any more */
+	if (ts_read_user_regs(task, &regs, &stable, &ncsw))
 		return nla_put_u32(skb, THREADSTAT_A_THREAD_REGS_MISSING,
 				   THREADSTAT_KSTACK_MISSING_EXITED);
-	stable = off_cpu && ts_off_cpu_end(task, ncsw);
 
 	err = ts_put_regs(skb, &regs, stable);
 	if (err || !stable)

@@ -76,6 +76,15 @@ int ts_fill_kstack(struct sk_buff *skb, struct task_struct *task,
 		   const struct ts_view *view);
 int ts_fill_regs(struct sk_buff *skb, struct task_struct *task,
 		 const struct ts_view *view);
+int ts_fill_wait(struct sk_buff *skb, struct task_struct *task,
+		 const struct ts_view *view);
+
+/* thread_regs.c: saved user registers and the system call, for regs and wait */
+struct pt_regs;
+int ts_read_user_regs(struct task_struct *task, struct pt_regs *regs,
+		      bool *stable, unsigned long *ncsw);
+int ts_syscall_of(struct task_struct *task, struct pt_regs *regs,
+		  u64 args[6]);
 
 /*
  * Room for the largest THREAD_GET reply: every group and a full kernel

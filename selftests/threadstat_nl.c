@@ -119,6 +119,31 @@ static int regs_attr(const struct nlattr *a, void *data)
 	return MNL_CB_OK;
 }
 
+static int wait_attr(const struct nlattr *a, void *data)
+{
+	struct tsnl_thread *th = data;
+	uint16_t type = mnl_attr_get_type(a);
+
+	if (type > THREADSTAT_A_WAIT_MAX)
+		return MNL_CB_OK;
+	th->wait_has[type] = true;
+	switch (mnl_attr_get_payload_len(a)) {
+	case 0:
+		th->wait[type] = 1;
+		break;
+	case 1:
+		th->wait[type] = mnl_attr_get_u8(a);
+		break;
+	case 4:		/* the s32 ones (syscall, fd) are never negative here */
+		th->wait[type] = mnl_attr_get_u32(a);
+		break;
+	case 8:
+		th->wait[type] = (int64_t)mnl_attr_get_u64(a);
+		break;
+	}
+	return MNL_CB_OK;
+}
+
 static int syscall_attr(const struct nlattr *a, void *data)
 {
 	struct tsnl_thread *th = data;
@@ -254,6 +279,10 @@ static int thread_attr(const struct nlattr *a, void *data)
 		break;
 	case THREADSTAT_A_THREAD_WCHAN:
 		copy_str(th->wchan, sizeof(th->wchan), a);
+		break;
+	case THREADSTAT_A_THREAD_WAIT:
+		th->has_wait = true;
+		mnl_attr_parse_nested(a, wait_attr, th);
 		break;
 	case THREADSTAT_A_THREAD_PROCESS:
 		th->has_process = true;

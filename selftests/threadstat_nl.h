@@ -46,6 +46,10 @@ struct tsnl_thread {
 	unsigned int n_frames;
 	char frames[TSNL_FRAMES][128];
 	char wchan[128];
+	/* The wait nest: every attribute as a number (flags: 1), by type. */
+	bool has_wait;
+	bool wait_has[THREADSTAT_A_WAIT_MAX + 1];
+	int64_t wait[THREADSTAT_A_WAIT_MAX + 1];
 	/* The process nest (a leader's, or any thread's on a do request). */
 	bool has_process;
 	bool proc_has[THREADSTAT_A_PROCESS_MAX + 1];

@@ -80,7 +80,10 @@ run_suite() { # NAME SCRIPT BINARY ARGS...: a python suite, counted by its
 }
 run_cli() { run_suite cli user/tests/cli_test.py build/asan/threadstat "$@"; }
 run_top() { run_suite threadtop user/tests/threadtop_test.py build/asan/threadtop "$@"; }
+run_waits() { run_suite waits user/tests/waits_test.py build/asan/threadstat \
+	build/release/tests/deadlock_prog; }
 run_cli
+run_waits
 run_top
 # Release builds: ASan start-up costs seconds a run under TCG, and this
 # suite runs the tools 20 times (the host's unit stage runs them in ASan).

@@ -20,7 +20,8 @@ static const char usage[] =
 	"  threads [--pid TGID] [--tid TID] [--fields LIST] [--json|--csv]\n"
 	"          every thread (or one process's, or one thread) as a table,\n"
 	"          a JSON array or CSV; LIST is a comma-separated list of\n"
-	"          sched, schedstats, delayacct, stack, kstack, regs, or all\n"
+	"          sched, schedstats, delayacct, stack, kstack, regs, wait,\n"
+	"          or all\n"
 	"  thread TID [--json]\n"
 	"          one thread in full: every group the caller may see, with\n"
 	"          its stacks, kernel stack trace, registers and system call\n"
@@ -30,6 +31,11 @@ static const char usage[] =
 	"  system [--json]\n"
 	"          machine-wide totals: CPUs, boot time, uptime, load,\n"
 	"          process and thread counts\n"
+	"  waits [--pid TGID] [--json]\n"
+	"          every blocked thread, what it waits on and who holds it;\n"
+	"          contention per lock\n"
+	"  deadlocks [--pid TGID] [--json]\n"
+	"          every wait cycle; exit 3 when there is one, 0 when none\n"
 	"\n"
 	"options:\n"
 	"  --source SRC   where the data comes from: module, proc (the\n"
@@ -94,6 +100,10 @@ int main(int argc, char **argv)
 		return cmd_cpus(argc - 1, argv + 1);
 	if (!strcmp(argv[1], "system"))
 		return cmd_system(argc - 1, argv + 1);
+	if (!strcmp(argv[1], "waits"))
+		return cmd_waits(argc - 1, argv + 1);
+	if (!strcmp(argv[1], "deadlocks"))
+		return cmd_deadlocks(argc - 1, argv + 1);
 
 	cli_error("unknown command '%s'", argv[1]);
 	fputs(usage, stderr);

@@ -56,4 +56,10 @@ int ts_vec_push(void **v, size_t *n, size_t *cap, size_t size,
 int ts_fail(struct ts_error *err, int code, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
+/* wait_names.c, for wait_owner.c */
+struct ts_lock;
+void ts_wait_name_lock(uint32_t tgid, uint64_t addr, struct ts_lock *l,
+		       void *arg);
+bool ts_wait_libc_known(uint32_t tgid);
+
 #endif /* THREADSTAT_LIB_INTERNAL_H */

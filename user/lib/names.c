@@ -26,7 +26,7 @@ const char *ts_policy_name(uint32_t policy)
 }
 
 static const char *const ts_group_names[] = {
-	"sched", "schedstats", "delayacct", "stack", "kstack", "regs",
+	"sched", "schedstats", "delayacct", "stack", "kstack", "regs", "wait",
 };
 
 const char *ts_group_name(uint32_t bit)

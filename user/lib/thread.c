@@ -48,6 +48,26 @@ static const struct ts_field ts_syscall_fields[] = {
 	      "args", args),
 };
 
+#define WAIT(type, kind, name, member) \
+	TS_FIELD(WAIT, ts_wait, type, kind, THREADSTAT_FIELDS_WAIT, name, member)
+
+static const struct ts_field ts_wait_fields[] = {
+	WAIT(SYSCALL, S32, "syscall", syscall),
+	WAIT(BLOCKED_NS, U64, "blocked-ns", blocked_ns),
+	WAIT(FD, S32, "fd", fd),
+	WAIT(FUTEX_ADDR, U64, "futex-addr", futex_addr),
+	WAIT(FUTEX_OP, U32, "futex-op", futex_op),
+	WAIT(FUTEX_PRIVATE, BOOL, "futex-private", futex_private),
+	WAIT(FUTEX_VAL, U32, "futex-val", futex_val),
+	WAIT(FUTEX_WORD, U32, "futex-word", futex_word),
+	WAIT(FUTEX_WORD_FAULT, FLAG, "futex-word-fault", futex_word_fault),
+	WAIT(OWNER_TID, U32, "owner-tid", owner_tid),
+	WAIT(OWNER_DIED, FLAG, "owner-died", owner_died),
+	WAIT(FUTEX_COUNT, U32, "futex-count", futex_count),
+};
+
+const struct ts_set ts_wait_set =
+	TS_SET("wait", ts_wait, ts_wait_fields, THREADSTAT_A_WAIT_MAX);
 const struct ts_set ts_stack_set =
 	TS_SET("stack", ts_stack, ts_stack_fields, THREADSTAT_A_STACK_MAX);
 const struct ts_set ts_regs_set =
@@ -195,6 +215,12 @@ static const struct ts_field ts_thread_fields[] = {
 	  .group = THREADSTAT_FIELDS_REGS, .name = "syscall",
 	  .offset = offsetof(struct ts_thread, syscall),
 	  .size = sizeof(struct ts_syscall), .nest = &ts_syscall_set },
+	{ .type = THREADSTAT_A_THREAD_WAIT, .kind = TS_KIND_NEST,
+	  .group = THREADSTAT_FIELDS_WAIT, .name = "wait",
+	  .offset = offsetof(struct ts_thread, wait),
+	  .size = sizeof(struct ts_wait), .nest = &ts_wait_set },
+	T(WAIT_MISSING, KSTACK_MISSING, THREADSTAT_FIELDS_WAIT,
+	  "wait-missing", wait_missing),
 	{ .type = THREADSTAT_A_THREAD_PROCESS, .kind = TS_KIND_NEST,
 	  .group = THREADSTAT_FIELDS_SCHED, .name = "process",
 	  .offset = offsetof(struct ts_thread, process),

@@ -141,6 +141,15 @@ struct ts_syscall {
 	uint64_t args[TS_SYSCALL_ARGS];
 };
 
+/* What a blocked thread waits on (group wait); see the UAPI header. */
+struct ts_wait {
+	uint64_t present[2];
+	int32_t syscall, fd;
+	uint64_t blocked_ns, futex_addr;
+	uint32_t futex_op, futex_val, futex_word, owner_tid, futex_count;
+	bool futex_private, futex_word_fault, owner_died;
+};
+
 /*
  * The per-process set, sent with the sched group on the group leader's
  * message of a dump and on every THREAD_GET do reply. exited_* are the
@@ -196,6 +205,8 @@ struct ts_thread {
 	struct ts_process process;	/* present: THREADSTAT_A_THREAD_PROCESS */
 	/* why stack, regs or wchan is absent (threadstat_kstack_missing) */
 	uint32_t stack_missing, regs_missing, wchan_missing;
+	struct ts_wait wait;		/* present: THREADSTAT_A_THREAD_WAIT */
+	uint32_t wait_missing;
 };
 
 extern const struct ts_set ts_thread_set;
@@ -203,6 +214,7 @@ extern const struct ts_set ts_stack_set;
 extern const struct ts_set ts_regs_set;
 extern const struct ts_set ts_syscall_set;
 extern const struct ts_set ts_process_set;
+extern const struct ts_set ts_wait_set;
 
 static inline bool ts_thread_has(const struct ts_thread *t, uint16_t type)
 {

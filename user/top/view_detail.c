@@ -11,6 +11,7 @@
 
 #include "text.h"
 #include "top.h"
+#include "waits.h"
 
 #define CELL_W	38
 
@@ -159,7 +160,9 @@ void view_detail_draw(struct top *t, struct surface *s)
 		0, THREADSTAT_FIELDS_SCHED, THREADSTAT_FIELDS_SCHEDSTATS,
 		THREADSTAT_FIELDS_DELAYACCT, THREADSTAT_FIELDS_STACK,
 		THREADSTAT_FIELDS_KSTACK, THREADSTAT_FIELDS_REGS,
+		THREADSTAT_FIELDS_WAIT,
 	};
+	char sentence[SURFACE_LINE + 1];
 	const struct ts_model *m = &t->model;
 	const struct ts_mthread *th = ts_model_thread(m, t->detail_tid);
 	const struct ts_thread *d = m->has_detail &&
@@ -181,6 +184,10 @@ void view_detail_draw(struct top *t, struct surface *s)
 		surf_finish(s);
 		return;
 	}
+	/* what it waits on, when the wait group says (not in replays) */
+	if (d && !t->src.reader &&
+	    ts_wait_sentence(d, sentence, sizeof(sentence)))
+		line(&o, ROLE_PROMPT, "  %s", sentence);
 	rates(&o, th);
 	if (!d) {
 		section(&o, "fields");

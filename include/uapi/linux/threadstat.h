@@ -33,6 +33,9 @@
  *   wchan-missing                                          (group kstack)
  *   regs { stable, ip, sp, ..., orig-ax }, syscall { nr, args },
  *   regs-missing                                           (group regs)
+ *   wait { syscall, blocked-ns, fd, futex-addr, futex-op, futex-private,
+ *          futex-val, futex-word, futex-word-fault, owner-tid, owner-died,
+ *          futex-count }, wait-missing                  (group wait)
  *   withheld: mask of requested groups left out for lack of privilege,
  *             per thread
  *
@@ -47,6 +50,8 @@
  *   kstack     /proc/PID/stack: CAP_SYS_ADMIN +   the same
  *              ptrace attach
  *   regs       /proc/PID/syscall: ptrace attach   ptrace attach
+ *   wait       /proc/PID/syscall and /proc/PID/mem ptrace attach
+ *              (the futex word): ptrace attach
  *   (all)      hidepid=2/4 mount option           module parameter hidepid
  * ptrace attach: same process; or same fsuid/fsgid as all the target's
  * ids, or CAP_SYS_PTRACE in its user namespace; non-dumpable targets need
@@ -122,13 +127,15 @@ enum threadstat_fields {
 	THREADSTAT_FIELDS_STACK = 8,
 	THREADSTAT_FIELDS_KSTACK = 16,
 	THREADSTAT_FIELDS_REGS = 32,
+	THREADSTAT_FIELDS_WAIT = 64,
 };
 
-#define THREADSTAT_FIELDS_ALL		0x3f
+#define THREADSTAT_FIELDS_ALL		0x7f
 /* Groups that need ptrace rights over the thread (see the table above). */
 #define THREADSTAT_FIELDS_PRIVILEGED	(THREADSTAT_FIELDS_STACK | \
 					 THREADSTAT_FIELDS_KSTACK | \
-					 THREADSTAT_FIELDS_REGS)
+					 THREADSTAT_FIELDS_REGS | \
+					 THREADSTAT_FIELDS_WAIT)
 
 /*
  * Why a value of the stack, kstack or regs group is absent: the value of
@@ -225,6 +232,8 @@ enum {
 	THREADSTAT_A_THREAD_DELAY_WPCOPY_COUNT,
 	THREADSTAT_A_THREAD_DELAY_IRQ,
 	THREADSTAT_A_THREAD_DELAY_IRQ_COUNT,
+	THREADSTAT_A_THREAD_WAIT,		/* nest, set "wait" */
+	THREADSTAT_A_THREAD_WAIT_MISSING,	/* u32 kstack-missing */
 
 	__THREADSTAT_A_THREAD_MAX,
 	THREADSTAT_A_THREAD_MAX = (__THREADSTAT_A_THREAD_MAX - 1)
@@ -320,6 +329,59 @@ enum {
 
 	__THREADSTAT_A_SYSCALL_MAX,
 	THREADSTAT_A_SYSCALL_MAX = (__THREADSTAT_A_SYSCALL_MAX - 1)
+};
+
+/*
+ * What a blocked thread waits on (set "wait", group wait; nested in
+ * THREADSTAT_A_THREAD_WAIT). Sent for a user thread that is blocked (not
+ * running, not runnable) in a system call and stayed off CPU while it was
+ * read; else wait-missing says why not (running, runnable, exited). 64-bit
+ * system calls only: a compat (32-bit) thread gets SYSCALL alone.
+ *   SYSCALL	 s32, the system call number (x86-64), as /proc/PID/syscall
+ *   BLOCKED_NS	 u64 ns since the thread last left a CPU: sched_clock now
+ *		 minus (sched_info.last_arrival + the length of its last run,
+ *		 se.sum_exec_runtime - se.prev_sum_exec_runtime). sched_clock
+ *		 (TSC) resolution; the last run's length is exact for fair
+ *		 (SCHED_OTHER/BATCH/IDLE) threads and taken as 0 for RT and
+ *		 deadline ones, so there it is an upper bound. A futex waiter
+ *		 woken and put back to sleep (a spurious or lost wake-up)
+ *		 starts again from 0.
+ *   FD		 s32, the file descriptor argument of read, write, recv*,
+ *		 send*, accept*, connect, epoll_wait*, flock, fcntl, ioctl,
+ *		 fsync, ...
+ *   FUTEX_ADDR	 u64, the futex's user address in the thread's process
+ *		 (futex_waitv: the first futex of the vector)
+ *   FUTEX_OP	 u32, the futex command (FUTEX_WAIT, FUTEX_LOCK_PI, ...),
+ *		 the flags masked off; futex_waitv: FUTEX_WAIT_BITSET (9)
+ *   FUTEX_PRIVATE u8, 1 when FUTEX_PRIVATE_FLAG was given (the futex is
+ *		 not shared with other processes)
+ *   FUTEX_VAL	 u32, the value the thread expected (FUTEX_WAIT*'s val)
+ *   FUTEX_WORD	 u32, the futex word now, read from the thread's memory
+ *		 as /proc/PID/mem would; FUTEX_WORD_FAULT (flag) instead when
+ *		 it cannot be read
+ *   OWNER_TID	 u32, for FUTEX_LOCK_PI / LOCK_PI2 (the kernel defines the
+ *		 owner: the word's low 30 bits): the owner's tid in the
+ *		 requester's pid namespace; absent when it is not visible
+ *		 there or no longer exists. OWNER_DIED (flag): FUTEX_OWNER_DIED.
+ *   FUTEX_COUNT u32, futex_waitv: how many futexes the thread waits on
+ */
+enum {
+	THREADSTAT_A_WAIT_PAD = 1,
+	THREADSTAT_A_WAIT_SYSCALL,
+	THREADSTAT_A_WAIT_BLOCKED_NS,
+	THREADSTAT_A_WAIT_FD,
+	THREADSTAT_A_WAIT_FUTEX_ADDR,
+	THREADSTAT_A_WAIT_FUTEX_OP,
+	THREADSTAT_A_WAIT_FUTEX_PRIVATE,
+	THREADSTAT_A_WAIT_FUTEX_VAL,
+	THREADSTAT_A_WAIT_FUTEX_WORD,
+	THREADSTAT_A_WAIT_FUTEX_WORD_FAULT,
+	THREADSTAT_A_WAIT_OWNER_TID,
+	THREADSTAT_A_WAIT_OWNER_DIED,
+	THREADSTAT_A_WAIT_FUTEX_COUNT,
+
+	__THREADSTAT_A_WAIT_MAX,
+	THREADSTAT_A_WAIT_MAX = (__THREADSTAT_A_WAIT_MAX - 1)
 };
 
 enum {

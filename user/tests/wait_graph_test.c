@@ -1,0 +1,237 @@
+// SPDX-License-Identifier: GPL-2.0-only OR BSD-3-Clause
+/*
+ * The wait-for graph and its cycles, from synthetic threads and a fake
+ * source of owners and names; and the glibc layouts the live source reads.
+ */
+#include <linux/futex.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "kselftest_harness.h"
+#include "threadstat.h"
+#include "waits.h"
+
+/* Fake owners: owner_of[tid] (and how), by the waiter's tid (< 128). */
+static uint32_t owner_of[128];
+static uint8_t how_of[128];
+
+static void fake_owner(const struct ts_thread *t, struct ts_waiter *w,
+		       struct ts_wait_graph *g, void *arg)
+{
+	(void)g;
+	(void)arg;
+	w->kind = TS_LOCK_MUTEX;
+	w->owner_tid = owner_of[t->tid];
+	w->owner_how = owner_of[t->tid] ? how_of[t->tid] : TS_OWNER_UNKNOWN;
+}
+
+/* Addresses >= 0x9000 are "shared": the same file and offset anywhere. */
+static void fake_name(uint32_t tgid, uint64_t addr, struct ts_lock *l,
+		      void *arg)
+{
+	(void)arg;
+	snprintf(l->name, sizeof(l->name), "lock_%llx",
+		 (unsigned long long)addr);
+	if (addr >= 0x9000) {
+		l->dev = 1;
+		l->ino = 77;
+		l->offset = addr & 0xfff;
+	}
+	(void)tgid;
+}
+
+static const struct ts_wait_source fake = { fake_owner, fake_name, NULL };
+
+static void set_bit(uint64_t *present, unsigned int type)
+{
+	present[type / 64] |= 1ULL << (type % 64);
+}
+
+static struct ts_thread threads[64];
+static struct ts_thread_list list = { .v = threads };
+
+static void reset(void)
+{
+	memset(threads, 0, sizeof(threads));
+	memset(owner_of, 0, sizeof(owner_of));
+	memset(how_of, 0, sizeof(how_of));
+	list.n = 0;
+}
+
+/* Thread @tid of @tgid; with @addr, blocked on that futex for @ms. */
+static void thread(uint32_t tid, uint32_t tgid, uint64_t addr, uint32_t owner,
+		   uint64_t ms)
+{
+	struct ts_thread *t = &threads[list.n++];
+
+	t->tid = tid;
+	t->tgid = tgid;
+	if (!addr)
+		return;
+	set_bit(t->present, THREADSTAT_A_THREAD_WAIT);
+	set_bit(t->wait.present, THREADSTAT_A_WAIT_FUTEX_ADDR);
+	t->wait.futex_addr = addr;
+	t->wait.futex_op = FUTEX_WAIT;
+	t->wait.futex_private = addr < 0x9000;
+	t->wait.blocked_ns = ms * 1000000;
+	owner_of[tid] = owner;
+	how_of[tid] = TS_OWNER_LAYOUT;
+}
+
+static const struct ts_waiter *waiter(const struct ts_wait_graph *g,
+				      size_t cycle, size_t i)
+{
+	return &g->w[g->cycles[cycle].w[i]];
+}
+
+TEST(abba_is_one_cycle_from_the_lowest_tid)
+{
+	struct ts_wait_graph g;
+	struct ts_error err;
+
+	reset();
+	thread(10, 10, 0, 0, 0);		/* main, not blocked */
+	thread(12, 10, 0xa0, 11, 5);		/* t2 wants a, held by t1 */
+	thread(11, 10, 0xb0, 12, 7);		/* t1 wants b, held by t2 */
+	ASSERT_EQ(0, ts_wait_graph_build(&list, &fake, &g, &err));
+	ASSERT_EQ(2, g.n);
+	EXPECT_EQ(11, g.w[0].tid);		/* longest wait first */
+	ASSERT_EQ(1, g.n_cycles);
+	ASSERT_EQ(2, g.cycles[0].n);
+	EXPECT_EQ(11, waiter(&g, 0, 0)->tid);
+	EXPECT_EQ(12, waiter(&g, 0, 1)->tid);
+	EXPECT_STREQ("lock_b0", g.locks[waiter(&g, 0, 0)->lock].name);
+	EXPECT_STREQ("lock_a0", g.locks[waiter(&g, 0, 1)->lock].name);
+	ts_wait_graph_free(&g);
+}
+
+TEST(self_relock_is_a_cycle_of_one)
+{
+	struct ts_wait_graph g;
+	struct ts_error err;
+
+	reset();
+	thread(20, 20, 0xa0, 20, 1);
+	ASSERT_EQ(0, ts_wait_graph_build(&list, &fake, &g, &err));
+	ASSERT_EQ(1, g.n_cycles);
+	ASSERT_EQ(1, g.cycles[0].n);
+	EXPECT_EQ(20, waiter(&g, 0, 0)->tid);
+	ts_wait_graph_free(&g);
+}
+
+TEST(three_cycle_with_a_tail_and_a_chain)
+{
+	struct ts_wait_graph g;
+	struct ts_error err;
+
+	reset();
+	thread(31, 30, 0xb0, 32, 1);		/* cycle 31 -> 32 -> 33 -> 31 */
+	thread(32, 30, 0xc0, 33, 1);
+	thread(33, 30, 0xa0, 31, 1);
+	thread(34, 30, 0xa0, 31, 9);		/* tail: waits into the cycle */
+	thread(40, 40, 0xd0, 41, 1);		/* chain 40 -> 41, 41 runs */
+	thread(41, 40, 0, 0, 0);
+	ASSERT_EQ(0, ts_wait_graph_build(&list, &fake, &g, &err));
+	ASSERT_EQ(1, g.n_cycles);
+	ASSERT_EQ(3, g.cycles[0].n);
+	EXPECT_EQ(31, waiter(&g, 0, 0)->tid);
+	EXPECT_EQ(32, waiter(&g, 0, 1)->tid);
+	EXPECT_EQ(33, waiter(&g, 0, 2)->tid);
+	/* lock a0 of process 30 has two waiters: first in the summary */
+	EXPECT_STREQ("lock_a0", g.locks[0].name);
+	EXPECT_EQ(2, g.locks[0].n_waiters);
+	EXPECT_EQ(9000000, g.locks[0].longest_ns);
+	EXPECT_EQ(31, g.locks[0].owner_tid);
+	ts_wait_graph_free(&g);
+}
+
+TEST(owners_that_are_not_there_are_unknown)
+{
+	struct ts_wait_graph g;
+	struct ts_error err;
+
+	reset();
+	thread(50, 50, 0xa0, 99, 1);		/* owner 99: not in the dump */
+	thread(51, 50, 0xb0, 60, 1);		/* private, owner elsewhere */
+	thread(60, 60, 0, 0, 0);
+	ASSERT_EQ(0, ts_wait_graph_build(&list, &fake, &g, &err));
+	ASSERT_EQ(2, g.n);
+	EXPECT_EQ(0, g.w[0].owner_tid);
+	EXPECT_EQ(TS_OWNER_UNKNOWN, g.w[0].owner_how);
+	EXPECT_EQ(0, g.w[1].owner_tid);
+	EXPECT_EQ(TS_OWNER_UNKNOWN, g.w[1].owner_how);
+	EXPECT_EQ(0, g.n_cycles);
+	ts_wait_graph_free(&g);
+}
+
+TEST(process_shared_cycle_meets_at_one_lock_per_file_offset)
+{
+	struct ts_wait_graph g;
+	struct ts_error err;
+
+	reset();
+	/* one shm file, mapped at 0x9000 in 70 and 0xa000 in 80 */
+	thread(71, 70, 0x9028, 81, 1);	/* wants m1 (offset 0x28) */
+	thread(81, 80, 0xa000, 71, 1);	/* wants m0 (offset 0) */
+	thread(72, 70, 0x9000, 71, 1);	/* also wants m0, from 70 */
+	ASSERT_EQ(0, ts_wait_graph_build(&list, &fake, &g, &err));
+	ASSERT_EQ(2, g.n_locks);
+	EXPECT_EQ(2, g.locks[0].n_waiters);	/* m0: 81 and 72 */
+	EXPECT_EQ(0, g.locks[0].offset);
+	ASSERT_EQ(1, g.n_cycles);
+	ASSERT_EQ(2, g.cycles[0].n);
+	EXPECT_EQ(71, waiter(&g, 0, 0)->tid);
+	EXPECT_EQ(81, waiter(&g, 0, 1)->tid);
+	ts_wait_graph_free(&g);
+}
+
+TEST(glibc_mutex_layout)
+{
+	/* __lock, __count, __owner, __nusers, __kind */
+	const int32_t normal[5] = { 2, 0, 1234, 1, 0 };
+	const int32_t recursive[5] = { 2, 1, 1234, 1, 1 };
+	const int32_t unlocked[5] = { 0, 0, 0, 0, 0 };
+	const int32_t not_waited[5] = { 1, 0, 1234, 1, 0 };
+	const int32_t bad_kind[5] = { 2, 0, 1234, 1, 0x4000 };
+	const int32_t robust[5] = { (int32_t)(0x80000000u | 1234), 0, 1234, 1,
+				    16 };
+	uint32_t owner;
+
+	EXPECT_EQ(TS_OWNER_LAYOUT, ts_glibc_mutex_owner(normal, FUTEX_WAIT,
+							&owner));
+	EXPECT_EQ(1234, owner);
+	EXPECT_EQ(TS_OWNER_LAYOUT, ts_glibc_mutex_owner(recursive, FUTEX_WAIT,
+							&owner));
+	EXPECT_EQ(TS_OWNER_LAYOUT, ts_glibc_mutex_owner(robust, FUTEX_WAIT,
+							&owner));
+	EXPECT_EQ(1234, owner);
+	/* a condition variable or semaphore waits with WAIT_BITSET */
+	EXPECT_EQ(TS_OWNER_UNKNOWN, ts_glibc_mutex_owner(normal,
+							 FUTEX_WAIT_BITSET,
+							 &owner));
+	EXPECT_EQ(0, owner);
+	EXPECT_EQ(TS_OWNER_UNKNOWN, ts_glibc_mutex_owner(unlocked, FUTEX_WAIT,
+							 &owner));
+	EXPECT_EQ(TS_OWNER_UNKNOWN, ts_glibc_mutex_owner(not_waited,
+							 FUTEX_WAIT, &owner));
+	EXPECT_EQ(TS_OWNER_UNKNOWN, ts_glibc_mutex_owner(bad_kind, FUTEX_WAIT,
+							 &owner));
+}
+
+TEST(glibc_rwlock_layout)
+{
+	/* readers wait on __wrphase_futex (word 2); writer 4321 holds it */
+	uint32_t rw[13] = { 1, 0, 3, 0, 0, 0, 4321, 0, 0, 0, 0, 0, 0 };
+	uint32_t owner;
+
+	EXPECT_EQ(TS_OWNER_LAYOUT, ts_glibc_rwlock_owner(rw, 2, &owner));
+	EXPECT_EQ(4321, owner);
+	EXPECT_EQ(TS_OWNER_UNKNOWN, ts_glibc_rwlock_owner(rw, 3, &owner));
+	rw[4] = 7;	/* a pad is never written: not an rwlock */
+	EXPECT_EQ(TS_OWNER_UNKNOWN, ts_glibc_rwlock_owner(rw, 2, &owner));
+	rw[4] = 0;
+	rw[6] = 0;	/* no writer recorded: readers hold it */
+	EXPECT_EQ(TS_OWNER_UNKNOWN, ts_glibc_rwlock_owner(rw, 2, &owner));
+}
+
+TEST_HARNESS_MAIN

@@ -15,6 +15,7 @@
 #   make bench      snapshot cost of threadstat vs procfs, taskstats and ps
 #                   for 1k, 10k and 50k threads, and CPU_GET/SYSTEM_GET cost
 #                   at 1k, 10k and 100k, in a VM per kernel (bench/)
+#   make install / uninstall / deb   see mk/install.mk (PREFIX, DESTDIR, KVER)
 #   make clean
 #
 # KVERS="6.1.0-56-amd64 ..." picks the test kernels; KDIR=/path builds the
@@ -144,6 +145,8 @@ run:
 
 lint:
 	@scripts/lint.sh
+
+include mk/install.mk
 
 clean:
 	rm -rf $(O)

@@ -90,14 +90,14 @@ install-module: module-for-kver
 
 module-for-kver:
 	@test -d "$(KBUILD_DIR)" || { echo "install: no kernel build tree $(KBUILD_DIR) for $(KVER): install linux-headers-$(KVER), or set KVER/KBUILD_DIR"; exit 1; }
-	@scripts/build-module.sh "$(KVER)" "$(KBUILD_DIR)" "$(O)/kmod/$(KVER)"
+	+@scripts/build-module.sh "$(KVER)" "$(KBUILD_DIR)" "$(O)/kmod/$(KVER)"
 
 # Reads the manifest of the same PREFIX (and DESTDIR); depmod then forgets
 # the module for each kernel it was installed for, on this system.
 uninstall:
 	@kvers=$$(sed -n 's|^file /lib/modules/\([^/]*\)/.*\.ko$$|\1|p' "$(DESTDIR)$(MANIFEST)" 2>/dev/null); \
 	scripts/uninstall-files.sh "$(DESTDIR)" "$(MANIFEST)" || exit 1; \
-	if [ -z "$(DESTDIR)" ]; then for k in $$kvers; do depmod -a "$$k"; done; fi
+	if [ -z "$(DESTDIR)" ]; then for k in $$kvers; do depmod -a "$$k"; done; fi; true
 
 dkms-source:
 	@test -n "$(DESTDIR)" || { echo "make dkms-source needs DESTDIR"; exit 2; }

@@ -18,10 +18,12 @@ set -euo pipefail
 
 destdir=$1 manifest=$2
 made=()
+# DESTDIR itself is the packager's staging area, not part of the install.
+[[ -z $destdir ]] || mkdir -p "$destdir"
 
 mkdirs() { # DIR: create DIR and missing parents, remembering each one made
 	local d=$1 todo=()
-	while [[ ! -d $destdir$d ]]; do
+	while [[ $d != / && ! -d $destdir$d ]]; do
 		todo=("$d" "${todo[@]}")
 		d=$(dirname "$d")
 	done

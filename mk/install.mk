@@ -9,6 +9,8 @@
 #   make dkms-source DESTDIR=D   the module's sources as DKMS wants them, in
 #                    D/usr/src/threadstat-VERSION
 #   make deb         build/deb/threadstat_*.deb and threadstat-dkms_*.deb
+#   make check-install  per kernel a VM: make install, autoload, uninstall,
+#                    the .debs with DKMS, purge (scripts/check-install.sh)
 #
 # PREFIX (/usr/local), DESTDIR, KVER (uname -r), KBUILD_DIR
 # (/lib/modules/KVER/build); BINDIR, LIBDIR, INCLUDEDIR, MANDIR,
@@ -39,7 +41,7 @@ MAN_GOAL := $(if $(wildcard doc/man/*.scd),man)
 INSTALL_FILES := scripts/install-files.sh "$(DESTDIR)" "$(MANIFEST)"
 
 .PHONY: tools install install-tools install-dev install-module uninstall \
-	module-for-kver dkms-source deb FORCE
+	module-for-kver dkms-source deb check-install FORCE
 
 tools: $(O)/release/libthreadstat.a $(O)/release/threadstat $(O)/release/threadtop
 
@@ -107,5 +109,8 @@ dkms-source:
 
 # Built from a clean copy of the committed tree in build/deb (nothing
 # leaks in from build/ or the work tree; the .debs land beside it).
+check-install:
+	@scripts/check-install.sh
+
 deb:
 	@scripts/build-deb.sh "$(O)/deb" "$(TS_VERSION)" $(if $(filter 0,$(LINTIAN)),,--lintian)

@@ -17,6 +17,7 @@
 #                   at 1k, 10k and 100k, in a VM per kernel (bench/)
 #   make man       man pages into $(O)/man: doc/man/*.scd by scdoc, and
 #                   threadstat(7) generated from the YNL spec
+#   make install / uninstall / deb   see mk/install.mk (PREFIX, DESTDIR, KVER)
 #   make clean
 #
 # KVERS="6.1.0-56-amd64 ..." picks the test kernels; KDIR=/path builds the
@@ -32,6 +33,8 @@ PKG_CONFIG ?= pkg-config
 # libelf for naming lock addresses (wait chains).
 MNL_LIBS := $(shell $(PKG_CONFIG) --libs libmnl zlib libelf 2>/dev/null || echo -lmnl -lz -lelf)
 
+# CPPFLAGS, CFLAGS and LDFLAGS from the environment come last (packagers'
+# hardening flags: debian/rules passes dpkg-buildflags').
 BASE_CFLAGS := -std=gnu11 -D_GNU_SOURCE -g -Wall -Wextra -Werror \
 	-Iinclude/uapi -Iuser/lib
 $(O)/release/%: FLAVOR_CFLAGS := -O2
@@ -63,17 +66,17 @@ user: $(LIBS) $(CLIS) $(TOPS)
 define flavor_rules
 $(O)/$(1)/user/%.o: user/%.c
 	@mkdir -p $$(dir $$@)
-	$$(CC) $$(BASE_CFLAGS) $$(FLAVOR_CFLAGS) -MMD -MP -c $$< -o $$@
+	$$(CC) $$(BASE_CFLAGS) $$(FLAVOR_CFLAGS) $$(CPPFLAGS) $$(CFLAGS) -MMD -MP -c $$< -o $$@
 $(O)/$(1)/libthreadstat.a: $(patsubst %.c,$(O)/$(1)/%.o,$(LIB_SRCS))
 	$$(AR) rcs $$@ $$^
 $(O)/$(1)/threadstat: $(patsubst %.c,$(O)/$(1)/%.o,$(CLI_SRCS)) $(O)/$(1)/libthreadstat.a
-	$$(CC) $$(FLAVOR_CFLAGS) -o $$@ $$^ $(MNL_LIBS)
+	$$(CC) $$(FLAVOR_CFLAGS) $$(LDFLAGS) -o $$@ $$^ $(MNL_LIBS)
 endef
 $(foreach f,$(FLAVORS),$(eval $(call flavor_rules,$(f))))
 
 define top_rules
 $(O)/$(1)/threadtop: $(patsubst %.c,$(O)/$(1)/%.o,$(TOP_SRCS)) $(O)/$(1)/libthreadstat.a
-	$$(CC) $$(FLAVOR_CFLAGS) -o $$@ $$^ $(MNL_LIBS) $(NCURSES_LIBS) -lpthread
+	$$(CC) $$(FLAVOR_CFLAGS) $$(LDFLAGS) -o $$@ $$^ $(MNL_LIBS) $(NCURSES_LIBS) -lpthread
 endef
 $(foreach f,$(FLAVORS),$(eval $(call top_rules,$(f))))
 
@@ -167,6 +170,8 @@ run:
 
 lint:
 	@scripts/lint.sh
+
+include mk/install.mk
 
 clean:
 	rm -rf $(O)

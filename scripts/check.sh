@@ -4,8 +4,8 @@
 #
 #  1. set-up (scripts/setup.sh installs what a fresh Debian 12 lacks)
 #  2. build: tools (release and ASan/UBSan), module per kernel, selftests
-#  3. host: lint (checkpatch, sparse, W=1), UAPI/spec sync, library unit
-#     tests under ASan/UBSan and again under valgrind
+#  3. host: lint (checkpatch, sparse, W=1), make deb and lintian, UAPI/spec
+#     sync, library unit tests under ASan/UBSan and again under valgrind
 #  4. per kernel (scripts/kernels.sh), all at once: a qemu VM loads the module and runs
 #     scripts/guest/run-tests.sh; a failed load, a timeout or any oops, BUG,
 #     WARNING or lockup in the guest's kernel log fails that kernel
@@ -50,6 +50,20 @@ stage() {
 
 scripts/lint.sh >"$logdir/lint.log" 2>&1
 stage lint "$logdir/lint.log" $?
+
+# The packages the guests install (scripts/guest/install-test.sh), and
+# lintian on them: no errors allowed.
+# The guests' make install (install-test.sh make) runs in make deb's built
+# copy; the host compiles its module for them too (minutes under TCG).
+if make -s deb >"$logdir/deb.log" 2>&1 &&
+	scripts/kernels.sh | while IFS='	' read -r kver kdir _; do
+		make -s -C build/deb/threadstat-*/ module-for-kver KVER="$kver" KBUILD_DIR="$kdir" || exit 1
+	done >>"$logdir/deb.log" 2>&1; then
+	echo "deb: 1 passed, 0 failed" >>"$logdir/deb.log"
+	stage "make deb + lintian" "$logdir/deb.log" 0
+else
+	stage "make deb + lintian" "$logdir/deb.log" 1
+fi
 
 python3 include/tests/spec_sync_test.py >"$logdir/spec.log" 2>&1
 stage "uapi/spec sync" "$logdir/spec.log" $?

@@ -4,7 +4,8 @@
 #
 # Loads threadstat.ko, runs every kselftest, the CLI tests and the threadtop
 # tests (tmux-driven), unloads the module, checks nothing is left
-# registered, and runs the "module missing" CLI and threadtop tests. Prints
+# registered, runs the "module missing" CLI and threadtop tests and the
+# install test (scripts/guest/install-test.sh). Prints
 # "ok"/"not ok" per test program and ends with "guest: N passed, N failed"
 # (counting individual test cases).
 set -uo pipefail
@@ -64,19 +65,24 @@ for t in $(cd "$ksft" && ls *_test.sh); do
 	esac
 done
 
-run_suite() { # NAME SCRIPT BINARY ARGS...: a python suite, counted by its
-	# last line "NAME: N passed, N failed"
-	local name=$1 script=$2 out rc p f
-	shift 2
-	# threadtop's tmux tests drive ~30 screens: 600 s is too short when
-	# the host is busy (qemu TCG); 1800 s still catches a hang.
-	out=$(timeout 1800 python3 "$script" "$@" 2>&1)
+run_counted() { # NAME LABEL LIMIT COMMAND...: a test program counted by its
+	# last line "NAME: N passed, N failed", killed after LIMIT seconds
+	local name=$1 label=$2 limit=$3 out rc p f
+	shift 3
+	out=$(timeout "$limit" "$@" 2>&1)
 	rc=$?
 	echo "$out" | sed 's/^/    /'
 	p=$(echo "$out" | sed -n "s/^$name: \([0-9]*\) passed, \([0-9]*\) failed$/\1/p")
 	f=$(echo "$out" | sed -n "s/^$name: \([0-9]*\) passed, \([0-9]*\) failed$/\2/p")
 	if [[ -z $p ]]; then p=0 f=1; fi
-	tally "$(basename "$script") ${*:2}" "$([[ $rc == 0 ]] && echo ok || echo fail)" "$p" "$f"
+	tally "$label" "$([[ $rc == 0 ]] && echo ok || echo fail)" "$p" "$f"
+}
+run_suite() { # NAME SCRIPT BINARY ARGS...: a python suite
+	local name=$1 script=$2
+	shift 2
+	# threadtop's tmux tests drive ~30 screens: 600 s is too short when
+	# the host is busy (qemu TCG); 1800 s still catches a hang.
+	run_counted "$name" "$(basename "$script") ${*:2}" 1800 python3 "$script" "$@"
 }
 run_cli() { run_suite cli user/tests/cli_test.py build/asan/threadstat "$@"; }
 run_top() { run_suite threadtop user/tests/threadtop_test.py build/asan/threadtop "$@"; }
@@ -102,6 +108,11 @@ else
 fi
 run_cli --module-missing
 run_top --module-missing
+
+# Installed like kernel software: make install, autoload, make uninstall
+# (module not loaded, as it finds it). The .debs with DKMS compiling in the
+# guest take minutes: make check-install.
+run_counted install "install-test.sh make" 600 scripts/guest/install-test.sh make
 
 # Last, because Yama's ptrace_scope=3 cannot be lowered until reboot: the
 # privilege test that sets it (not named *_test, so the loop above skips it).

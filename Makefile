@@ -134,7 +134,7 @@ $(O)/bench/task_iter_snapshot: bench/bpf/task_iter_snapshot.c bench/bpf/task_rec
 
 bench-tools: $(BENCH_BINS) $(O)/bench/task_iter_snapshot
 
-bench: bench-tools modules
+bench: bench-tools modules $(O)/release/threadstat $(O)/release/threadtop
 	@bench/bench-vm.sh
 
 check:

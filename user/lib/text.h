@@ -49,6 +49,17 @@ void ts_str_printf(struct ts_str *s, const char *fmt, ...)
 /* The string so far, "" before the first append. */
 const char *ts_str_get(const struct ts_str *s);
 
+/* Decimal digits of an integer, without printf's parsing of a format (the
+ * tables, CSV and JSON print millions of numbers): ts_dec_u64() and
+ * ts_dec_s64() write them into @buf (TS_DEC_MAX bytes, not terminated) and
+ * return their count; ts_str_u64() and ts_str_s64() append them.
+ */
+#define TS_DEC_MAX	20
+size_t ts_dec_u64(char *buf, uint64_t v);
+size_t ts_dec_s64(char *buf, int64_t v);
+void ts_str_u64(struct ts_str *s, uint64_t v);
+void ts_str_s64(struct ts_str *s, int64_t v);
+
 /*
  * The UTF-8 sequence at @s (@n bytes): its length and code point in *@cp,
  * or 0 when @s does not start a valid sequence (overlong, surrogate, above

@@ -13,6 +13,12 @@ static void json_text(FILE *out, const char *s, size_t n)
 {
 	struct ts_str j = { 0 };
 
+	if (ts_text_plain(s, n) == n) {	/* nothing to escape */
+		fputc('"', out);
+		fwrite(s, 1, n, out);
+		fputc('"', out);
+		return;
+	}
 	ts_text_json(&j, s, n);
 	fwrite(ts_str_get(&j), 1, j.len, out);
 	ts_str_free(&j);

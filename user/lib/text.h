@@ -84,6 +84,13 @@ size_t ts_text_glyph(const char *s, size_t n, unsigned int flags,
 /* Append @s (@n bytes) escaped for a terminal; returns the columns taken. */
 size_t ts_text_display(struct ts_str *out, const char *s, size_t n,
 		       unsigned int flags);
+/*
+ * How many bytes at the start of @s (@n bytes) every notation shows as
+ * themselves: printable ASCII other than backslash and double quote. The
+ * fast path of the escapers and their callers: a run of these is copied
+ * at once, and a string that is all of them needs no escaping at all.
+ */
+size_t ts_text_plain(const char *s, size_t n);
 /* The display flags for this process's locale (call after setlocale). */
 unsigned int ts_text_flags(void);
 /* Append @s (@n bytes) as a JSON string, quotes included. */

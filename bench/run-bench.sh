@@ -21,9 +21,10 @@
 # threadtop's per-refresh cost is the difference between a run of 3 frames
 # and one of 1 frame, halved (start-up and the first sample cancel out);
 # its wall time holds the 0.1 s sleeps between samples, so only its CPU
-# time is shown. At N > 50000 (BENCH_THREADS="... 100000") only (a), (f)
-# and the end-to-end rows run: (b)-(d) would take minutes per round and
-# the goals at 100k are about (a) and the CLI.
+# time is shown. At N > BENCH_FULL_MAX (default 10000) only (a), (f) and
+# the end-to-end rows run: (b)-(e) and the groups take minutes per round
+# there under TCG, and the goals at 50k and 100k are about (a), threadtop
+# and the CLI (BENCH_FULL_MAX=100000 runs everything everywhere).
 #
 # Then, for each N in BENCH_CPU_THREADS (default "1000 10000 100000"), the
 # cost of the requests that walk every thread once per request
@@ -51,6 +52,7 @@ kver=$(uname -r)
 counts=${BENCH_THREADS:-1000 10000 50000 100000}
 cpu_counts=${BENCH_CPU_THREADS:-1000 10000 100000}
 sections=${BENCH_SECTIONS:-snapshot cpu-system}
+full_max=${BENCH_FULL_MAX:-10000}
 [[ " $sections " == *" snapshot "* ]] || counts=
 [[ " $sections " == *" cpu-system "* ]] || cpu_counts=
 tmp=$(mktemp -d)
@@ -174,6 +176,13 @@ stop_spawner() {
 	spawner=
 }
 
+# median_per_thread KEY RUNS-FILE: the median of KEY / threads over its runs
+median_per_thread() {
+	sed -n "s/.*$1=\\([0-9.]*\\).*threads=\\([0-9]*\\).*/\\1 \\2/p" "$2" |
+		awk '{ print $1 / $2 }' | sort -g |
+		awk '{ v[NR] = $1 } END { printf "%.2f", NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
+}
+
 # per_refresh KEY1 KEY3: "cpu_ms_per_refresh" from the best-CPU runs of
 # 1 and 3 frames.
 per_refresh() {
@@ -214,7 +223,7 @@ for n in $counts; do
 			if [[ $key == e ]] && ((r >= ps_rounds)); then
 				continue
 			fi
-			if ((n > 50000)) && [[ $key == [b-e] || $key == g_* ]]; then
+			if ((n > full_max)) && [[ $key == [b-e] || $key == g_* ]]; then
 				continue
 			fi
 			if ! "$bin/${argv[0]}" "${argv[@]:1}" --runs 1 --warmup $warmup \
@@ -259,7 +268,13 @@ for n in $counts; do
 	awk -v a="$best_a" -v f="$best_f" -v t="$best_t" -v j="$best_j" -v v="$best_v" -v ca="$cpu_a" -v h="$top_h" 'BEGIN {
 		printf "ratios (wall): (a)/(f) = %.2f   table/(a) = %.2f   json/(a) = %.2f   csv/(a) = %.2f   (threadtop -b -H CPU/refresh)/(a CPU) = %.2f\n",
 			a / f, t / a, j / a, v / a, h * 1000 / ca }'
-	if ((n > 50000)); then
+	# Where (a)'s and (f)'s CPU goes: user (decoding) and system (walking
+	# and encoding), µs per thread, medians.
+	for k in a f; do
+		printf '(%s) CPU per thread, medians: user %s µs, system %s µs\n' "$k" \
+			"$(median_per_thread user_us "$tmp/$k.runs")" "$(median_per_thread sys_us "$tmp/$k.runs")"
+	done
+	if ((n > full_max)); then
 		cli_us[$n]=$(awk -v b="$best_t" -v t="$a_threads" 'BEGIN { printf "%.3f", b / t }')
 		a_us[$n]=$(awk -v b="$best_a" -v t="$a_threads" 'BEGIN { printf "%.3f", b / t }')
 		continue
@@ -347,6 +362,7 @@ goal "threadtop -b -H CPU per refresh / (a) CPU <= 2 at 50k threads" "${goal_h_5
 big=
 for n in $counts; do ((n <= 1000)) || big=$n; done
 if [[ -n ${a_us[1000]:-} && -n $big ]]; then
+	# shellcheck disable=SC2154 # a_us/cli_us are filled in the loop above
 	goal "(a) per thread at $big / at 1k <= 1.5" \
 		"$(awk -v s="${a_us[1000]}" -v l="${a_us[$big]}" 'BEGIN { print l / s }')" 1.5
 	goal "table per thread at $big / at 1k <= 1.5" \

@@ -12,9 +12,11 @@
 #                   UBSAN...), built once from linux-source-6.12 and cached
 #   make lint       checkpatch --strict and sparse on the module
 #   make bench-fields  build bench/field_cost (per-group cost per thread)
-#   make bench      snapshot cost of threadstat vs procfs, taskstats and ps
-#                   for 1k, 10k and 50k threads, and CPU_GET/SYSTEM_GET cost
-#                   at 1k, 10k and 100k, in a VM per kernel (bench/)
+#   make bench      snapshot cost of threadstat vs a BPF task iterator,
+#                   procfs, taskstats and ps, and of threadstat/threadtop
+#                   end to end, for 1k, 10k, 50k and 100k threads, and
+#                   CPU_GET/SYSTEM_GET cost at 1k, 10k and 100k, in a VM per
+#                   kernel (bench/; the BPF peer needs clang and bpftool)
 #   make clean
 #
 # KVERS="6.1.0-56-amd64 ..." picks the test kernels; KDIR=/path builds the

@@ -12,9 +12,11 @@
 #                   UBSAN...), built once from linux-source-6.12 and cached
 #   make lint       checkpatch --strict and sparse on the module
 #   make bench-fields  build bench/field_cost (per-group cost per thread)
-#   make bench      snapshot cost of threadstat vs procfs, taskstats and ps
-#                   for 1k, 10k and 50k threads, and CPU_GET/SYSTEM_GET cost
-#                   at 1k, 10k and 100k, in a VM per kernel (bench/)
+#   make bench      snapshot cost of threadstat vs a BPF task iterator,
+#                   procfs, taskstats and ps, and of threadstat/threadtop
+#                   end to end, for 1k, 10k, 50k and 100k threads, and
+#                   CPU_GET/SYSTEM_GET cost at 1k, 10k and 100k, in a VM per
+#                   kernel (bench/; the BPF peer needs clang and bpftool)
 #   make man       man pages into $(O)/man: doc/man/*.scd by scdoc, and
 #                   threadstat(7) generated from the YNL spec
 #   make install / uninstall / deb   see mk/install.mk (PREFIX, DESTDIR, KVER)
@@ -146,9 +148,21 @@ $(O)/bench/%: bench/%.c bench/bench_run.h bench/proc_walk.h $(O)/release/libthre
 	@mkdir -p $(dir $@)
 	$(CC) $(BASE_CFLAGS) -O2 -o $@ $< $(O)/release/libthreadstat.a $(MNL_LIBS) -lpthread
 
-bench-tools: $(BENCH_BINS)
+# Method (f): the BPF task iterator peer. CO-RE object from task_core.h's
+# hand-declared types (no vmlinux.h: see there), its libbpf skeleton, and
+# the loader that times it.
+BPF_CLANG ?= clang
+$(O)/bench/bpf/task_fields.bpf.o: bench/bpf/task_fields.bpf.c bench/bpf/task_core.h bench/bpf/task_record.h
+	@mkdir -p $(dir $@)
+	$(BPF_CLANG) -g -O2 -target bpf -D__TARGET_ARCH_x86 -Wall -Werror -c $< -o $@
+$(O)/bench/bpf/task_fields.skel.h: $(O)/bench/bpf/task_fields.bpf.o
+	bpftool gen skeleton $< name task_fields > $@.tmp && mv $@.tmp $@
+$(O)/bench/task_iter_snapshot: bench/bpf/task_iter_snapshot.c bench/bpf/task_record.h bench/bench_run.h $(O)/bench/bpf/task_fields.skel.h
+	$(CC) $(BASE_CFLAGS) -O2 -I$(O)/bench/bpf -o $@ $< $(shell $(PKG_CONFIG) --libs libbpf 2>/dev/null || echo -lbpf -lelf -lz)
 
-bench: bench-tools modules
+bench-tools: $(BENCH_BINS) $(O)/bench/task_iter_snapshot
+
+bench: bench-tools modules $(O)/release/threadstat $(O)/release/threadtop
 	@bench/bench-vm.sh
 
 check:

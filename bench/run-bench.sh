@@ -13,7 +13,18 @@
 #   (c) procfs stat+status+schedstat, htop's way    procfs_snapshot
 #   (d) taskstats, one TASKSTATS_CMD_GET per tid    taskstats_snapshot
 #   (e) ps -eLf >/dev/null                          command_snapshot -- ps -eLf
-# and a threadstat dump with each field group alone.
+#   (f) BPF task iterator, same fields as (a)       task_iter_snapshot
+# and a threadstat dump with each field group alone; then what users run,
+# end to end, output to /dev/null (command_snapshot: the child's CPU time):
+#   threadstat threads, --json, --csv               build/release/threadstat
+#   threadtop -b and -b -H, per refresh             build/release/threadtop
+# threadtop's per-refresh cost is the difference between a run of 3 frames
+# and one of 1 frame, halved (start-up and the first sample cancel out);
+# its wall time holds the 0.1 s sleeps between samples, so only its CPU
+# time is shown. At N > BENCH_FULL_MAX (default 10000) only (a), (f) and
+# the end-to-end rows run: (b)-(e) and the groups take minutes per round
+# there under TCG, and the goals at 50k and 100k are about (a), threadtop
+# and the CLI (BENCH_FULL_MAX=100000 runs everything everywhere).
 #
 # Then, for each N in BENCH_CPU_THREADS (default "1000 10000 100000"), the
 # cost of the requests that walk every thread once per request
@@ -38,9 +49,10 @@ repo=$(dirname "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")")
 cd "$repo"
 bin=build/bench
 kver=$(uname -r)
-counts=${BENCH_THREADS:-1000 10000 50000}
+counts=${BENCH_THREADS:-1000 10000 50000 100000}
 cpu_counts=${BENCH_CPU_THREADS:-1000 10000 100000}
 sections=${BENCH_SECTIONS:-snapshot cpu-system}
+full_max=${BENCH_FULL_MAX:-10000}
 [[ " $sections " == *" snapshot "* ]] || counts=
 [[ " $sections " == *" cpu-system "* ]] || cpu_counts=
 tmp=$(mktemp -d)
@@ -56,7 +68,7 @@ cleanup() {
 trap cleanup EXIT
 
 for p in spawn_threads threadstat_snapshot procfs_snapshot taskstats_snapshot command_snapshot \
-	cpu_system_snapshot; do
+	cpu_system_snapshot task_iter_snapshot ../release/threadstat ../release/threadtop; do
 	[[ -x $bin/$p ]] || { echo "run-bench: $bin/$p missing (make bench-tools)" >&2; exit 1; }
 done
 if [[ ! -d /sys/module/threadstat ]]; then
@@ -91,11 +103,24 @@ methods=(
 	"c|(c) procfs stat+status+schedstat|procfs_snapshot"
 	"d|(d) taskstats, 1 request per tid|taskstats_snapshot"
 	"e|(e) ps -eLf >/dev/null|command_snapshot -- ps -eLf"
+	"f|(f) BPF task iterator (libbpf)|task_iter_snapshot"
+)
+cli=build/release/threadstat
+top=build/release/threadtop
+e2e=(
+	"t|threadstat threads (table)|command_snapshot -- $cli threads"
+	"j|threadstat threads --json|command_snapshot -- $cli threads --json"
+	"v|threadstat threads --csv|command_snapshot -- $cli threads --csv"
+	"p1|threadtop -b, 1 frame|command_snapshot -- $top -b -d 1 -n 1"
+	"p3|threadtop -b, 3 frames|command_snapshot -- $top -b -d 1 -n 3"
+	"h1|threadtop -b -H, 1 frame|command_snapshot -- $top -b -H -d 1 -n 1"
+	"h3|threadtop -b -H, 3 frames|command_snapshot -- $top -b -H -d 1 -n 3"
 )
 groups=(sched schedstats delayacct stack kstack regs)
 for g in "${groups[@]}"; do
 	methods+=("g_$g|$g alone|threadstat_snapshot --fields $g")
 done
+methods+=("${e2e[@]}")
 
 # stats FILE: "best_wall median_wall worst_wall best_cpu threads" of its runs
 # (threads: what the best run saw)
@@ -151,7 +176,23 @@ stop_spawner() {
 	spawner=
 }
 
-declare -A a_us ratio_c
+# median_per_thread KEY RUNS-FILE: the median of KEY / threads over its runs
+median_per_thread() {
+	sed -n "s/.*$1=\\([0-9.]*\\).*threads=\\([0-9]*\\).*/\\1 \\2/p" "$2" |
+		awk '{ print $1 / $2 }' | sort -g |
+		awk '{ v[NR] = $1 } END { printf "%.2f", NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
+}
+
+# per_refresh KEY1 KEY3: "cpu_ms_per_refresh" from the best-CPU runs of
+# 1 and 3 frames.
+per_refresh() {
+	local c1 c3
+	read -r _ _ _ c1 _ <<<"$(stats "$tmp/$1.runs")"
+	read -r _ _ _ c3 _ <<<"$(stats "$tmp/$2.runs")"
+	awk -v a="$c1" -v b="$c3" 'BEGIN { printf "%.1f\n", (b - a) / 2 / 1000 }'
+}
+
+declare -A a_us ratio_c cli_us
 for n in $counts; do
 	# Rounds: the 2 part-time spinners share the host's one TCG thread
 	# with the measuring vCPU, so single runs spread by 50-130%; the best
@@ -167,7 +208,9 @@ for n in $counts; do
 	((n <= 10000)) || [[ -n ${BENCH_PS_ALL:-} ]] || ps_rounds=0
 	((ps_rounds <= runs)) || ps_rounds=$runs
 
-	start_spawner "$n"
+	stack=()
+	((n <= 50000)) || stack=(--stack 16)	# 100k user stacks fit in the VM
+	start_spawner "$n" "${stack[@]}"
 
 	for m in "${methods[@]}"; do : >"$tmp/${m%%|*}.runs"; done
 	start=$(date +%s)
@@ -176,8 +219,11 @@ for n in $counts; do
 			IFS='|' read -r key _ cmd <<<"$m"
 			read -r -a argv <<<"$cmd"
 			warmup=0
-			[[ $r -ne 0 || $key != [a-d] ]] || warmup=1
+			[[ $r -ne 0 || $key != [a-df] ]] || warmup=1
 			if [[ $key == e ]] && ((r >= ps_rounds)); then
+				continue
+			fi
+			if ((n > full_max)) && [[ $key == [b-e] || $key == g_* ]]; then
 				continue
 			fi
 			if ! "$bin/${argv[0]}" "${argv[@]:1}" --runs 1 --warmup $warmup \
@@ -197,14 +243,42 @@ for n in $counts; do
 	table_head method
 	for m in "${methods[@]}"; do
 		IFS='|' read -r key label _ <<<"$m"
-		[[ $key == [a-e] ]] || continue
+		[[ $key == [a-f] ]] || continue
 		if [[ ! -s $tmp/$key.runs ]]; then
-			printf '%-36s %10s   (skipped: BENCH_PS_ALL=1 runs it)\n' "$label" -
+			printf '%-36s %10s   (skipped)\n' "$label" -
 			continue
 		fi
 		table_row "$label" "$tmp/$key.runs" "" 2
 		declare "best_$key=$best" "cpu_$key=$cpu"
 	done
+	# End to end: per thread of (a)'s count (the programs print other
+	# lines too).
+	for m in "${e2e[@]}"; do
+		IFS='|' read -r key label _ <<<"$m"
+		[[ $key == [tjv] ]] || continue
+		table_row "$label" "$tmp/$key.runs" "$a_threads" 2
+		declare "best_$key=$best" "cpu_$key=$cpu"
+	done
+	top_b=$(per_refresh p1 p3)
+	top_h=$(per_refresh h1 h3)
+	printf '%-36s CPU per refresh: -b %s ms (%.2f µs/thread), -b -H %s ms (%.2f µs/thread)\n' \
+		"threadtop (3 frames - 1 frame) / 2" "$top_b" "$(awk -v c="$top_b" -v t="$a_threads" 'BEGIN { print c * 1000 / t }')" \
+		"$top_h" "$(awk -v c="$top_h" -v t="$a_threads" 'BEGIN { print c * 1000 / t }')"
+	# shellcheck disable=SC2154 # best_*/cpu_* are declared in the loops above
+	awk -v a="$best_a" -v f="$best_f" -v t="$best_t" -v j="$best_j" -v v="$best_v" -v ca="$cpu_a" -v h="$top_h" 'BEGIN {
+		printf "ratios (wall): (a)/(f) = %.2f   table/(a) = %.2f   json/(a) = %.2f   csv/(a) = %.2f   (threadtop -b -H CPU/refresh)/(a CPU) = %.2f\n",
+			a / f, t / a, j / a, v / a, h * 1000 / ca }'
+	# Where (a)'s and (f)'s CPU goes: user (decoding) and system (walking
+	# and encoding), µs per thread, medians.
+	for k in a f; do
+		printf '(%s) CPU per thread, medians: user %s µs, system %s µs\n' "$k" \
+			"$(median_per_thread user_us "$tmp/$k.runs")" "$(median_per_thread sys_us "$tmp/$k.runs")"
+	done
+	if ((n > full_max)); then
+		cli_us[$n]=$(awk -v b="$best_t" -v t="$a_threads" 'BEGIN { printf "%.3f", b / t }')
+		a_us[$n]=$(awk -v b="$best_a" -v t="$a_threads" 'BEGIN { printf "%.3f", b / t }')
+		continue
+	fi
 	# shellcheck disable=SC2154 # best_*/cpu_* are declared in the loop above
 	awk -v a="$best_a" -v c="$best_c" -v d="$best_d" -v ca="$cpu_a" -v cc="$cpu_c" -v cd="$cpu_d" 'BEGIN {
 		printf "ratios (wall): (c)/(a) = %.1f   (d)/(a) = %.1f      (CPU time: (c)/(a) = %.1f   (d)/(a) = %.1f)\n",
@@ -221,6 +295,11 @@ for n in $counts; do
 	rm -f "$tmp"/*.err
 
 	a_us[$n]=$(awk -v b="$best_a" -v t="$a_threads" 'BEGIN { printf "%.3f", b / t }')
+	cli_us[$n]=$(awk -v b="$best_t" -v t="$a_threads" 'BEGIN { printf "%.3f", b / t }')
+	declare "goal_af_$n=$(awk -v a="$best_a" -v f="$best_f" 'BEGIN { printf "%.2f", a / f }')"
+	declare "goal_j_$n=$(awk -v a="$best_a" -v j="$best_j" 'BEGIN { printf "%.2f", j / a }')"
+	declare "goal_t_$n=$(awk -v a="$best_a" -v t="$best_t" 'BEGIN { printf "%.2f", t / a }')"
+	declare "goal_h_$n=$(awk -v c="$cpu_a" -v h="$top_h" 'BEGIN { printf "%.2f", h * 1000 / c }')"
 	ratio_c[$n]=$(awk -v a="$best_a" -v c="$best_c" 'BEGIN { printf "%.1f", c / a }')
 done
 
@@ -271,8 +350,21 @@ if [[ -n ${ratio_c[10000]:-} ]]; then
 	awk -v r="${ratio_c[10000]}" 'BEGIN {
 		printf "(c)/(a) >= 30 at 10k threads: %.1f -> %s\n", r, (r >= 30 ? "met" : "NOT met") }'
 fi
-if [[ -n ${a_us[1000]:-} && -n ${a_us[50000]:-} ]]; then
-	awk -v s="${a_us[1000]}" -v l="${a_us[50000]}" 'BEGIN {
-		printf "(a) per thread at 50k within 1.5x of 1k: %.2f µs vs %.2f µs = %.2fx -> %s\n",
-			l, s, l / s, (l / s <= 1.5 ? "met" : "NOT met") }'
+# goal LABEL VALUE LIMIT: "LABEL: VALUE -> met" when VALUE <= LIMIT
+goal() {
+	[[ -n $2 ]] || return 0
+	awk -v l="$1" -v v="$2" -v m="$3" 'BEGIN { printf "%s: %.2f -> %s\n", l, v, (v <= m ? "met" : "NOT met") }'
+}
+goal "(a)/(f) <= 2 at 10k threads" "${goal_af_10000:-}" 2
+goal "--json/(a) <= 1.5 at 10k threads (wall)" "${goal_j_10000:-}" 1.5
+goal "table/(a) <= 2 at 10k threads (wall)" "${goal_t_10000:-}" 2
+goal "threadtop -b -H CPU per refresh / (a) CPU <= 2 at 50k threads" "${goal_h_50000:-}" 2
+big=
+for n in $counts; do ((n <= 1000)) || big=$n; done
+if [[ -n ${a_us[1000]:-} && -n $big ]]; then
+	# shellcheck disable=SC2154 # a_us/cli_us are filled in the loop above
+	goal "(a) per thread at $big / at 1k <= 1.5" \
+		"$(awk -v s="${a_us[1000]}" -v l="${a_us[$big]}" 'BEGIN { print l / s }')" 1.5
+	goal "table per thread at $big / at 1k <= 1.5" \
+		"$(awk -v s="${cli_us[1000]}" -v l="${cli_us[$big]}" 'BEGIN { print l / s }')" 1.5
 fi

@@ -161,71 +161,119 @@ static void print_table(const struct ts_thread_list *list,
 }
 
 /*
+ * JSON and CSV are written a thread at a time, as the dump decodes them:
+ * no list of every thread to build first (10k threads are 12 MB of
+ * struct ts_thread, most of a --json run's page faults), and the output
+ * starts while the kernel is still walking.
+ */
+struct stream {
+	enum format format;
+	const struct columns *cols;
+	size_t n;			/* records written */
+	bool escape;			/* CSV to a terminal */
+	struct ts_str raw, shown, line;	/* CSV scratch, reused per row */
+};
+
+static void stream_begin(struct stream *st)
+{
+	int k;
+
+	if (st->format == FORMAT_JSON) {
+		putchar('[');
+		return;
+	}
+	for (k = 0; k < st->cols->n; k++)
+		printf("%s%s", k ? "," : "", st->cols->v[k].header);
+	fputs("\r\n", stdout);
+}
+
+/*
  * RFC 4180. An absent field is an empty cell, a present empty string "".
  * Cells hold the raw bytes (lossless) unless stdout is a terminal, where
  * they are escaped like a table's first.
  */
-static void print_csv(const struct ts_thread_list *list,
-		      const struct columns *cols)
+static void csv_row(struct stream *st, const struct ts_thread *t)
 {
-	struct ts_str raw = { 0 }, shown = { 0 }, line = { 0 };
-	bool escape = print_to_tty();
-	size_t i;
+	const struct columns *cols = st->cols;
 	int k;
 
-	for (k = 0; k < cols->n; k++)
-		printf("%s%s", k ? "," : "", cols->v[k].header);
-	fputs("\r\n", stdout);
-	for (i = 0; i < list->n; i++) {
-		ts_str_clear(&line);
-		for (k = 0; k < cols->n; k++) {
-			if (k)
-				ts_str_add(&line, ",", 1);
-			if (!cell(&raw, &cols->v[k], &list->v[i]))
-				continue;
-			if (escape) {
-				ts_str_clear(&shown);
-				text_escaped(&shown, raw.p, raw.len);
-				ts_text_csv(&line, ts_str_get(&shown),
-					    shown.len);
-			} else {
-				ts_text_csv(&line, ts_str_get(&raw), raw.len);
-			}
+	ts_str_clear(&st->line);
+	for (k = 0; k < cols->n; k++) {
+		if (k)
+			ts_str_add(&st->line, ",", 1);
+		if (!cell(&st->raw, &cols->v[k], t))
+			continue;
+		if (st->escape) {
+			ts_str_clear(&st->shown);
+			text_escaped(&st->shown, st->raw.p, st->raw.len);
+			ts_text_csv(&st->line, ts_str_get(&st->shown),
+				    st->shown.len);
+		} else {
+			ts_text_csv(&st->line, ts_str_get(&st->raw),
+				    st->raw.len);
 		}
-		ts_str_add(&line, "\r\n", 2);
-		fwrite(ts_str_get(&line), 1, line.len, stdout);
 	}
-	ts_str_free(&raw);
-	ts_str_free(&shown);
-	ts_str_free(&line);
+	ts_str_add(&st->line, "\r\n", 2);
+	fwrite(ts_str_get(&st->line), 1, st->line.len, stdout);
 }
 
-static void print_json(const struct ts_thread_list *list)
+static int stream_thread(const struct ts_thread *t, void *arg)
 {
-	size_t i;
+	struct stream *st = arg;
 
-	putchar('[');
-	for (i = 0; i < list->n; i++) {
-		if (i)
+	/* The head comes with the first thread: a dump refused outright
+	 * (no such process) prints nothing on stdout, as before.
+	 */
+	if (!st->n)
+		stream_begin(st);
+	if (st->format == FORMAT_JSON) {
+		if (st->n)
 			putchar(',');
 		fputs("\n  ", stdout);
-		json_record(stdout, &ts_thread_set, &list->v[i]);
+		json_record(stdout, &ts_thread_set, t);
+	} else {
+		csv_row(st, t);
 	}
-	fputs(list->n ? "\n]\n" : "]\n", stdout);
+	st->n++;
+	return 0;
+}
+
+/* @complete: close the output; a failed dump's stays open (truncated). */
+static void stream_end(struct stream *st, bool complete)
+{
+	if (complete && !st->n)
+		stream_begin(st);
+	if (complete && st->format == FORMAT_JSON)
+		fputs(st->n ? "\n]\n" : "]\n", stdout);
+	ts_str_free(&st->raw);
+	ts_str_free(&st->shown);
+	ts_str_free(&st->line);
 }
 
 static const char threads_usage[] =
 	"usage: threadstat threads [--pid TGID] [--tid TID] [--fields LIST] "
 	"[--json|--csv]\n";
 
+/* Every thread (or one process's) through the dump, into @list when it is
+ * given (a table needs all widths first), else to @st as they come.
+ */
 static int fetch(struct ts_client *c, uint32_t tgid, uint32_t tid,
 		 uint32_t fields, struct ts_thread_list *list,
-		 struct ts_error *err)
+		 struct stream *st, struct ts_error *err)
 {
 	struct ts_thread_query q = { .tgid = tgid, .fields = fields };
+	struct ts_dump_info info;
+	size_t i;
 
-	if (!tid)
+	if (!tid && !st)
 		return ts_thread_list_dump(c, &q, list, err);
+	if (!tid) {
+		memset(list, 0, sizeof(*list));
+		if (ts_thread_dump(c, &q, stream_thread, st, &info, err))
+			return -1;
+		list->interrupted = info.interrupted;
+		return 0;
+	}
 
 	memset(list, 0, sizeof(*list));
 	list->v = calloc(1, sizeof(*list->v));
@@ -240,6 +288,8 @@ static int fetch(struct ts_client *c, uint32_t tgid, uint32_t tid,
 	/* --pid with --tid: the thread must belong to that process. */
 	if (tgid && list->v[0].tgid != tgid)
 		list->n = 0;
+	for (i = 0; st && i < list->n; i++)
+		stream_thread(&list->v[i], st);
 	return 0;
 }
 
@@ -256,8 +306,10 @@ int cmd_threads(int argc, char **argv)
 	};
 	enum format format = FORMAT_TABLE;
 	uint32_t tgid = 0, tid = 0, fields = THREADSTAT_FIELDS_SCHED;
+	struct stream st = { 0 };
 	struct ts_thread_list list;
 	struct columns *cols;
+	int rc;
 	struct ts_client *c;
 	struct ts_error err = { 0 };
 	char bad[64];
@@ -311,39 +363,38 @@ int cmd_threads(int argc, char **argv)
 		return EXIT_USAGE;
 	}
 
-	if (cli_open(&c, &err)) {
-		cli_error("%s", err.msg);
-		return 1;
-	}
-	if (fetch(c, tgid, tid, fields, &list, &err)) {
-		cli_error("%s", err.msg);
-		ts_close(c);
-		return 1;
-	}
-	ts_close(c);
-	if (list.interrupted)
-		cli_error("warning: threads were created during the dump; "
-			  "this snapshot may miss some of them");
-
 	cols = calloc(1, sizeof(*cols));
 	if (!cols) {
-		ts_thread_list_free(&list);
 		cli_error("out of memory");
 		return 1;
 	}
-	switch (format) {
-	case FORMAT_JSON:
-		print_json(&list);
-		break;
-	case FORMAT_CSV:
-		build_columns(cols, fields, false);
-		print_csv(&list, cols);
-		break;
-	case FORMAT_TABLE:
-		build_columns(cols, fields, true);
-		print_table(&list, cols);
-		break;
+	build_columns(cols, fields, format == FORMAT_TABLE);
+	st.format = format;
+	st.cols = cols;
+	st.escape = print_to_tty();
+	if (cli_open(&c, &err)) {
+		cli_error("%s", err.msg);
+		free(cols);
+		return 1;
 	}
+	rc = fetch(c, tgid, tid, fields, &list,
+		   format == FORMAT_TABLE ? NULL : &st, &err);
+	ts_close(c);
+	if (rc) {
+		/* A stream already written stays as far as it got. */
+		fflush(stdout);
+		cli_error("%s", err.msg);
+		stream_end(&st, false);
+		free(cols);
+		return 1;
+	}
+	if (format == FORMAT_TABLE)
+		print_table(&list, cols);
+	else
+		stream_end(&st, true);
+	if (list.interrupted)
+		cli_error("warning: threads were created during the dump; "
+			  "this snapshot may miss some of them");
 	free(cols);
 	ts_thread_list_free(&list);
 	return 0;

@@ -13,6 +13,12 @@ static void json_text(FILE *out, const char *s, size_t n)
 {
 	struct ts_str j = { 0 };
 
+	if (ts_text_plain(s, n) == n) {	/* nothing to escape */
+		fputc('"', out);
+		fwrite(s, 1, n, out);
+		fputc('"', out);
+		return;
+	}
 	ts_text_json(&j, s, n);
 	fwrite(ts_str_get(&j), 1, j.len, out);
 	ts_str_free(&j);
@@ -21,6 +27,13 @@ static void json_text(FILE *out, const char *s, size_t n)
 void json_string(FILE *out, const char *s)
 {
 	json_text(out, s, strlen(s));
+}
+
+static void json_u64(FILE *out, uint64_t v)
+{
+	char buf[TS_DEC_MAX];
+
+	fwrite(buf, 1, ts_dec_u64(buf, v), out);
 }
 
 static void json_cpuset(FILE *out, const uint64_t *set, size_t words)
@@ -63,7 +76,7 @@ static void json_value(FILE *out, const struct ts_field *f, const void *rec)
 
 	switch (f->kind) {
 	case TS_KIND_U8:
-		fprintf(out, "%u", *(const uint8_t *)p);
+		json_u64(out, *(const uint8_t *)p);
 		break;
 	case TS_KIND_CHAR:
 		json_text(out, p, 1);
@@ -74,15 +87,18 @@ static void json_value(FILE *out, const struct ts_field *f, const void *rec)
 		break;
 	case TS_KIND_U32:
 		memcpy(&u32, p, 4);
-		fprintf(out, "%" PRIu32, u32);
+		json_u64(out, u32);
 		break;
-	case TS_KIND_S32:
+	case TS_KIND_S32: {
+		char buf[TS_DEC_MAX];
+
 		memcpy(&s32, p, 4);
-		fprintf(out, "%" PRId32, s32);
+		fwrite(buf, 1, ts_dec_s64(buf, s32), out);
 		break;
+	}
 	case TS_KIND_U64:
 		memcpy(&u64, p, 8);
-		fprintf(out, "%" PRIu64, u64);
+		json_u64(out, u64);
 		break;
 	case TS_KIND_STRING:
 		json_text(out, p, strnlen(p, f->size));
@@ -141,7 +157,11 @@ void json_record(FILE *out, const struct ts_set *set, const void *rec)
 
 		if (!ts_present(set, rec, f->type))
 			continue;
-		fprintf(out, "%s\"%s\":", sep, f->name);
+		/* Keys are the spec's names: plain ASCII, no escaping. */
+		fputs(sep, out);
+		fputc('"', out);
+		fputs(f->name, out);
+		fputs("\":", out);
 		json_value(out, f, rec);
 		sep = ",";
 	}

@@ -88,6 +88,19 @@ size_t ts_text_glyph(const char *s, size_t n, unsigned int flags,
 	return len;
 }
 
+size_t ts_text_plain(const char *s, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+
+		if (c < 0x20 || c >= 0x7f || c == '\\' || c == '"')
+			break;
+	}
+	return i;
+}
+
 size_t ts_text_display(struct ts_str *out, const char *s, size_t n,
 		       unsigned int flags)
 {
@@ -95,6 +108,15 @@ size_t ts_text_display(struct ts_str *out, const char *s, size_t n,
 	size_t cols = 0, used;
 
 	while (n) {
+		/* Plain ASCII is one column a byte, shown as it is. */
+		used = ts_text_plain(s, n);
+		if (used) {
+			ts_str_add(out, s, used);
+			cols += used;
+			s += used;
+			n -= used;
+			continue;
+		}
 		used = ts_text_glyph(s, n, flags, &g);
 		ts_str_add(out, g.text, g.len);
 		cols += (size_t)g.width;
@@ -119,6 +141,12 @@ void ts_text_json(struct ts_str *out, const char *s, size_t n)
 	while (s < end) {
 		unsigned char c = (unsigned char)*s;
 
+		len = ts_text_plain(s, (size_t)(end - s));
+		if (len) {
+			ts_str_add(out, s, len);
+			s += len;
+			continue;
+		}
 		if (c == '"' || c == '\\') {
 			ts_str_printf(out, "\\%c", c);
 		} else if (c == '\n') {

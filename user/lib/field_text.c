@@ -32,32 +32,34 @@ void ts_field_str(struct ts_str *out, const struct ts_field *f,
 		  const void *rec)
 {
 	const char *p = (const char *)rec + f->offset;
+	const char *s;
 	uint32_t u32;
 	int32_t s32;
 	uint64_t u64;
 
 	switch (f->kind) {
 	case TS_KIND_U8:
-		ts_str_printf(out, "%u", *(const uint8_t *)p);
+		ts_str_u64(out, *(const uint8_t *)p);
 		break;
 	case TS_KIND_CHAR:
 		ts_str_add(out, p, 1);
 		break;
 	case TS_KIND_BOOL:
 	case TS_KIND_FLAG:
-		ts_str_printf(out, "%s", *(const bool *)p ? "yes" : "no");
+		ts_str_add(out, *(const bool *)p ? "yes" : "no",
+			   *(const bool *)p ? 3 : 2);
 		break;
 	case TS_KIND_U32:
 		memcpy(&u32, p, 4);
-		ts_str_printf(out, "%" PRIu32, u32);
+		ts_str_u64(out, u32);
 		break;
 	case TS_KIND_S32:
 		memcpy(&s32, p, 4);
-		ts_str_printf(out, "%" PRId32, s32);
+		ts_str_s64(out, s32);
 		break;
 	case TS_KIND_U64:
 		memcpy(&u64, p, 8);
-		ts_str_printf(out, "%" PRIu64, u64);
+		ts_str_u64(out, u64);
 		break;
 	case TS_KIND_STRING:
 		ts_str_add(out, p, strnlen(p, f->size));
@@ -67,7 +69,8 @@ void ts_field_str(struct ts_str *out, const struct ts_field *f,
 		break;
 	case TS_KIND_POLICY:
 		memcpy(&u32, p, 4);
-		ts_str_printf(out, "%s", ts_policy_name(u32));
+		s = ts_policy_name(u32);
+		ts_str_add(out, s, strlen(s));
 		break;
 	case TS_KIND_GROUPS: {
 		const char *sep = "";
@@ -87,9 +90,9 @@ void ts_field_str(struct ts_str *out, const struct ts_field *f,
 		ts_str_printf(out, "%s", ts_kstack_missing_name(u32));
 		break;
 	case TS_KIND_STRINGS: {
-		const char *s = *(char *const *)p;
 		uint32_t n, i;
 
+		s = *(char *const *)p;
 		memcpy(&n, (const char *)rec + f->size, 4);
 		for (i = 0; s && i < n; i++, s += strlen(s) + 1) {
 			if (i)

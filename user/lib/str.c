@@ -71,3 +71,40 @@ const char *ts_str_get(const struct ts_str *s)
 {
 	return s->p ? s->p : "";
 }
+
+size_t ts_dec_u64(char *buf, uint64_t v)
+{
+	char tmp[TS_DEC_MAX];
+	size_t n = 0, i;
+
+	do {
+		tmp[n++] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v);
+	for (i = 0; i < n; i++)
+		buf[i] = tmp[n - 1 - i];
+	return n;
+}
+
+size_t ts_dec_s64(char *buf, int64_t v)
+{
+	if (v >= 0)
+		return ts_dec_u64(buf, (uint64_t)v);
+	/* -(v + 1) + 1: INT64_MIN has no positive int64_t. */
+	buf[0] = '-';
+	return 1 + ts_dec_u64(buf + 1, (uint64_t)-(v + 1) + 1);
+}
+
+void ts_str_u64(struct ts_str *s, uint64_t v)
+{
+	char buf[TS_DEC_MAX];
+
+	ts_str_add(s, buf, ts_dec_u64(buf, v));
+}
+
+void ts_str_s64(struct ts_str *s, int64_t v)
+{
+	char buf[TS_DEC_MAX];
+
+	ts_str_add(s, buf, ts_dec_s64(buf, v));
+}

@@ -49,6 +49,17 @@ void ts_str_printf(struct ts_str *s, const char *fmt, ...)
 /* The string so far, "" before the first append. */
 const char *ts_str_get(const struct ts_str *s);
 
+/* Decimal digits of an integer, without printf's parsing of a format (the
+ * tables, CSV and JSON print millions of numbers): ts_dec_u64() and
+ * ts_dec_s64() write them into @buf (TS_DEC_MAX bytes, not terminated) and
+ * return their count; ts_str_u64() and ts_str_s64() append them.
+ */
+#define TS_DEC_MAX	20
+size_t ts_dec_u64(char *buf, uint64_t v);
+size_t ts_dec_s64(char *buf, int64_t v);
+void ts_str_u64(struct ts_str *s, uint64_t v);
+void ts_str_s64(struct ts_str *s, int64_t v);
+
 /*
  * The UTF-8 sequence at @s (@n bytes): its length and code point in *@cp,
  * or 0 when @s does not start a valid sequence (overlong, surrogate, above
@@ -73,6 +84,13 @@ size_t ts_text_glyph(const char *s, size_t n, unsigned int flags,
 /* Append @s (@n bytes) escaped for a terminal; returns the columns taken. */
 size_t ts_text_display(struct ts_str *out, const char *s, size_t n,
 		       unsigned int flags);
+/*
+ * How many bytes at the start of @s (@n bytes) every notation shows as
+ * themselves: printable ASCII other than backslash and double quote. The
+ * fast path of the escapers and their callers: a run of these is copied
+ * at once, and a string that is all of them needs no escaping at all.
+ */
+size_t ts_text_plain(const char *s, size_t n);
 /* The display flags for this process's locale (call after setlocale). */
 unsigned int ts_text_flags(void);
 /* Append @s (@n bytes) as a JSON string, quotes included. */

@@ -136,4 +136,30 @@ TEST(field_text_is_never_cut)
 	free(frames);
 }
 
+/* The printf-free number formatting agrees with printf at the edges. */
+TEST(numbers_match_printf)
+{
+	static const int64_t s64[] = { 0, 1, -1, 9, 10, -10, 2147483647,
+				       -2147483648LL, INT64_MAX, INT64_MIN };
+	static const uint64_t u64[] = { 0, 1, 9, 10, 99, 100, 4294967295u,
+					UINT64_MAX };
+	char want[32], got[TS_DEC_MAX + 1];
+	struct ts_str s = { 0 };
+	size_t i, n;
+
+	for (i = 0; i < sizeof(s64) / sizeof(*s64); i++) {
+		snprintf(want, sizeof(want), "%lld", (long long)s64[i]);
+		n = ts_dec_s64(got, s64[i]);
+		got[n] = '\0';
+		EXPECT_STREQ(want, got);
+	}
+	for (i = 0; i < sizeof(u64) / sizeof(*u64); i++) {
+		snprintf(want, sizeof(want), "%llu", (unsigned long long)u64[i]);
+		ts_str_clear(&s);
+		ts_str_u64(&s, u64[i]);
+		EXPECT_STREQ(want, ts_str_get(&s));
+	}
+	ts_str_free(&s);
+}
+
 TEST_HARNESS_MAIN

@@ -9,6 +9,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "text.h"
 #include "top.h"
 
 #define COMMAND_MIN	15	/* narrower, and columns give way */
@@ -157,6 +158,42 @@ void time_text(char *buf, size_t len, uint64_t ns)
 		snprintf(buf, len, "%" PRIu64 "d", h / 24);
 }
 
+/*
+ * @text (@n bytes) then @tail, right-aligned in @width columns, as
+ * snprintf("%*s%s", width - strlen(tail), text, tail) would write it: the
+ * cells of every row of every frame come through here, and printf's
+ * format parsing was most of a -H frame's cost.
+ */
+static void right_cell(char *buf, size_t len, const char *text, size_t n,
+		       int width, const char *tail)
+{
+	size_t t = strlen(tail), pad = 0, at = 0;
+
+	if (!len)
+		return;
+	if (width > 0 && (size_t)width > n + t)
+		pad = (size_t)width - n - t;
+	for (; at < pad && at + 1 < len; at++)
+		buf[at] = ' ';
+	if (n > len - 1 - at)
+		n = len - 1 - at;
+	memcpy(buf + at, text, n);
+	at += n;
+	if (t > len - 1 - at)
+		t = len - 1 - at;
+	memcpy(buf + at, tail, t);
+	buf[at + t] = '\0';
+}
+
+/* @v in decimal, then @tail, right-aligned in @width columns. */
+static void num_cell(char *buf, size_t len, int64_t v, int width,
+		     const char *tail)
+{
+	char d[TS_DEC_MAX];
+
+	right_cell(buf, len, d, ts_dec_s64(d, v), width, tail);
+}
+
 /* Rates with integer formatting: %f is slow, and this runs for every
  * cell of every row.
  */
@@ -170,13 +207,15 @@ static void rate_text(char *buf, size_t len, double v, int width)
 	if (v > 1e15)
 		v = 1e15;
 	tenths = (long long)(v * 10 + 0.5);
-	if (tenths < 10000)
-		snprintf(buf, len, "%*lld.%lld", width - 2, tenths / 10,
-			 tenths % 10);
-	else if (tenths < 10000000)
-		snprintf(buf, len, "%*lld", width, (tenths + 5) / 10);
-	else
-		snprintf(buf, len, "%*lldk", width - 1, (tenths + 5000) / 10000);
+	if (tenths < 10000) {
+		char tail[3] = { '.', (char)('0' + tenths % 10), '\0' };
+
+		num_cell(buf, len, tenths / 10, width, tail);
+	} else if (tenths < 10000000) {
+		num_cell(buf, len, (tenths + 5) / 10, width, "");
+	} else {
+		num_cell(buf, len, (tenths + 5000) / 10000, width, "k");
+	}
 }
 
 /* htop's units: KiB up to 99999, then MiB, then GiB. */
@@ -184,15 +223,19 @@ static void mem_text(char *buf, size_t len, uint64_t bytes, int width)
 {
 	uint64_t kib = bytes / 1024, mib = kib / 1024;
 
-	if (kib < 100000)
-		snprintf(buf, len, "%*" PRIu64, width, kib);
-	else if (mib < 100000)
-		snprintf(buf, len, "%*" PRIu64 "M", width - 1, mib);
-	else if (mib < 100 * 1024)
-		snprintf(buf, len, "%*" PRIu64 ".%" PRIu64 "G", width - 3,
-			 mib / 1024, mib % 1024 * 10 / 1024);
-	else
-		snprintf(buf, len, "%*" PRIu64 "G", width - 1, mib / 1024);
+	if (kib < 100000) {
+		num_cell(buf, len, (int64_t)kib, width, "");
+	} else if (mib < 100000) {
+		num_cell(buf, len, (int64_t)mib, width, "M");
+	} else if (mib < 100 * 1024) {
+		char tail[4] = { '.', (char)('0' + mib % 1024 * 10 / 1024),
+				 'G', '\0' };
+
+		num_cell(buf, len, (int64_t)(mib / 1024), width, tail);
+	} else {
+		/* Up to 2^64 bytes: 2^24 GiB, an int64_t. */
+		num_cell(buf, len, (int64_t)(mib / 1024), width, "G");
+	}
 }
 
 static bool mem_column(enum ts_col c)
@@ -217,12 +260,12 @@ void cell_text(char *buf, size_t len, enum ts_col c, const struct ts_mstat *s,
 			    (c == TS_COL_MEM_PCT && s->mem_pct < 0) :
 	    !sched && c != TS_COL_ID && c != TS_COL_USER &&
 	    c != TS_COL_COMMAND && c != TS_COL_THREADS) {
-		snprintf(buf, len, "%*s", w, "-");
+		right_cell(buf, len, "-", 1, w, "");
 		return;
 	}
 	switch (c) {
 	case TS_COL_ID:
-		snprintf(buf, len, "%*" PRIu32, w, s->id);
+		num_cell(buf, len, s->id, w, "");
 		break;
 	case TS_COL_USER:
 		snprintf(buf, len, "%-*.*s", w, w, ts_user_name(s->uid));
@@ -231,19 +274,19 @@ void cell_text(char *buf, size_t len, enum ts_col c, const struct ts_mstat *s,
 		snprintf(buf, len, "%c", s->state);
 		break;
 	case TS_COL_CPU:
-		snprintf(buf, len, "%*" PRIu32, w, s->cpu);
+		num_cell(buf, len, s->cpu, w, "");
 		break;
 	case TS_COL_POLICY:
 		snprintf(buf, len, "%-*.*s", w, w, policy_short(s->policy));
 		break;
 	case TS_COL_PRI:	/* as top's PR: 20 + nice; -100 is top RT */
 		if (s->prio <= -100)
-			snprintf(buf, len, "%*s", w, "rt");
+			right_cell(buf, len, "rt", 2, w, "");
 		else
-			snprintf(buf, len, "%*" PRId32, w, s->prio);
+			num_cell(buf, len, s->prio, w, "");
 		break;
 	case TS_COL_NI:
-		snprintf(buf, len, "%*" PRId32, w, s->nice);
+		num_cell(buf, len, s->nice, w, "");
 		break;
 	case TS_COL_CPU_PCT:
 		rate_text(buf, len, s->cpu_pct, w);
@@ -262,15 +305,15 @@ void cell_text(char *buf, size_t len, enum ts_col c, const struct ts_mstat *s,
 		break;
 	case TS_COL_THREADS:
 		if (thread_row)
-			snprintf(buf, len, "%*s", w, "");
+			right_cell(buf, len, "", 0, w, "");
 		else
-			snprintf(buf, len, "%*" PRIu32, w, s->n_threads);
+			num_cell(buf, len, s->n_threads, w, "");
 		break;
 	case TS_COL_TIME: {
 		char t[32];
 
 		time_text(t, sizeof(t), s->runtime);
-		snprintf(buf, len, "%*s", w, t);
+		right_cell(buf, len, t, strlen(t), w, "");
 		break;
 	}
 	case TS_COL_VIRT:

@@ -15,11 +15,12 @@
 #include "text.h"
 #include "top.h"
 
+/* Only the line's width is ever drawn on (surf_put clips there). */
 static void line_clear(struct surface *s)
 {
 	int x;
 
-	for (x = 0; x < SURFACE_LINE; x++)
+	for (x = 0; x < s->width; x++)
 		memcpy(s->line[x], " \0\0", 4);
 }
 
@@ -80,6 +81,28 @@ void surf_put(struct surface *s, enum role r, const char *text)
 		move(s->y, s->x);
 	}
 	while (n) {
+		/* Plain ASCII: a column a byte, no glyph to look up. */
+		used = ts_text_plain(text, n);
+		if (used) {
+			int i;
+
+			if (used > (size_t)(s->width - s->x))
+				used = (size_t)(s->width - s->x);
+			if (!used)
+				break;
+			if (s->curses) {
+				addnstr(text, (int)used);
+			} else {
+				for (i = 0; i < (int)used; i++) {
+					s->line[s->x + i][0] = text[i];
+					s->line[s->x + i][1] = '\0';
+				}
+			}
+			s->x += (int)used;
+			text += used;
+			n -= used;
+			continue;
+		}
 		used = ts_text_glyph(text, n, s->text_flags, &g);
 		if (s->x + g.width > s->width)
 			break;
@@ -144,13 +167,23 @@ void surf_newline(struct surface *s)
 			clrtoeol();
 		}
 	} else {
+		char out[SURFACE_LINE * 4 + 1];
 		int end = s->x, x;
+		size_t len = 0;
 
 		while (end > 0 && !strcmp(s->line[end - 1], " "))
 			end--;
-		for (x = 0; x < end; x++)
-			fwrite(s->line[x], 1, strnlen(s->line[x], 4), s->out);
-		fputc('\n', s->out);
+		/* One write a line: stdio per character cost more than the
+		 * whole row's formatting.
+		 */
+		for (x = 0; x < end; x++) {
+			size_t k = strnlen(s->line[x], 4);
+
+			memcpy(out + len, s->line[x], k);
+			len += k;
+		}
+		out[len++] = '\n';
+		fwrite(out, 1, len, s->out);
 		line_clear(s);
 	}
 	s->y++;

@@ -23,6 +23,7 @@
 #include <linux/mm.h>
 #include <linux/pid_namespace.h>
 #include <linux/slab.h>
+#include <linux/string.h>
 #include <linux/tick.h>
 #include <linux/topology.h>
 #include <net/genetlink.h>
@@ -130,6 +131,19 @@ static int ts_cpu_fill_times(struct sk_buff *skb, unsigned int cpu,
 	return 0;
 }
 
+/*
+ * The requester as the tally needs it: pid namespace and, for naming the
+ * thread on a CPU, the hidepid rule of access.c. No field group applies.
+ */
+static void ts_cpu_view_init(struct ts_view *view, const struct sk_buff *skb,
+			     struct pid_namespace *ns)
+{
+	memset(view, 0, sizeof(*view));
+	view->pid_ns = ns;
+	view->user_ns = current_user_ns();
+	ts_access_view_init(view, skb);
+}
+
 static int ts_cpu_fill(struct sk_buff *skb, unsigned int cpu,
 		       const struct ts_cpu_tally *tally)
 {
@@ -191,6 +205,7 @@ int ts_cpu_get_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct nlattr *cpu_attr = info->attrs[THREADSTAT_A_CPU_CPU];
 	struct ts_cpu_tally tally;
+	struct ts_view view;
 	struct sk_buff *msg;
 	u32 cpu;
 	int err;
@@ -207,7 +222,8 @@ int ts_cpu_get_doit(struct sk_buff *skb, struct genl_info *info)
 		return -ENOENT;
 	}
 
-	ts_cpu_tally(&tally, cpu, 1, task_active_pid_ns(current));
+	ts_cpu_view_init(&view, skb, task_active_pid_ns(current));
+	ts_cpu_tally(&tally, cpu, 1, &view);
 
 	msg = genlmsg_new(GENLMSG_DEFAULT_SIZE, GFP_KERNEL);
 	if (!msg)
@@ -230,6 +246,7 @@ int ts_cpu_get_start(struct netlink_callback *cb)
 {
 	struct ts_cpu_dump_ctx *ctx = ts_cpu_dump_ctx(cb);
 	struct nlattr *tb[THREADSTAT_A_CPU_MAX + 1];
+	struct ts_view view;
 	int err;
 
 	err = nlmsg_parse(cb->nlh, GENL_HDRLEN, tb, THREADSTAT_A_CPU_MAX,
@@ -253,8 +270,9 @@ int ts_cpu_get_start(struct netlink_callback *cb)
 		return -ENOMEM;
 	ctx->pid_ns = get_pid_ns(task_active_pid_ns(current));
 	/* The one walk of this request; callbacks only emit. */
+	ts_cpu_view_init(&view, cb->skb, ctx->pid_ns);
 	ts_cpu_tally(ctx->tally, ctx->first_cpu, ctx->end_cpu - ctx->first_cpu,
-		     ctx->pid_ns);
+		     &view);
 	return 0;
 }
 

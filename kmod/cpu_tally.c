@@ -18,7 +18,7 @@
 
 struct ts_cpu_tally_walk {
 	struct ts_cpu_tally *tally;
-	struct pid_namespace *ns;
+	const struct ts_view *view;
 	unsigned int first;
 	unsigned int count;
 };
@@ -49,16 +49,20 @@ static void ts_cpu_tally_one(struct task_struct *t, void *arg)
 	 * During a context switch two threads have on_cpu set (the one
 	 * leaving clears it after the switch); prefer the one in state R,
 	 * which is the one that is going to run. Its identity is copied now:
-	 * the walk may drop RCU before it ends.
+	 * the walk may drop RCU before it ends. A thread the hidepid
+	 * parameter hides from the requester is counted but never named, as
+	 * /proc/loadavg counts the threads that a hidepid= /proc does not
+	 * list; only the few threads on a CPU are checked.
 	 */
 	if (!READ_ONCE(t->on_cpu) ||
 	    (c->curr_tid && (c->curr_runnable || !runnable)))
 		return;
-	tid = task_pid_nr_ns(t, w->ns);	/* 0 if reaped meanwhile */
-	if (!tid)
+	/* 0 if reaped meanwhile */
+	tid = task_pid_nr_ns(t, w->view->pid_ns);
+	if (!tid || !ts_access_visible(t, w->view))
 		return;
 	c->curr_tid = tid;
-	c->curr_tgid = task_tgid_nr_ns(t, w->ns);
+	c->curr_tgid = task_tgid_nr_ns(t, w->view->pid_ns);
 	c->curr_runnable = runnable;
 	__get_task_comm(c->curr_comm, sizeof(c->curr_comm), t);
 }
@@ -68,24 +72,27 @@ static void ts_cpu_tally_one(struct task_struct *t, void *arg)
  * @tally: @count entries, for CPUs @first .. @first + @count - 1
  * @first: first CPU of interest
  * @count: number of CPUs of interest
- * @ns: the requester's pid namespace
+ * @view: the requester (ts_cpu_view_init()): its pid namespace and hidepid
  *
- * Only threads with an id in @ns are counted, as /proc mounted in that
- * namespace would list them: a container learns how busy each CPU is with
- * its own threads, not how many threads the rest of the machine runs
- * (the CPU times, like /proc/stat's, still cover everything). The running
- * thread is therefore also one the requester can see, or none.
+ * Only threads with an id in the requester's pid namespace are counted, as
+ * /proc mounted in that namespace would list them: a container learns how
+ * busy each CPU is with its own threads, not how many threads the rest of
+ * the machine runs (the CPU times, like /proc/stat's, still cover
+ * everything). The running thread is named only when the requester can
+ * see it there and the hidepid parameter does not hide it, else none is.
+ *
+ * Context: process context, with @view's socket held by the request.
  */
 void ts_cpu_tally(struct ts_cpu_tally *tally, unsigned int first,
-		  unsigned int count, struct pid_namespace *ns)
+		  unsigned int count, const struct ts_view *view)
 {
 	struct ts_cpu_tally_walk w = {
 		.tally = tally,
-		.ns = ns,
+		.view = view,
 		.first = first,
 		.count = count,
 	};
 
 	memset(tally, 0, count * sizeof(*tally));
-	ts_walk_threads(ns, ts_cpu_tally_one, &w);
+	ts_walk_threads(view->pid_ns, ts_cpu_tally_one, &w);
 }

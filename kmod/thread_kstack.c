@@ -84,18 +84,28 @@ static unsigned int ts_kstack_save(struct task_struct *task,
 }
 #endif
 
-/* "func+0xoff/0xsize [module]" as %pB prints it, "?" if it is unnamed. */
-static void ts_frame_text(char *buf, unsigned long addr)
+/*
+ * Put one frame, "func+0xoff/0xsize [module]" as %pB prints it, or "?" if it
+ * is unnamed. Not inlined, nor is ts_put_wchan(): each has a name buffer of
+ * KSYM_SYMBOL_LEN bytes, which must not all add up in ts_fill_kstack()'s
+ * frame (over 2 KiB with KASAN's red zones).
+ */
+static noinline_for_stack int ts_put_frame(struct sk_buff *skb,
+					   unsigned long addr)
 {
-	snprintf(buf, KSYM_SYMBOL_LEN, "%pB", (void *)addr);
+	char buf[KSYM_SYMBOL_LEN];
+
+	snprintf(buf, sizeof(buf), "%pB", (void *)addr);
 	if (!(isalpha(buf[0]) || buf[0] == '_' || buf[0] == '.') ||
 	    strlen(buf) >= TS_KSTACK_FRAME_LEN)
-		strscpy(buf, "?", KSYM_SYMBOL_LEN);
+		strscpy(buf, "?", sizeof(buf));
+	return nla_put_string(skb, THREADSTAT_A_THREAD_KERNEL_STACK, buf);
 }
 
 #ifdef TS_HAVE_STACK_TRACE_SAVE_TSK
 /* The wchan as /proc/PID/wchan prints it: the bare function name. */
-static int ts_put_wchan(struct sk_buff *skb, unsigned long addr)
+static noinline_for_stack int ts_put_wchan(struct sk_buff *skb,
+					   unsigned long addr)
 {
 	char name[KSYM_SYMBOL_LEN];
 
@@ -203,7 +213,6 @@ static int ts_put_wchan_of(struct sk_buff *skb, const struct ts_kstack *k)
 int ts_fill_kstack(struct sk_buff *skb, struct task_struct *task,
 		   const struct ts_view *view)
 {
-	char frame[KSYM_SYMBOL_LEN];
 	struct ts_kstack k;
 	unsigned int i;
 	int err;
@@ -213,10 +222,7 @@ int ts_fill_kstack(struct sk_buff *skb, struct task_struct *task,
 		return nla_put_u32(skb, THREADSTAT_A_THREAD_KERNEL_STACK_MISSING,
 				   k.why);
 	err = ts_put_wchan_of(skb, &k);
-	for (i = 0; !err && i < k.n; i++) {
-		ts_frame_text(frame, k.entries[i]);
-		err = nla_put_string(skb, THREADSTAT_A_THREAD_KERNEL_STACK,
-				     frame);
-	}
+	for (i = 0; !err && i < k.n; i++)
+		err = ts_put_frame(skb, k.entries[i]);
 	return err;
 }

@@ -128,6 +128,7 @@ extern const struct nla_policy ts_cpu_get_policy[THREADSTAT_A_CPU_MAX + 1];
  * struct ts_cpu_tally - what one walk over the visible threads found about a CPU
  * @curr_tid:	thread running there, in the requester's pid namespace; 0
  *		when the CPU idles or runs a thread invisible to the requester
+ *		(outside its pid namespace, or hidden by the hidepid parameter)
  * @curr_tgid:	its process
  * @curr_runnable: the thread in @curr_tid was in state R when seen
  * @nr_running:	visible threads in state R whose CPU this is
@@ -145,7 +146,7 @@ struct ts_cpu_tally {
 
 /* cpu_tally.c: one bounded walk over the requester's threads, by CPU */
 void ts_cpu_tally(struct ts_cpu_tally *tally, unsigned int first,
-		  unsigned int count, struct pid_namespace *ns);
+		  unsigned int count, const struct ts_view *view);
 
 /* system_get.c: THREADSTAT_CMD_SYSTEM_GET */
 int ts_system_get_doit(struct sk_buff *skb, struct genl_info *info);

@@ -8,7 +8,8 @@
 # unload/load cycles, besides every other test. A failed test or any
 # oops/WARNING/lockup in the guest's log (run.sh exits 3) fails the kernel.
 # TS_STRESS_GUEST_ENV: extra VAR=value words for the guest's tests
-# (make check-debug relaxes the churn rate with it).
+# (make check-debug relaxes the churn rate with it). TS_STRESS_VM_TIMEOUT:
+# seconds per kernel's VM (default 7200; check-debug allows more).
 # Ends with "stress: N passed, N failed" (kernels).
 set -uo pipefail
 
@@ -26,7 +27,7 @@ while IFS='	' read -r kver _ _; do
 	log=$logdir/vm-$kver.log
 	start=$(date +%s)
 	# many_threads_test holds 100k threads, ~28 KiB of kernel memory each.
-	scripts/vm/run.sh --kernel "$kver" --mem "${TS_STRESS_MEM:-5120}" --timeout 7200 -- \
+	scripts/vm/run.sh --kernel "$kver" --mem "${TS_STRESS_MEM:-5120}" --timeout "${TS_STRESS_VM_TIMEOUT:-7200}" -- \
 		"${TS_STRESS_GUEST_ENV:-} TS_PROFILE=long TS_TEST_TIMEOUT=3600 scripts/guest/run-tests.sh" >"$log" 2>&1
 	rc=$?
 	grep -E '^    # (seed|fuzzed|replies|errors|many threads|[0-9.]+ s:)|^    (lifecycle|ts_dump_loop):|guest:' "$log" | sed "s/^/$kver: /"

@@ -179,19 +179,6 @@ FIXTURE_TEARDOWN(churn)
 {
 }
 
-/*
- * The long profile's bar, 1000 threads/s. TS_CHURN_MIN_RATE lowers it where
- * speed is not the point: make check-debug sets 0, since a KASAN and lockdep
- * kernel under TCG creates threads several times slower; the churn and the
- * dumps still run and are checked.
- */
-static double min_rate(void)
-{
-	const char *v = getenv("TS_CHURN_MIN_RATE");
-
-	return v ? atof(v) : 1000.0;
-}
-
 TEST_F_TIMEOUT(churn, dumps_while_threads_come_and_go, 300)
 {
 	const char *profile = getenv("TS_PROFILE");
@@ -264,7 +251,7 @@ TEST_F_TIMEOUT(churn, dumps_while_threads_come_and_go, 300)
 	 * another VM besides.
 	 */
 	if (long_profile) {
-		EXPECT_LE(min_rate(), *created / elapsed);
+		EXPECT_LE(thread_churn_min_rate(), *created / elapsed);
 	} else if (*created / elapsed < 1000) {
 		printf("# note: below the 1000 threads/s aim\n");
 	}

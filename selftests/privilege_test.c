@@ -20,11 +20,14 @@
 #define _GNU_SOURCE
 #include <dirent.h>
 #include <errno.h>
+#include <sched.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/mount.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -529,6 +532,151 @@ TEST(delayacct_details_need_net_admin)
 	/* root keeps CAP_NET_ADMIN when it drops CAP_SYS_PTRACE */
 	EXPECT_TRUE(v[2].has_swapin);
 	munmap(v, sizeof(*v) * 3);
+}
+
+/* What one caller saw of CPU 1 while a spinner ran there. */
+struct curr_seen {
+	unsigned int samples;
+	unsigned int get_named;		/* do requests naming the spinner */
+	unsigned int dump_named;	/* dumps naming it */
+	unsigned int counted;		/* do requests with nr-running >= 1 */
+	char error[300];
+};
+
+#define CURR_CPU	1
+#define CURR_SAMPLES	100
+
+/*
+ * As @who, pinned to CPU 0: ask CPU_GET about CPU_CURR_CPU (a do request
+ * and a dump each time) CURR_SAMPLES times, or until both named @spinner
+ * when @until_named.
+ */
+static void sample_curr(const struct priv_caller *who, pid_t spinner,
+			bool until_named, struct curr_seen *s)
+{
+	const struct tsnl_rec *c;
+	struct tsnl_reply r;
+	struct tsnl nl;
+	cpu_set_t set;
+	const char *why;
+	unsigned int j;
+
+	CPU_ZERO(&set);
+	CPU_SET(0, &set);
+	why = sched_setaffinity(0, sizeof(set), &set) ? "affinity" :
+	      priv_become(who);
+	if (!why && tsnl_open(&nl))
+		why = "tsnl_open";
+	if (why) {
+		snprintf(s->error, sizeof(s->error), "%s", why);
+		return;
+	}
+	while (s->samples < CURR_SAMPLES &&
+	       !(until_named && s->get_named && s->dump_named)) {
+		s->samples++;
+		if (tsnl_get_cpu(&nl, CURR_CPU, &r) || r.error ||
+		    r.n_recs != 1) {
+			snprintf(s->error, sizeof(s->error),
+				 "CPU_GET do: %d %s", r.error, r.extack);
+			tsnl_reply_free(&r);
+			break;
+		}
+		c = &r.recs[0];
+		s->get_named += c->has[THREADSTAT_A_CPU_CURR_TID] &&
+				c->v[THREADSTAT_A_CPU_CURR_TID] == spinner;
+		s->counted += c->v[THREADSTAT_A_CPU_NR_RUNNING] >= 1;
+		tsnl_reply_free(&r);
+		if (tsnl_dump_cpus(&nl, &r) || r.error) {
+			snprintf(s->error, sizeof(s->error),
+				 "CPU_GET dump: %d %s", r.error, r.extack);
+			tsnl_reply_free(&r);
+			break;
+		}
+		for (j = 0; j < r.n_recs; j++) {
+			c = &r.recs[j];
+			s->dump_named += c->v[THREADSTAT_A_CPU_CPU] == CURR_CPU &&
+					 c->has[THREADSTAT_A_CPU_CURR_TID] &&
+					 c->v[THREADSTAT_A_CPU_CURR_TID] == spinner;
+		}
+		tsnl_reply_free(&r);
+		usleep(10000);
+	}
+	tsnl_close(&nl);
+}
+
+/*
+ * CPU_GET's thread running on a CPU honours the hidepid parameter: a
+ * process of uid 1001 spins on CPU 1; uid 1000 is shown it with hidepid
+ * 0 and never with hidepid 2 (yet it is counted in nr-running, as
+ * /proc/loadavg counts threads a hidepid=2 /proc hides), while root is
+ * still shown it then: the spinner did run there.
+ */
+TEST(hidepid_hides_the_thread_running_on_a_cpu)
+{
+	static const struct priv_caller u1000 = { PRIV_UID, 1000, "uid 1000" };
+	static const struct priv_caller u1001 = { PRIV_UID, 1001, "uid 1001" };
+	static const struct priv_caller root = { PRIV_ROOT, 0, "root" };
+	static const struct { const char *hidepid; const struct priv_caller *who;
+			      bool named; } runs[] = {
+		{ "0", &u1000, true }, { "2", &u1000, false },
+		{ "2", &root, true },
+	};
+	struct curr_seen *s;
+	cpu_set_t set;
+	unsigned int i;
+	pid_t spinner, pid, parent = getpid();
+	char saved_text[16];
+	int saved;
+
+	if (sysconf(_SC_NPROCESSORS_ONLN) <= CURR_CPU)
+		SKIP(return, "needs CPU %d online", CURR_CPU);
+	ASSERT_EQ(0, priv_read_int(HIDEPID_PARAM, &saved));
+	s = mmap(NULL, sizeof(*s), PROT_READ | PROT_WRITE,
+		 MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	ASSERT_NE(MAP_FAILED, s);
+	spinner = fork();
+	ASSERT_GE(spinner, 0);
+	if (spinner == 0) {
+		CPU_ZERO(&set);
+		CPU_SET(CURR_CPU, &set);
+		/* After the id change, which clears it: gone with us. */
+		if (sched_setaffinity(0, sizeof(set), &set) ||
+		    priv_become(&u1001) ||
+		    prctl(PR_SET_PDEATHSIG, SIGKILL) || getppid() != parent)
+			_exit(1);
+		for (;;)
+			;
+	}
+	for (i = 0; i < sizeof(runs) / sizeof(runs[0]); i++) {
+		ASSERT_EQ(0, priv_write(HIDEPID_PARAM, runs[i].hidepid));
+		memset(s, 0, sizeof(*s));
+		pid = fork();
+		ASSERT_GE(pid, 0);
+		if (pid == 0) {
+			sample_curr(runs[i].who, spinner, runs[i].named, s);
+			_exit(0);
+		}
+		ASSERT_EQ(pid, waitpid(pid, NULL, 0));
+		TH_LOG("hidepid=%s, %s: the spinner named by %u do requests and %u dumps of %u, CPU %d counted running in %u",
+		       runs[i].hidepid, runs[i].who->name, s->get_named,
+		       s->dump_named, s->samples, CURR_CPU, s->counted);
+		EXPECT_STREQ("", s->error);
+		if (runs[i].named) {
+			EXPECT_LT(0U, s->get_named);
+			EXPECT_LT(0U, s->dump_named);
+		} else {
+			EXPECT_EQ(CURR_SAMPLES, s->samples);
+			EXPECT_EQ(0U, s->get_named);
+			EXPECT_EQ(0U, s->dump_named);
+			/* Counted, not named; the spinner is running. */
+			EXPECT_LT(CURR_SAMPLES / 2, s->counted);
+		}
+	}
+	kill(spinner, SIGKILL);
+	waitpid(spinner, NULL, 0);
+	snprintf(saved_text, sizeof(saved_text), "%d", saved);
+	priv_write(HIDEPID_PARAM, saved_text);
+	munmap(s, sizeof(*s));
 }
 
 TEST_HARNESS_MAIN

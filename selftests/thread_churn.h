@@ -28,5 +28,6 @@ struct thread_churn {
 
 pid_t thread_churn_fork(const struct thread_churn *tc);
 pid_t thread_churn_start(unsigned long *count, int cpu);
+double thread_churn_min_rate(void);
 
 #endif

@@ -53,6 +53,7 @@
  *   wait       /proc/PID/syscall and /proc/PID/mem ptrace attach
  *              (the futex word): ptrace attach
  *   (all)      hidepid=2/4 mount option           module parameter hidepid
+ *                                                 (a CPU's curr-* too)
  * ptrace attach: same process; or same fsuid/fsgid as all the target's
  * ids, or CAP_SYS_PTRACE in its user namespace; non-dumpable targets need
  * CAP_SYS_PTRACE over their memory's namespace; capabilities must cover

@@ -30,6 +30,9 @@ static const char usage[] =
 	"  system [--json]\n"
 	"          machine-wide totals: CPUs, boot time, uptime, load,\n"
 	"          process and thread counts\n"
+	"  events [--json] [--pid PID] [--type start,exec,rename,exit] [--count N]\n"
+	"          thread lifecycle events as they happen, one per line;\n"
+	"          events the kernel had to drop are counted (\"lost N\")\n"
 	"\n"
 	"options:\n"
 	"  -h, --help     this text\n"
@@ -88,6 +91,8 @@ int main(int argc, char **argv)
 		return cmd_cpus(argc - 1, argv + 1);
 	if (!strcmp(argv[1], "system"))
 		return cmd_system(argc - 1, argv + 1);
+	if (!strcmp(argv[1], "events"))
+		return cmd_events(argc - 1, argv + 1);
 
 	cli_error("unknown command '%s'", argv[1]);
 	fputs(usage, stderr);

@@ -131,6 +131,18 @@ static unsigned int read_events(struct tsnl *t, int timeout_ms,
 	return seen;
 }
 
+/* Tests that need more than the harness's default 30 s. */
+FIXTURE(slow) {
+};
+
+FIXTURE_SETUP(slow)
+{
+}
+
+FIXTURE_TEARDOWN(slow)
+{
+}
+
 /* --- a pool of named workers, each burning a known amount of CPU --- */
 
 #define WORKERS		24
@@ -188,7 +200,7 @@ static bool within(uint64_t v, uint64_t lo, uint64_t hi)
 	return v >= lo * 9 / 10 && v <= hi * 11 / 10;
 }
 
-TEST(exit_events_of_named_workers)
+TEST_F_TIMEOUT(slow, exit_events_of_named_workers, 240)
 {
 	static struct pool p;
 	struct tsnl t;
@@ -220,12 +232,20 @@ TEST(exit_events_of_named_workers)
 		EXPECT_EQ(getpid(), (pid_t)e->v[E(TGID)]);
 		EXPECT_FALSE(e->has[E(LOST)]);
 		/* CPU: what the thread measured just before returning. */
-		EXPECT_TRUE(within(e->v[E(SUM_EXEC_RUNTIME)], w->cpu, w->cpu))
-			TH_LOG("%s: cpu %llu ns, thread measured %llu", w->name,
+		/*
+		 * CPU: at least what the thread measured just before
+		 * returning, at most that plus all the time until its join
+		 * (a TCG guest charges a vCPU's host preemption as run time).
+		 */
+		EXPECT_TRUE(within(e->v[E(SUM_EXEC_RUNTIME)], w->cpu,
+				   w->cpu + w->joined - w->left))
+			TH_LOG("%s: cpu %llu ns, thread measured %llu, then %llu ns to its join",
+			       w->name,
 			       (unsigned long long)e->v[E(SUM_EXEC_RUNTIME)],
-			       (unsigned long long)w->cpu);
+			       (unsigned long long)w->cpu,
+			       (unsigned long long)(w->joined - w->left));
 		EXPECT_TRUE(within(e->v[E(UTIME)] + e->v[E(STIME)], w->cpu,
-				   w->cpu));
+				   w->cpu + w->joined - w->left));
 		/* Lifetime: at least its own run, at most create..join. */
 		EXPECT_TRUE(within(e->v[E(LIFETIME)], w->left - w->entered,
 				   w->joined - w->created))
@@ -241,7 +261,7 @@ TEST(exit_events_of_named_workers)
 
 /* --- a listener that does not read: lost counts --- */
 
-#define FLOOD		3000
+#define FLOOD		1000
 
 static void *nothing(void *arg)
 {
@@ -267,7 +287,8 @@ static bool tally_event(const struct ev *e, void *arg)
 	return false;
 }
 
-TEST(overrun_is_counted)
+/* 1000 thread create/join take ~2-10 s in a TCG guest on a busy host. */
+TEST_F_TIMEOUT(slow, overrun_is_counted, 240)
 {
 	struct tally c = { 0 };
 	int rcvbuf = 4096;

@@ -520,6 +520,8 @@ def events_stream_our_threads_exit_and_rename():
             ready.wait(0.2)
         assert ready.is_set(), "no event in 60 s"
         tid = []
+        with open(f"/proc/self/task/{threading.get_native_id()}/comm") as f:
+            main_comm = f.read().rstrip("\n")
 
         def child():
             tid.append(threading.get_native_id())
@@ -536,7 +538,7 @@ def events_stream_our_threads_exit_and_rename():
         p.wait(30)
     mine = [e for e in lines if e.get("tid") == tid[0]]
     assert [e["type"] for e in mine] == [3, 4], mine
-    assert mine[0]["old-comm"] == "python3" and mine[0]["comm"] == "ev-cli\x1b", mine
+    assert mine[0]["old-comm"] == main_comm and mine[0]["comm"] == "ev-cli\x1b", mine
     ex = mine[1]
     assert ex["comm"] == "ev-cli\x1b" and ex["tgid"] == me, ex
     assert ex["ppid"] == os.getppid(), ex

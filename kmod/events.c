@@ -527,7 +527,6 @@ static int ts_ev_netlink_event(struct notifier_block *nb, unsigned long event,
 
 	if (event != NETLINK_URELEASE || n->protocol != NETLINK_GENERIC)
 		return NOTIFY_DONE;
-	ts_latency_release(n->net, n->portid);
 	mutex_lock(&ts_ev_mutex);
 	s = ts_sub_find(n->net, n->portid);
 	if (s)

@@ -16,7 +16,6 @@ static int __init threadstat_init(void)
 	err = ts_dump_consistency_init();
 	if (err)
 		return err;
-	ts_latency_init();
 	err = ts_events_init();
 	if (err) {
 		ts_dump_consistency_exit();
@@ -28,7 +27,6 @@ static int __init threadstat_init(void)
 	if (err) {
 		ts_access_exit();
 		ts_events_exit();
-		ts_latency_exit();
 		ts_accounting_exit();
 		ts_dump_consistency_exit();
 	}
@@ -39,7 +37,6 @@ static void __exit threadstat_exit(void)
 {
 	ts_family_unregister();
 	ts_events_exit();
-	ts_latency_exit();
 	ts_access_exit();
 	ts_accounting_exit();
 	ts_dump_consistency_exit();

@@ -164,11 +164,6 @@ int ts_thread_fill(struct sk_buff *skb, struct task_struct *task,
 		if (err)
 			return err;
 	}
-	if (view->fields & THREADSTAT_FIELDS_LATENCY) {
-		err = ts_fill_latency(skb, task, view);
-		if (err)
-			return err;
-	}
 	if (fields & THREADSTAT_FIELDS_REGS) {
 		err = ts_fill_regs(skb, task, view);
 		if (err)

@@ -175,15 +175,6 @@ void ts_events_exit(void);
 int ts_events_subscribe_doit(struct sk_buff *skb, struct genl_info *info);
 extern const struct nla_policy ts_events_policy[THREADSTAT_A_EVENT_MAX + 1];
 
-/* latency.c: THREADSTAT_CMD_LATENCY_SET and the latency group */
-void ts_latency_init(void);
-void ts_latency_exit(void);
-void ts_latency_release(struct net *net, u32 portid);
-int ts_latency_set_doit(struct sk_buff *skb, struct genl_info *info);
-extern const struct nla_policy ts_latency_policy[THREADSTAT_A_LATENCY_MAX + 1];
-int ts_fill_latency(struct sk_buff *skb, struct task_struct *task,
-		    const struct ts_view *view);
-
 /* process_fill.c: the process nest (exited threads' totals, memory) */
 int ts_fill_process(struct sk_buff *skb, struct task_struct *task);
 

@@ -33,9 +33,6 @@ static const char usage[] =
 	"  events [--json] [--pid PID] [--type start,exec,rename,exit] [--count N]\n"
 	"          thread lifecycle events as they happen, one per line;\n"
 	"          events the kernel had to drop are counted (\"lost N\")\n"
-	"  latency on|off|status [--json]\n"
-	"          per-thread run-queue latency measurement (on: held until\n"
-	"          interrupted); the numbers: threads --fields latency\n"
 	"\n"
 	"options:\n"
 	"  -h, --help     this text\n"
@@ -96,8 +93,6 @@ int main(int argc, char **argv)
 		return cmd_system(argc - 1, argv + 1);
 	if (!strcmp(argv[1], "events"))
 		return cmd_events(argc - 1, argv + 1);
-	if (!strcmp(argv[1], "latency"))
-		return cmd_latency(argc - 1, argv + 1);
 
 	cli_error("unknown command '%s'", argv[1]);
 	fputs(usage, stderr);

@@ -345,23 +345,4 @@ typedef int (*ts_event_cb)(const struct ts_event *ev, void *arg);
 int ts_events_read(struct ts_client *c, int timeout_ms, ts_event_cb cb,
 		   void *arg, struct ts_error *err);
 
-/* ---- run-queue latency measurement (latency.c) ---- */
-
-struct ts_latency_state {
-	uint64_t present[2];	/* bit per THREADSTAT_A_LATENCY_* received */
-	bool enabled;
-	uint32_t holders, tracked, capacity;
-	uint64_t overflow;
-};
-
-extern const struct ts_set ts_latency_state_set;
-
-/*
- * @on 1: hold measurement on for as long as @c stays open; 0: drop @c's
- * hold (or, from a client that holds none, turn it off for everyone);
- * -1: only ask. Changing it needs CAP_SYS_ADMIN.
- */
-int ts_latency_set(struct ts_client *c, int on, struct ts_latency_state *out,
-		   struct ts_error *err);
-
 #endif /* THREADSTAT_LIB_H */

@@ -125,11 +125,9 @@ enum threadstat_fields {
 	THREADSTAT_FIELDS_STACK = 8,
 	THREADSTAT_FIELDS_KSTACK = 16,
 	THREADSTAT_FIELDS_REGS = 32,
-	/* 64: reserved for issue 15 */
-	THREADSTAT_FIELDS_LATENCY = 128,
 };
 
-#define THREADSTAT_FIELDS_ALL		0xbf
+#define THREADSTAT_FIELDS_ALL		0x3f
 /* Groups that need ptrace rights over the thread (see the table above). */
 #define THREADSTAT_FIELDS_PRIVILEGED	(THREADSTAT_FIELDS_STACK | \
 					 THREADSTAT_FIELDS_KSTACK | \
@@ -230,8 +228,6 @@ enum {
 	THREADSTAT_A_THREAD_DELAY_WPCOPY_COUNT,
 	THREADSTAT_A_THREAD_DELAY_IRQ,
 	THREADSTAT_A_THREAD_DELAY_IRQ_COUNT,
-	THREADSTAT_A_THREAD_LATENCY_ENABLED,	/* u8 (group latency) */
-	THREADSTAT_A_THREAD_LATENCY,		/* nest, set "latency" */
 
 	__THREADSTAT_A_THREAD_MAX,
 	THREADSTAT_A_THREAD_MAX = (__THREADSTAT_A_THREAD_MAX - 1)
@@ -383,7 +379,6 @@ enum {
 	THREADSTAT_CMD_SYSTEM_GET,
 	THREADSTAT_CMD_EVENTS_SUBSCRIBE,
 	THREADSTAT_CMD_EVENT,
-	THREADSTAT_CMD_LATENCY_SET,
 
 	__THREADSTAT_CMD_MAX,
 	THREADSTAT_CMD_MAX = (__THREADSTAT_CMD_MAX - 1)
@@ -458,45 +453,6 @@ enum {
 
 	__THREADSTAT_A_EVENT_MAX,
 	THREADSTAT_A_EVENT_MAX = (__THREADSTAT_A_EVENT_MAX - 1)
-};
-
-/*
- * Run-queue latency (issue 16), group THREADSTAT_FIELDS_LATENCY. While it
- * is on, the module measures for every thread each wait from wakeup (or
- * preemption) to running again. THREADSTAT_CMD_LATENCY_SET (do):
- *   request { on? }  on = 1 turns it on for this socket, 0 drops this
- *   socket's hold (from a socket that holds none: every hold, i.e. off);
- *   no "on" only asks. Changing it needs CAP_SYS_ADMIN.
- *   It stays on while at least one socket that turned it on is open, and
- *   goes off (probes unregistered, every histogram freed) when the last
- *   one turns it off or is closed.
- *   reply { enabled, holders, tracked, capacity, overflow }
- * At most "capacity" threads are tracked at a time (a thread's record is
- * freed when it is); "overflow" counts waits of threads that found no free
- * record (not measured). A thread reply with the group carries
- * latency-enabled and, when it is on and the thread has waited, the
- * "latency" nest: count, sum, max-wait (ns) and hist, a log2 histogram of
- * THREADSTAT_LATENCY_BUCKETS native-endian u64 counts, bucket i holding
- * waits of [2^i, 2^(i+1)) ns (bucket 0 also 0 and 1 ns, the last bucket
- * everything longer).
- */
-#define THREADSTAT_LATENCY_BUCKETS	32
-
-enum {
-	THREADSTAT_A_LATENCY_PAD = 1,
-	THREADSTAT_A_LATENCY_COUNT,		/* u64 */
-	THREADSTAT_A_LATENCY_SUM,		/* u64 ns */
-	THREADSTAT_A_LATENCY_MAX_WAIT,		/* u64 ns */
-	THREADSTAT_A_LATENCY_HIST,		/* binary, u64[32] */
-	THREADSTAT_A_LATENCY_ON,		/* u32, request */
-	THREADSTAT_A_LATENCY_ENABLED,		/* u8 */
-	THREADSTAT_A_LATENCY_HOLDERS,		/* u32 */
-	THREADSTAT_A_LATENCY_TRACKED,		/* u32 */
-	THREADSTAT_A_LATENCY_CAPACITY,		/* u32 */
-	THREADSTAT_A_LATENCY_OVERFLOW,		/* u64 */
-
-	__THREADSTAT_A_LATENCY_MAX,
-	THREADSTAT_A_LATENCY_MAX = (__THREADSTAT_A_LATENCY_MAX - 1)
 };
 
 #endif /* _UAPI_LINUX_THREADSTAT_H */

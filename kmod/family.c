@@ -50,6 +50,12 @@ static const struct genl_ops ts_ops[] = {
 		.policy = ts_system_get_policy,
 		.maxattr = ARRAY_SIZE(ts_system_get_policy) - 1,
 	},
+	{
+		.cmd = THREADSTAT_CMD_EVENTS_SUBSCRIBE,
+		.doit = ts_events_subscribe_doit,
+		.policy = ts_events_policy,
+		.maxattr = ARRAY_SIZE(ts_events_policy) - 1,
+	},
 };
 
 struct genl_family ts_family __ro_after_init = {

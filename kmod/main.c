@@ -16,11 +16,17 @@ static int __init threadstat_init(void)
 	err = ts_dump_consistency_init();
 	if (err)
 		return err;
+	err = ts_events_init();
+	if (err) {
+		ts_dump_consistency_exit();
+		return err;
+	}
 	ts_accounting_init();
 	ts_access_init();
 	err = ts_family_register();
 	if (err) {
 		ts_access_exit();
+		ts_events_exit();
 		ts_accounting_exit();
 		ts_dump_consistency_exit();
 	}
@@ -30,6 +36,7 @@ static int __init threadstat_init(void)
 static void __exit threadstat_exit(void)
 {
 	ts_family_unregister();
+	ts_events_exit();
 	ts_access_exit();
 	ts_accounting_exit();
 	ts_dump_consistency_exit();

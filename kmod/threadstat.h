@@ -179,6 +179,12 @@ void ts_watch_give_up(struct ts_dump_watch *w);
 bool ts_watch_missed(struct ts_dump_watch *w);
 bool ts_watch_close(struct ts_dump_watch *w);
 
+/* events.c: THREADSTAT_CMD_EVENTS_SUBSCRIBE and the event probes */
+int ts_events_init(void);
+void ts_events_exit(void);
+int ts_events_subscribe_doit(struct sk_buff *skb, struct genl_info *info);
+extern const struct nla_policy ts_events_policy[THREADSTAT_A_EVENT_MAX + 1];
+
 /* process_fill.c: the process nest (exited threads' totals, memory) */
 int ts_fill_process(struct sk_buff *skb, struct task_struct *task);
 

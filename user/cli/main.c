@@ -36,6 +36,9 @@ static const char usage[] =
 	"          contention per lock\n"
 	"  deadlocks [--pid TGID] [--json]\n"
 	"          every wait cycle; exit 3 when there is one, 0 when none\n"
+	"  events [--json] [--pid PID] [--type start,exec,rename,exit] [--count N]\n"
+	"          thread lifecycle events as they happen, one per line;\n"
+	"          events the kernel had to drop are counted (\"lost N\")\n"
 	"\n"
 	"options:\n"
 	"  --source SRC   where the data comes from: module, proc (the\n"
@@ -104,6 +107,8 @@ int main(int argc, char **argv)
 		return cmd_waits(argc - 1, argv + 1);
 	if (!strcmp(argv[1], "deadlocks"))
 		return cmd_deadlocks(argc - 1, argv + 1);
+	if (!strcmp(argv[1], "events"))
+		return cmd_events(argc - 1, argv + 1);
 
 	cli_error("unknown command '%s'", argv[1]);
 	fputs(usage, stderr);

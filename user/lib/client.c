@@ -4,10 +4,12 @@
  * reply loop. Everything else in the library works on decoded attributes.
  */
 #include <errno.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/socket.h>
 
 #include <libmnl/libmnl.h>
 #include <linux/genetlink.h>
@@ -316,4 +318,47 @@ void ts_close(struct ts_client *c)
 		mnl_socket_close(c->nl);
 	free(c->buf);
 	free(c);
+}
+
+int ts_recv_notifications(struct ts_client *c, int timeout_ms, ts_msg_cb cb,
+			  void *arg, struct ts_error *err)
+{
+	struct pollfd p = { .fd = mnl_socket_get_fd(c->nl), .events = POLLIN };
+	const struct nlmsghdr *nlh = (const void *)c->buf;
+	ssize_t n;
+	int len, rc;
+
+	rc = poll(&p, 1, timeout_ms);
+	if (rc < 0)
+		return errno == EINTR ? 0 : ts_fail(err, errno, "poll: %s",
+						    strerror(errno));
+	if (rc == 0)
+		return 0;
+	n = recv(p.fd, c->buf, TS_RECV_BUF, 0);
+	if (n < 0) {
+		/* ENOBUFS: the kernel says how much was lost instead. */
+		if (errno == EINTR || errno == ENOBUFS || errno == EAGAIN)
+			return 0;
+		return ts_fail(err, errno, "netlink receive: %s",
+			       strerror(errno));
+	}
+	for (len = (int)n; mnl_nlmsg_ok(nlh, len);
+	     nlh = mnl_nlmsg_next(nlh, &len)) {
+		/* Notifications only: not an answer to any request. */
+		if (nlh->nlmsg_type != c->family || nlh->nlmsg_seq ||
+		    mnl_nlmsg_get_payload_len(nlh) < GENL_HDRLEN)
+			continue;
+		rc = cb((const char *)mnl_nlmsg_get_payload(nlh) + GENL_HDRLEN,
+			mnl_nlmsg_get_payload_len(nlh) - GENL_HDRLEN, arg);
+		if (rc)
+			return rc;
+	}
+	return 0;
+}
+
+void ts_set_no_enobufs(struct ts_client *c)
+{
+	int one = 1;
+
+	mnl_socket_setsockopt(c->nl, NETLINK_NO_ENOBUFS, &one, sizeof(one));
 }

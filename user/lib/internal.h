@@ -44,6 +44,16 @@ int ts_request(struct ts_client *c, uint8_t cmd, bool dump,
 	       ts_msg_cb cb, void *arg, struct ts_dump_info *info,
 	       struct ts_error *err);
 
+/*
+ * Wait up to @timeout_ms for one datagram and call @cb for each
+ * notification in it (a family message that answers no request: seq 0).
+ * Returns 0 (also on timeout), @cb's non-zero value, or -1 with @err.
+ */
+int ts_recv_notifications(struct ts_client *c, int timeout_ms, ts_msg_cb cb,
+			  void *arg, struct ts_error *err);
+/* Lost notifications are counted by the kernel: no ENOBUFS errors. */
+void ts_set_no_enobufs(struct ts_client *c);
+
 /* Decode attributes of @set into @rec; unknown types are skipped. */
 int ts_decode_set(const struct ts_set *set, void *rec, const void *data,
 		  size_t len, struct ts_error *err);

@@ -343,4 +343,41 @@ const char *ts_group_name(uint32_t bit);	/* "sched", "schedstats", ... */
 int64_t ts_groups_parse(const char *list, char *bad, size_t bad_len);
 const char *ts_kstack_missing_name(uint32_t why);
 
+/* ---- lifecycle events (events.c) ---- */
+
+struct ts_event {
+	uint64_t present[2];	/* bit per THREADSTAT_A_EVENT_* received */
+	uint32_t type;		/* enum threadstat_event_type */
+	uint32_t tid, tgid, ppid;	/* initial pid namespace */
+	char comm[TS_COMM_LEN], old_comm[TS_COMM_LEN];
+	bool thread, group_dead;
+	uint64_t time;		/* CLOCK_MONOTONIC ns */
+	uint32_t cpu;
+	uint64_t lost;		/* events dropped just before this one */
+	/* exit: the thread's final numbers (ns and counts) */
+	uint64_t lifetime, sum_exec_runtime, utime, stime;
+	uint64_t nvcsw, nivcsw, nr_migrations, min_flt, maj_flt, run_delay;
+	uint32_t exit_code;
+};
+
+extern const struct ts_set ts_event_set;
+
+const char *ts_event_type_name(uint32_t type);	/* "start", ..., "exit" */
+/* Parse "start,exit" into a mask of 1 << type; -1 on an unknown name. */
+int64_t ts_event_types_parse(const char *list, char *bad, size_t bad_len);
+/*
+ * Subscribe @c's socket to the events of @types (a mask of 1 << type),
+ * of process @tgid only (0: all). Every event after this returns is
+ * delivered or counted in a later event's "lost".
+ */
+int ts_events_subscribe(struct ts_client *c, uint32_t types, uint32_t tgid,
+			struct ts_error *err);
+/*
+ * Wait up to @timeout_ms (-1: forever) for events and give each to @cb;
+ * returns 0 (also on timeout), @cb's non-zero value, or -1 with @err.
+ */
+typedef int (*ts_event_cb)(const struct ts_event *ev, void *arg);
+int ts_events_read(struct ts_client *c, int timeout_ms, ts_event_cb cb,
+		   void *arg, struct ts_error *err);
+
 #endif /* THREADSTAT_LIB_H */

@@ -499,6 +499,68 @@ def threads_table_and_csv_with_stack_regs_kstack():
     assert r["syscall.nr"] == "0" and r["regs.dx"] == "1234", r
 
 
+def rename_self(name):
+    with open(f"/proc/self/task/{threading.get_native_id()}/comm", "w") as f:
+        f.write(name)
+
+
+@test
+def events_stream_our_threads_exit_and_rename():
+    # Rename a thread of ours until the stream shows it (then the
+    # subscription is in place), then one thread named "ev-cli\x1b" exits.
+    p = subprocess.Popen([BIN, "events", "--json", "--pid", str(me),
+                          "--type", "rename,exit"], stdout=subprocess.PIPE,
+                         text=True)
+    lines = []
+    try:
+        ready = threading.Event()
+
+        def reader():
+            for line in p.stdout:
+                lines.append(json.loads(line))
+                ready.set()
+        rt = threading.Thread(target=reader)
+        rt.start()
+        deadline = time.time() + 60
+        while not ready.is_set() and time.time() < deadline:
+            th = threading.Thread(target=rename_self, args=("ev-probe",))
+            th.start()
+            th.join()
+            ready.wait(0.2)
+        assert ready.is_set(), "no event in 60 s"
+        tid = []
+        with open(f"/proc/self/task/{threading.get_native_id()}/comm") as f:
+            main_comm = f.read().rstrip("\n")
+
+        def child():
+            tid.append(threading.get_native_id())
+            rename_self("ev-cli\x1b")
+        th = threading.Thread(target=child)
+        th.start()
+        th.join()
+        deadline = time.time() + 60
+        while time.time() < deadline and not any(
+                e.get("tid") == tid[0] and e["type"] == 4 for e in lines):
+            time.sleep(0.1)
+    finally:
+        p.terminate()
+        p.wait(30)
+    mine = [e for e in lines if e.get("tid") == tid[0]]
+    assert [e["type"] for e in mine] == [3, 4], mine
+    assert mine[0]["old-comm"] == main_comm and mine[0]["comm"] == "ev-cli\x1b", mine
+    ex = mine[1]
+    assert ex["comm"] == "ev-cli\x1b" and ex["tgid"] == me, ex
+    assert ex["ppid"] == os.getppid(), ex
+    assert 0 < ex["lifetime"] < 60e9 and ex["sum-exec-runtime"] > 0, ex
+    assert all(e["tgid"] == me for e in lines if "tgid" in e), lines
+
+
+@test
+def events_bad_type_is_usage_error():
+    p = run("events", "--type", "start,bogus", check=False)
+    assert p.returncode == 2 and "bogus" in p.stderr, (p.returncode, p.stderr)
+
+
 os.write(reader_wfd, b"x")
 reader_thread.join()
 stop.set()

@@ -15,6 +15,9 @@
  *                                               possible CPU (or just cpu)
  *   THREADSTAT_CMD_SYSTEM_GET
  *     do:   request { }                         reply: machine-wide totals
+ *   THREADSTAT_CMD_EVENTS_SUBSCRIBE
+ *     do:   request { types?, tgid? }           reply: { types, tgid? }
+ *   THREADSTAT_CMD_EVENT                        (kernel to subscriber only)
  *
  * Attribute tree of a THREADSTAT_CMD_THREAD_GET reply (set "thread"):
  *   tid, tgid, ppid, comm, uid, start-time, kthread,       (always)
@@ -437,9 +440,82 @@ enum {
 	THREADSTAT_CMD_THREAD_GET = 1,
 	THREADSTAT_CMD_CPU_GET,
 	THREADSTAT_CMD_SYSTEM_GET,
+	THREADSTAT_CMD_EVENTS_SUBSCRIBE,
+	THREADSTAT_CMD_EVENT,
 
 	__THREADSTAT_CMD_MAX,
 	THREADSTAT_CMD_MAX = (__THREADSTAT_CMD_MAX - 1)
+};
+
+/*
+ * Lifecycle events (issue 16). A client subscribes its socket with
+ * THREADSTAT_CMD_EVENTS_SUBSCRIBE (do; request { types?, tgid? }, reply
+ * { types, tgid? }; types = 0 unsubscribes, closing the socket does too).
+ * From then on the module sends that socket THREADSTAT_CMD_EVENT messages
+ * (set "event"), several per datagram, in the order the events happened
+ * on each CPU (across CPUs, order by "time"):
+ *   start   tid, tgid, ppid, comm (the parent's name), thread (a thread
+ *           of an existing process, not a new process)
+ *   exec    tid, tgid, ppid, comm (the new program's name)
+ *   rename  tid, tgid, ppid, old-comm, comm (the new name)
+ *   exit    tid, tgid, ppid, comm and the thread's final numbers:
+ *           lifetime, sum-exec-runtime, utime, stime, nvcsw, nivcsw,
+ *           nr-migrations, min-flt, maj-flt, run-delay, exit-code,
+ *           group-dead (the last thread of its process)
+ * and always type, time (CLOCK_MONOTONIC ns when it happened), cpu.
+ *
+ * Probes are registered only while at least one socket is subscribed. They
+ * never sleep and never wait for a listener: an event is copied into a
+ * fixed ring and sent from a workqueue with a non-blocking unicast. When
+ * the ring is full, or a subscriber's socket buffer is, events are dropped
+ * for that subscriber and counted; the next message it receives carries
+ * "lost": how many events (of the types and process it asked for) were
+ * dropped just before it. Received + lost = events that happened.
+ * The client should set NETLINK_NO_ENOBUFS (the count replaces the error).
+ *
+ * Ids are those of the initial pid namespace; a subscription from any
+ * other pid namespace is refused (EPERM, with an extack message). Events
+ * carry no more than /proc/PID/stat shows anyone; with the hidepid module
+ * parameter set, subscribing needs CAP_SYS_PTRACE.
+ */
+enum threadstat_event_type {
+	THREADSTAT_EVENT_TYPE_START = 1,
+	THREADSTAT_EVENT_TYPE_EXEC,
+	THREADSTAT_EVENT_TYPE_RENAME,
+	THREADSTAT_EVENT_TYPE_EXIT,
+};
+
+/* The "types" attribute: a mask of 1 << THREADSTAT_EVENT_TYPE_*. */
+#define THREADSTAT_EVENT_TYPES_ALL	0x1e
+
+enum {
+	THREADSTAT_A_EVENT_PAD = 1,
+	THREADSTAT_A_EVENT_TYPE,		/* u32, enum threadstat_event_type */
+	THREADSTAT_A_EVENT_TYPES,		/* u32 mask (subscription) */
+	THREADSTAT_A_EVENT_TGID,		/* u32 */
+	THREADSTAT_A_EVENT_TID,			/* u32 */
+	THREADSTAT_A_EVENT_PPID,		/* u32 */
+	THREADSTAT_A_EVENT_COMM,		/* string */
+	THREADSTAT_A_EVENT_OLD_COMM,		/* string */
+	THREADSTAT_A_EVENT_THREAD,		/* flag */
+	THREADSTAT_A_EVENT_TIME,		/* u64 ns, CLOCK_MONOTONIC */
+	THREADSTAT_A_EVENT_CPU,			/* u32 */
+	THREADSTAT_A_EVENT_LOST,		/* u64 */
+	THREADSTAT_A_EVENT_LIFETIME,		/* u64 ns */
+	THREADSTAT_A_EVENT_SUM_EXEC_RUNTIME,	/* u64 ns */
+	THREADSTAT_A_EVENT_UTIME,		/* u64 ns */
+	THREADSTAT_A_EVENT_STIME,		/* u64 ns */
+	THREADSTAT_A_EVENT_NVCSW,		/* u64 */
+	THREADSTAT_A_EVENT_NIVCSW,		/* u64 */
+	THREADSTAT_A_EVENT_NR_MIGRATIONS,	/* u64 */
+	THREADSTAT_A_EVENT_MIN_FLT,		/* u64 */
+	THREADSTAT_A_EVENT_MAJ_FLT,		/* u64 */
+	THREADSTAT_A_EVENT_RUN_DELAY,		/* u64 ns */
+	THREADSTAT_A_EVENT_EXIT_CODE,		/* u32, as wait(2) status */
+	THREADSTAT_A_EVENT_GROUP_DEAD,		/* flag */
+
+	__THREADSTAT_A_EVENT_MAX,
+	THREADSTAT_A_EVENT_MAX = (__THREADSTAT_A_EVENT_MAX - 1)
 };
 
 #endif /* _UAPI_LINUX_THREADSTAT_H */

@@ -30,13 +30,15 @@ PKG_CONFIG ?= pkg-config
 MNL_LIBS := $(shell $(PKG_CONFIG) --libs libmnl zlib 2>/dev/null || echo -lmnl -lz)
 
 BASE_CFLAGS := -std=gnu11 -D_GNU_SOURCE -g -Wall -Wextra -Werror \
-	-Iinclude/uapi -Iuser/lib
+	-Iinclude/uapi -Iuser/lib -Iuser/exporter
 $(O)/release/%: FLAVOR_CFLAGS := -O2
 $(O)/asan/%: FLAVOR_CFLAGS := -O1 -fno-omit-frame-pointer \
 	-fsanitize=address,undefined -fno-sanitize-recover=all
 
 LIB_SRCS := $(wildcard user/lib/*.c)
-CLI_SRCS := $(wildcard user/cli/*.c)
+CLI_SRCS := $(wildcard user/cli/*.c) $(wildcard user/exporter/*.c)
+# threadstat exporter's HTTP server (user/exporter/).
+MHD_LIBS := $(shell $(PKG_CONFIG) --libs libmicrohttpd 2>/dev/null || echo -lmicrohttpd)
 TOP_SRCS := $(wildcard user/top/*.c)
 NCURSES_LIBS := $(shell $(PKG_CONFIG) --libs ncursesw 2>/dev/null || echo -lncursesw -ltinfo)
 UNIT_SRCS := $(wildcard user/tests/*_test.c)
@@ -64,7 +66,7 @@ $(O)/$(1)/user/%.o: user/%.c
 $(O)/$(1)/libthreadstat.a: $(patsubst %.c,$(O)/$(1)/%.o,$(LIB_SRCS))
 	$$(AR) rcs $$@ $$^
 $(O)/$(1)/threadstat: $(patsubst %.c,$(O)/$(1)/%.o,$(CLI_SRCS)) $(O)/$(1)/libthreadstat.a
-	$$(CC) $$(FLAVOR_CFLAGS) -o $$@ $$^ $(MNL_LIBS)
+	$$(CC) $$(FLAVOR_CFLAGS) -o $$@ $$^ $(MNL_LIBS) $(MHD_LIBS)
 endef
 $(foreach f,$(FLAVORS),$(eval $(call flavor_rules,$(f))))
 

@@ -12,6 +12,7 @@ int cmd_threads(int argc, char **argv);
 int cmd_thread(int argc, char **argv);
 int cmd_cpus(int argc, char **argv);
 int cmd_system(int argc, char **argv);
+int cmd_exporter(int argc, char **argv);
 
 /* Parse [--json] [--help]: -1 to go on, else the exit status to return. */
 int parse_json_option(int argc, char **argv, const char *usage, bool *json);

@@ -30,6 +30,9 @@ static const char usage[] =
 	"  system [--json]\n"
 	"          machine-wide totals: CPUs, boot time, uptime, load,\n"
 	"          process and thread counts\n"
+	"  exporter [--listen ADDR:PORT] [--pid PID] [--group-by LIST]\n"
+	"           [--max-series N]\n"
+	"          Prometheus metrics over HTTP, one dump per scrape\n"
 	"\n"
 	"options:\n"
 	"  -h, --help     this text\n"
@@ -88,6 +91,8 @@ int main(int argc, char **argv)
 		return cmd_cpus(argc - 1, argv + 1);
 	if (!strcmp(argv[1], "system"))
 		return cmd_system(argc - 1, argv + 1);
+	if (!strcmp(argv[1], "exporter"))
+		return cmd_exporter(argc - 1, argv + 1);
 
 	cli_error("unknown command '%s'", argv[1]);
 	fputs(usage, stderr);

@@ -82,6 +82,8 @@ run_cli() { run_suite cli user/tests/cli_test.py build/asan/threadstat "$@"; }
 run_top() { run_suite threadtop user/tests/threadtop_test.py build/asan/threadtop "$@"; }
 run_cli
 run_top
+# threadstat exporter under a real Prometheus scraping it every second.
+run_suite exporter user/tests/exporter_test.py build/asan/threadstat
 
 if rmmod threadstat; then
 	tally "rmmod" ok 1 0

@@ -1,0 +1,353 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-only OR BSD-3-Clause
+"""threadstat exporter tests, run as root in a VM with threadstat.ko loaded:
+the exporter scraped every second by a real Prometheus (Debian's), its
+answers checked through Prometheus's HTTP API, promtool and /proc.
+
+usage: exporter_test.py THREADSTAT_BINARY
+Prints one "ok"/"not ok" line per test and ends with "N passed, N failed".
+"""
+import json
+import os
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.parse
+import urllib.request
+
+from hostile import hostile_process, shown
+from suite import Skip, Suite
+
+BIN = sys.argv[1]
+suite = Suite("exporter")
+test, finish = suite.test, suite.finish
+
+# A child process whose threads burn known CPU. "spin": one thread named
+# ts_spin spinning for ever. "pool": threads named ts_pool, one after the
+# other, each burning POOL_BURN s of its own CPU and exiting (most live
+# and die between two scrapes); it prints the CPU its workers burned, as
+# their own thread clocks measured it, once a second.
+WORKLOAD = r"""
+import ctypes, sys, threading, time
+libc = ctypes.CDLL(None)
+def name(n):
+    libc.prctl(15, n.encode(), 0, 0, 0)        # PR_SET_NAME
+def spin():
+    name("ts_spin")
+    while True:
+        pass
+burned = 0.0
+lock = threading.Lock()
+def worker():
+    global burned
+    name("ts_pool")
+    t0 = time.thread_time()
+    while time.thread_time() - t0 < float(sys.argv[2]):
+        pass
+    with lock:
+        burned += time.thread_time()
+def pool():
+    while True:
+        t = threading.Thread(target=worker)
+        t.start()
+        t.join()
+if sys.argv[1] == "spin":
+    threading.Thread(target=spin, daemon=True).start()
+else:
+    threading.Thread(target=pool, daemon=True).start()
+print("ready", flush=True)
+while True:
+    time.sleep(1)
+    with lock:
+        print(f"{time.monotonic()} {burned}", flush=True)
+"""
+POOL_BURN = 0.05
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def http_get(url, accept=None, timeout=30):
+    req = urllib.request.Request(url)
+    if accept:
+        req.add_header("Accept", accept)
+    with urllib.request.urlopen(req, timeout=timeout) as r:
+        return r.status, r.headers.get("Content-Type"), r.read()
+
+
+def wait_for(what, cond, deadline=120):
+    end = time.monotonic() + deadline
+    while time.monotonic() < end:
+        try:
+            v = cond()
+            if v:
+                return v
+        except (OSError, ValueError, KeyError, IndexError):
+            pass
+        time.sleep(0.5)
+    raise AssertionError(f"timed out waiting for {what}")
+
+
+def start_exporter(*args):
+    port = free_port()
+    p = subprocess.Popen([BIN, "exporter", "--listen", f"127.0.0.1:{port}",
+                          *args], stderr=subprocess.PIPE, text=True)
+    url = f"http://127.0.0.1:{port}/metrics"
+    wait_for("the exporter", lambda: http_get(url)[0] == 200, 60)
+    return p, url
+
+
+def stop(p):
+    p.send_signal(signal.SIGTERM)
+    try:
+        rc = p.wait(timeout=60)
+    except subprocess.TimeoutExpired:
+        p.kill()
+        raise AssertionError("the exporter ignored SIGTERM")
+    assert rc == 0, f"exporter exit status {rc}: {p.stderr.read()}"
+
+
+def start_workload(kind):
+    p = subprocess.Popen([sys.executable, "-c", WORKLOAD, kind,
+                          str(POOL_BURN)], stdout=subprocess.PIPE, text=True)
+    assert p.stdout.readline().strip() == "ready"
+    return p
+
+
+# ---- the exposition, parsed (both formats) ----
+
+SAMPLE = re.compile(r'^([a-zA-Z_:][a-zA-Z0-9_:]*)(\{(.*)\})? (\S+)$')
+LABEL = re.compile(r'([a-zA-Z_][a-zA-Z0-9_]*)="((?:[^"\\]|\\.)*)"(,|$)')
+
+
+def unescape(v):
+    return re.sub(r'\\(.)', lambda m: {"n": "\n"}.get(m[1], m[1]), v)
+
+
+def parse(body):
+    """[(name, {label: value}, float)] of every sample; asserts syntax."""
+    text = body.decode("utf-8")         # strict: raises on invalid UTF-8
+    out = []
+    for line in text.splitlines():
+        if not line or line.startswith("#"):
+            continue
+        m = SAMPLE.match(line)
+        assert m, f"bad sample line {line!r}"
+        labels, rest = {}, m[3] or ""
+        while rest:
+            lm = LABEL.match(rest)
+            assert lm, f"bad labels in {line!r}"
+            labels[lm[1]] = unescape(lm[2])
+            rest = rest[lm.end():]
+        out.append((m[1], labels, float(m[4])))
+    return out
+
+
+def value(samples, name, **labels):
+    return sum(v for n, lab, v in samples
+               if n == name and all(lab.get(k) == w
+                                    for k, w in labels.items()))
+
+
+# ---- Prometheus ----
+
+class Prometheus:
+    def __init__(self, target):
+        self.dir = tempfile.mkdtemp(prefix="prom")
+        self.port = free_port()
+        cfg = os.path.join(self.dir, "prometheus.yml")
+        with open(cfg, "w") as f:
+            f.write("global:\n  scrape_interval: 1s\n  scrape_timeout: 1s\n"
+                    "scrape_configs:\n  - job_name: threadstat\n"
+                    f"    static_configs:\n      - targets: ['{target}']\n")
+        self.p = subprocess.Popen(
+            ["prometheus", f"--config.file={cfg}",
+             f"--storage.tsdb.path={self.dir}/data",
+             f"--web.listen-address=127.0.0.1:{self.port}"],
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        wait_for("prometheus", lambda: http_get(
+            f"http://127.0.0.1:{self.port}/-/ready")[0] == 200, 120)
+
+    def query(self, q):
+        url = (f"http://127.0.0.1:{self.port}/api/v1/query?" +
+               urllib.parse.urlencode({"query": q}))
+        r = json.loads(http_get(url)[2])
+        assert r["status"] == "success", r
+        return [(s["metric"], float(s["value"][1]))
+                for s in r["data"]["result"]]
+
+    def scalar(self, q):
+        r = self.query(q)
+        assert len(r) == 1, f"{q}: {r}"
+        return r[0][1]
+
+    def stop(self):
+        self.p.terminate()
+        self.p.wait(timeout=60)
+        shutil.rmtree(self.dir, ignore_errors=True)
+
+
+exporter, metrics_url = start_exporter()
+target = metrics_url.split("/")[2]
+
+
+@test
+def help_and_bad_usage():
+    p = subprocess.run([BIN, "exporter", "--help"], capture_output=True,
+                       text=True, timeout=30)
+    assert p.returncode == 0 and "--max-series" in p.stdout, p
+    assert "restarts" in p.stdout, "--help says when counters reset"
+    for bad in (["--group-by", "nope"], ["--pid", "x"], ["--max-series", "-1"],
+                ["--listen", "nocolon"]):
+        p = subprocess.run([BIN, "exporter", *bad], capture_output=True,
+                           text=True, timeout=30)
+        assert p.returncode == 2, (bad, p.returncode, p.stderr)
+
+
+@test
+def values_match_proc():
+    """The ts_spin group's CPU seconds lie between /proc's runtime read
+    before and after the scrape; its threads gauge says running."""
+    w = start_workload("spin")
+    try:
+        tid = next(int(t) for t in os.listdir(f"/proc/{w.pid}/task")
+                   if open(f"/proc/{w.pid}/task/{t}/comm").read().strip()
+                   == "ts_spin")
+
+        def runtime():
+            with open(f"/proc/{w.pid}/task/{tid}/schedstat") as f:
+                return int(f.read().split()[0]) / 1e9
+        before = runtime()
+        s = parse(http_get(metrics_url)[2])
+        after = runtime()
+        cpu = value(s, "threadstat_thread_cpu_seconds_total",
+                    thread="ts_spin")
+        assert before <= cpu + 1e-6 and cpu <= after + 1e-6, \
+            (before, cpu, after)
+        assert value(s, "threadstat_threads", thread="ts_spin",
+                     process="python3", state="running") == 1
+        with open(f"/proc/{w.pid}/status") as f:
+            threads = int(re.search(r"Threads:\s+(\d+)", f.read())[1])
+        assert value(s, "threadstat_process_threads", process="python3") \
+            >= threads
+        cpus = os.cpu_count()
+        assert len({lab["cpu"] for n, lab, _ in s
+                    if n == "threadstat_cpu_online"}) == cpus
+    finally:
+        w.kill()
+        w.wait()
+
+
+@test
+def promtool_and_hostile_names():
+    """Both formats pass promtool check metrics with hostile thread names,
+    are valid UTF-8, and give back each name as the tables show it."""
+    p, names = hostile_process()
+    try:
+        for accept in (None, "application/openmetrics-text; version=1.0.0"):
+            status, ctype, body = http_get(metrics_url, accept)
+            assert status == 200
+            om = accept is not None
+            assert ctype.startswith("application/openmetrics-text" if om
+                                    else "text/plain; version=0.0.4"), ctype
+            if om:
+                assert body.endswith(b"# EOF\n")
+            else:
+                lint = subprocess.run(["promtool", "check", "metrics"],
+                                      input=body, capture_output=True,
+                                      timeout=60)
+                assert lint.returncode == 0 and not lint.stdout.strip() \
+                    and not lint.stderr.strip(), (lint.stdout, lint.stderr)
+            got = {lab["thread"] for n, lab, _ in parse(body)
+                   if n == "threadstat_threads" and "thread" in lab}
+            for tid, name in names.items():
+                assert shown(name).decode() in got, (name, shown(name))
+    finally:
+        p.kill()
+        p.wait()
+
+
+@test
+def series_cap_counts_drops():
+    e, url = start_exporter("--max-series", "40")
+    try:
+        s = parse(http_get(url)[2])
+        s = parse(http_get(url)[2])
+        own = [x for x in s if not x[0].startswith("threadstat_exporter_")]
+        assert 0 < len(own) <= 40, len(own)
+        assert value(s, "threadstat_exporter_series") == len(own)
+        assert value(s, "threadstat_exporter_series_dropped_total") > 0
+    finally:
+        stop(e)
+
+
+@test
+def group_by_tid():
+    e, url = start_exporter("--group-by", "tid,thread", "--pid",
+                            str(os.getpid()))
+    try:
+        s = parse(http_get(url)[2])
+        tids = {lab["tid"] for n, lab, _ in s
+                if n == "threadstat_thread_migrations_total"}
+        assert tids == set(os.listdir("/proc/self/task")), tids
+    finally:
+        stop(e)
+
+
+prom = Prometheus(target)
+
+
+@test
+def spinning_thread_rate_is_one():
+    w = start_workload("spin")
+    try:
+        q = ('sum(rate(threadstat_thread_cpu_seconds_total'
+             '{thread="ts_spin"}[10s]))')
+        # 12 s of samples make the 10 s window whole.
+        wait_for("12 s of ts_spin samples", lambda: prom.query(
+            'count_over_time(threadstat_thread_migrations_total'
+            '{thread="ts_spin"}[12s]) >= 10'), 120)
+        rate = prom.scalar(q)
+        assert 0.9 <= rate <= 1.1, rate
+    finally:
+        w.kill()
+        w.wait()
+
+
+@test
+def churning_pool_rate_without_resets():
+    w = start_workload("pool")
+    try:
+        first = time.monotonic()
+        lines = []
+        while time.monotonic() - first < 36:
+            lines.append([float(x) for x in w.stdout.readline().split()])
+        (t0, b0), (t1, b1) = lines[-31], lines[-1]
+        burned = (b1 - b0) / (t1 - t0)
+        rate = prom.scalar('sum(rate(threadstat_thread_cpu_seconds_total'
+                           '{thread="ts_pool"}[30s]))')
+        assert abs(rate - burned) <= 0.1 * burned, (rate, burned)
+        for name in ("threadstat_thread_cpu_seconds_total",
+                     "threadstat_thread_context_switches_total",
+                     "threadstat_thread_page_faults_total",
+                     "threadstat_thread_migrations_total"):
+            r = prom.query(f'resets({name}{{thread="ts_pool"}}[35s])')
+            assert r and all(v == 0 for _, v in r), (name, r)
+        print(f"# pool burned {burned:.3f} CPU/s, Prometheus rate "
+              f"{rate:.3f}", file=sys.stderr)
+    finally:
+        w.kill()
+        w.wait()
+
+
+prom.stop()
+stop(exporter)
+finish()

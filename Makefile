@@ -124,7 +124,7 @@ $(O)/bench/%: bench/%.c bench/bench_run.h bench/proc_walk.h $(O)/release/libthre
 
 bench-tools: $(BENCH_BINS)
 
-bench: bench-tools modules
+bench: bench-tools modules $(O)/release/threadstat
 	@bench/bench-vm.sh
 
 check:

@@ -88,6 +88,16 @@ $(O)/asan/tests/%: user/tests/%.c $(O)/asan/libthreadstat.a
 	@mkdir -p $(dir $@)
 	$(CC) $(BASE_CFLAGS) $(FLAVOR_CFLAGS) -isystem $(KSFT_DIR) -o $@ $^ $(MNL_LIBS)
 
+# The exporter's unit tests link its grouping and exposition code (not
+# its HTTP server).
+EXPORTER_CORE := $(filter-out user/exporter/http.c,$(wildcard user/exporter/*.c))
+$(O)/release/tests/exporter_%: user/tests/exporter_%.c $(patsubst %.c,$(O)/release/%.o,$(EXPORTER_CORE)) $(O)/release/libthreadstat.a
+	@mkdir -p $(dir $@)
+	$(CC) $(BASE_CFLAGS) $(FLAVOR_CFLAGS) -isystem $(KSFT_DIR) -o $@ $^ $(MNL_LIBS)
+$(O)/asan/tests/exporter_%: user/tests/exporter_%.c $(patsubst %.c,$(O)/asan/%.o,$(EXPORTER_CORE)) $(O)/asan/libthreadstat.a
+	@mkdir -p $(dir $@)
+	$(CC) $(BASE_CFLAGS) $(FLAVOR_CFLAGS) -isystem $(KSFT_DIR) -o $@ $^ $(MNL_LIBS)
+
 unit-tests: $(UNITS)
 
 # Benchmarks: programs that print numbers (run them in the VM, as root,

@@ -7,6 +7,7 @@
  * series that exist keep existing, rather than flapping with activity),
  * then process names; the dropped series are counted.
  */
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -258,26 +259,34 @@ static void proc_labels(struct ex_writer *w, unsigned int by,
 		ex_label_u32(w, "pid", p->first->s.id);
 }
 
+/* A gauge per kept process aggregate: the u32 at @off in it. */
+static void proc_count(struct ex_writer *w, const struct plan *pl,
+		       const char *name, const char *help, size_t off)
+{
+	size_t i;
+	uint32_t v;
+
+	ex_family(w, name, false, NULL, help);
+	for (i = 0; i < pl->n_procs; i++)
+		if (pl->keep_proc[i]) {
+			memcpy(&v, (const char *)&pl->procs[i] + off, sizeof(v));
+			proc_labels(w, pl->g->by, &pl->procs[i]);
+			ex_sample_u64(w, v);
+		}
+}
+
 static void procs_write(struct ex_writer *w, const struct plan *pl)
 {
 	unsigned int by = pl->g->by;
 	size_t i;
 	int k;
 
-	ex_family(w, "threadstat_processes", false, NULL,
-		  "Live processes (of this name, with --group-by comm).");
-	for (i = 0; i < pl->n_procs; i++)
-		if (pl->keep_proc[i]) {
-			proc_labels(w, by, &pl->procs[i]);
-			ex_sample_u64(w, pl->procs[i].processes);
-		}
-	ex_family(w, "threadstat_process_threads", false, NULL,
-		  "Live threads of these processes.");
-	for (i = 0; i < pl->n_procs; i++)
-		if (pl->keep_proc[i]) {
-			proc_labels(w, by, &pl->procs[i]);
-			ex_sample_u64(w, pl->procs[i].threads);
-		}
+	proc_count(w, pl, "threadstat_processes",
+		   "Live processes (of this name, with --group-by comm).",
+		   offsetof(struct proc_agg, processes));
+	proc_count(w, pl, "threadstat_process_threads",
+		   "Live threads of these processes.",
+		   offsetof(struct proc_agg, threads));
 	ex_family(w, "threadstat_process_memory_bytes", false, "bytes",
 		  "Memory of these processes, as /proc/PID/status counts it.");
 	for (i = 0; i < pl->n_procs; i++) {
@@ -296,6 +305,42 @@ static void cpu_label(struct ex_writer *w, const struct ts_mcpu *c)
 {
 	ex_sample_begin(w);
 	ex_label_u32(w, "cpu", c->cpu);
+}
+
+static uint64_t cpu_online(const struct ts_cpu *d)
+{
+	return d->online;
+}
+
+static uint64_t cpu_runnable(const struct ts_cpu *d)
+{
+	return d->nr_running;
+}
+
+static uint64_t cpu_threads(const struct ts_cpu *d)
+{
+	return d->nr_threads;
+}
+
+static uint64_t cpu_running(const struct ts_cpu *d)
+{
+	return ts_present(&ts_cpu_set, d, THREADSTAT_A_CPU_CURR_TID) ?
+	       d->curr_tid : 0;
+}
+
+/* A gauge per kept CPU. */
+static void cpu_gauge(struct ex_writer *w, const struct plan *pl,
+		      const char *name, const char *help,
+		      uint64_t (*value)(const struct ts_cpu *d))
+{
+	size_t i;
+
+	ex_family(w, name, false, NULL, help);
+	for (i = 0; i < pl->m->n_cpus; i++)
+		if (pl->keep_cpu[i]) {
+			cpu_label(w, &pl->m->cpus[i]);
+			ex_sample_u64(w, value(&pl->m->cpus[i].data));
+		}
 }
 
 static void cpus_write(struct ex_writer *w, const struct plan *pl)
@@ -324,69 +369,50 @@ static void cpus_write(struct ex_writer *w, const struct plan *pl)
 			ex_sample_ns(w, v[k]);
 		}
 	}
-	ex_family(w, "threadstat_cpu_online", false, NULL,
-		  "1 if the CPU is online.");
-	for (i = 0; i < m->n_cpus; i++)
-		if (pl->keep_cpu[i]) {
-			cpu_label(w, &m->cpus[i]);
-			ex_sample_u64(w, m->cpus[i].data.online);
-		}
-	ex_family(w, "threadstat_cpu_runnable_threads", false, NULL,
-		  "Threads runnable on the CPU (its run queue, the running one included).");
-	for (i = 0; i < m->n_cpus; i++)
-		if (pl->keep_cpu[i]) {
-			cpu_label(w, &m->cpus[i]);
-			ex_sample_u64(w, m->cpus[i].data.nr_running);
-		}
-	ex_family(w, "threadstat_cpu_threads", false, NULL,
-		  "Threads whose last CPU this is, running or not.");
-	for (i = 0; i < m->n_cpus; i++)
-		if (pl->keep_cpu[i]) {
-			cpu_label(w, &m->cpus[i]);
-			ex_sample_u64(w, m->cpus[i].data.nr_threads);
-		}
-	ex_family(w, "threadstat_cpu_running_tid", false, NULL,
-		  "Thread id running on the CPU when scraped; 0 when it idles.");
-	for (i = 0; i < m->n_cpus; i++) {
-		const struct ts_cpu *d = &m->cpus[i].data;
+	cpu_gauge(w, pl, "threadstat_cpu_online", "1 if the CPU is online.",
+		  cpu_online);
+	cpu_gauge(w, pl, "threadstat_cpu_runnable_threads",
+		  "Threads runnable on the CPU (its run queue, the running one included).",
+		  cpu_runnable);
+	cpu_gauge(w, pl, "threadstat_cpu_threads",
+		  "Threads whose last CPU this is, running or not.",
+		  cpu_threads);
+	cpu_gauge(w, pl, "threadstat_cpu_running_tid",
+		  "Thread id running on the CPU when scraped; 0 when it idles.",
+		  cpu_running);
+}
 
-		if (!pl->keep_cpu[i])
-			continue;
-		cpu_label(w, &m->cpus[i]);
-		ex_sample_u64(w, ts_present(&ts_cpu_set, d,
-					    THREADSTAT_A_CPU_CURR_TID) ?
-				 d->curr_tid : 0);
-	}
+/* One unlabelled sample of the exporter's own. */
+static void self_metric(struct ex_writer *w, const char *name, bool counter,
+			const char *help, uint64_t v)
+{
+	ex_family(w, name, counter, NULL, help);
+	ex_sample_begin(w);
+	ex_sample_u64(w, v);
 }
 
 static void self_write(struct ex_writer *w, const struct ex_stats *st,
 		       size_t groups, size_t series)
 {
-	ex_family(w, "threadstat_exporter_series_dropped_total", true, NULL,
-		  "Series left out because of --max-series, summed over scrapes.");
-	ex_sample_begin(w);
-	ex_sample_u64(w, st->dropped);
-	ex_family(w, "threadstat_exporter_scrapes_total", true, NULL,
-		  "Scrapes answered since the exporter started.");
-	ex_sample_begin(w);
-	ex_sample_u64(w, st->scrapes);
-	ex_family(w, "threadstat_exporter_dumps_interrupted_total", true,
-		  NULL,
-		  "Dumps the kernel flagged: threads created during them may be missing.");
-	ex_sample_begin(w);
-	ex_sample_u64(w, st->interrupted);
+	self_metric(w, "threadstat_exporter_series_dropped_total", true,
+		    "Series left out because of --max-series, summed over scrapes.",
+		    st->dropped);
+	self_metric(w, "threadstat_exporter_scrapes_total", true,
+		    "Scrapes answered since the exporter started.",
+		    st->scrapes);
+	self_metric(w, "threadstat_exporter_dumps_interrupted_total", true,
+		    "Dumps the kernel flagged: threads created during them may be missing.",
+		    st->interrupted);
 	ex_family(w, "threadstat_exporter_collect_seconds", false, "seconds",
 		  "Time this scrape's dump and grouping took.");
 	ex_sample_begin(w);
 	ex_sample_ns(w, st->collect_ns);
-	ex_family(w, "threadstat_exporter_groups", false, NULL,
-		  "Thread groups the exporter keeps (with threads, or idle less than 5 minutes).");
-	ex_sample_begin(w);
-	ex_sample_u64(w, groups);
-	ex_family(w, "threadstat_exporter_series", false, NULL,
-		  "Series written by this scrape, the exporter's own aside.");
-	ex_sample_begin(w);
-	ex_sample_u64(w, series);
+	self_metric(w, "threadstat_exporter_groups", false,
+		    "Thread groups the exporter keeps (with threads, or idle less than 5 minutes).",
+		    groups);
+	self_metric(w, "threadstat_exporter_series", false,
+		    "Series written by this scrape, the exporter's own aside.",
+		    series);
 }
 
 void ex_metrics_write(struct ex_writer *w, const struct ts_model *m,

@@ -27,46 +27,35 @@ BIN = sys.argv[1]
 suite = Suite("exporter")
 test, finish = suite.test, suite.finish
 
-# A child process whose threads burn known CPU. "spin": one thread named
-# ts_spin spinning for ever, at nice -20 so that it has a whole CPU. "pool": threads named ts_pool, one after the
-# other, each burning POOL_BURN s of its own CPU and exiting (most live
-# and die between two scrapes); it prints the CPU its workers burned, as
-# their own thread clocks measured it, once a second.
+# A child process whose threads burn known CPU, named (process and threads)
+# after its kind before it starts any thread, so that every thread it ever
+# has inherits the name. "ts_spin": one thread spinning for ever, at nice
+# -20 so that it has a whole CPU. "ts_pool": threads one after the other,
+# each burning POOL_BURN s of its own CPU and exiting (most live and die
+# between two scrapes). Once a second it prints the CPU the whole process
+# has used (CLOCK_PROCESS_CPUTIME_ID: its exited threads included).
 WORKLOAD = r"""
 import ctypes, os, sys, threading, time
-libc = ctypes.CDLL(None)
-def name(n):
-    libc.prctl(15, n.encode(), 0, 0, 0)        # PR_SET_NAME
+ctypes.CDLL(None).prctl(15, sys.argv[1].encode(), 0, 0, 0)    # PR_SET_NAME
 def spin():
-    name("ts_spin")
-    # Its own CPU whatever else the guest runs (Prometheus, the pool).
     os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), -20)
     while True:
         pass
-burned = 0.0
-lock = threading.Lock()
 def worker():
-    global burned
-    name("ts_pool")
     t0 = time.thread_time()
     while time.thread_time() - t0 < float(sys.argv[2]):
         pass
-    with lock:
-        burned += time.thread_time()
 def pool():
     while True:
         t = threading.Thread(target=worker)
         t.start()
         t.join()
-if sys.argv[1] == "spin":
-    threading.Thread(target=spin, daemon=True).start()
-else:
-    threading.Thread(target=pool, daemon=True).start()
+threading.Thread(target=spin if sys.argv[1] == "ts_spin" else pool,
+                 daemon=True).start()
 print("ready", flush=True)
 while True:
     time.sleep(1)
-    with lock:
-        print(f"{time.monotonic()} {burned}", flush=True)
+    print(f"{time.monotonic()} {time.process_time()}", flush=True)
 """
 POOL_BURN = 0.05
 
@@ -118,7 +107,7 @@ def stop(p):
 
 
 def start_workload(kind):
-    p = subprocess.Popen([sys.executable, "-c", WORKLOAD, kind,
+    p = subprocess.Popen([sys.executable, "-c", WORKLOAD, f"ts_{kind}",
                           str(POOL_BURN)], stdout=subprocess.PIPE, text=True)
     assert p.stdout.readline().strip() == "ready"
     return p
@@ -215,30 +204,35 @@ def help_and_bad_usage():
 
 @test
 def values_match_proc():
-    """The ts_spin group's CPU seconds lie between /proc's runtime read
-    before and after the scrape; its threads gauge says running."""
+    """The ts_spin group's CPU seconds (every thread of the ts_spin
+    process) lie between the sums of /proc's runtimes of its threads read
+    before and after the scrape; the threads gauges count them."""
     w = start_workload("spin")
     try:
-        tid = next(int(t) for t in os.listdir(f"/proc/{w.pid}/task")
-                   if open(f"/proc/{w.pid}/task/{t}/comm").read().strip()
-                   == "ts_spin")
-
         def runtime():
-            with open(f"/proc/{w.pid}/task/{tid}/schedstat") as f:
-                return int(f.read().split()[0]) / 1e9
+            total = 0
+            for t in os.listdir(f"/proc/{w.pid}/task"):
+                with open(f"/proc/{w.pid}/task/{t}/schedstat") as f:
+                    total += int(f.read().split()[0])
+            return total / 1e9
         before = runtime()
         s = parse(http_get(metrics_url)[2])
         after = runtime()
         cpu = value(s, "threadstat_thread_cpu_seconds_total",
-                    thread="ts_spin")
+                    process="ts_spin", thread="ts_spin")
         assert before <= cpu + 1e-6 and cpu <= after + 1e-6, \
             (before, cpu, after)
-        assert value(s, "threadstat_threads", thread="ts_spin",
-                     process="python3", state="running") == 1
+        assert value(s, "threadstat_threads", process="ts_spin",
+                     thread="ts_spin", state="running") == 1
+        assert value(s, "threadstat_process_threads", process="ts_spin") \
+            == len(os.listdir(f"/proc/{w.pid}/task")) == 2
         with open(f"/proc/{w.pid}/status") as f:
-            threads = int(re.search(r"Threads:\s+(\d+)", f.read())[1])
-        assert value(s, "threadstat_process_threads", process="python3") \
-            >= threads
+            rss = int(re.search(r"VmRSS:\s+(\d+)", f.read())[1]) * 1024
+        res = sum(value(s, "threadstat_process_memory_bytes",
+                        process="ts_spin", memtype=k)
+                  for k in ("resident_anon", "resident_file",
+                            "resident_shmem"))
+        assert abs(res - rss) <= 0.1 * rss, (res, rss)
         cpus = os.cpu_count()
         assert len({lab["cpu"] for n, lab, _ in s
                     if n == "threadstat_cpu_online"}) == cpus
@@ -335,7 +329,7 @@ def churning_pool_rate_without_resets():
     burned = (b1 - b0) / (t1 - t0)
     rate = prom.scalar('sum(rate(threadstat_thread_cpu_seconds_total'
                        '{thread="ts_pool"}[30s]))')
-    print(f"# pool burned {burned:.3f} CPU/s over {t1 - t0:.1f} s, "
+    print(f"# the pool process used {burned:.3f} CPU/s over {t1 - t0:.1f} s, "
           f"Prometheus rate {rate:.3f}; scrapes took at most "
           f"{prom.scalar('max_over_time(scrape_duration_seconds[30s])'):.3f}"
           " s", file=sys.stderr)
@@ -346,9 +340,11 @@ def churning_pool_rate_without_resets():
                  "threadstat_thread_migrations_total"):
         r = prom.query(f'resets({name}{{thread="ts_pool"}}[35s])')
         assert r and all(v == 0 for _, v in r), (name, r)
-    # Every scrape of the last 30 s made it (no gap hid a reset).
-    n = prom.scalar('count_over_time(up[30s])')
-    assert n >= 25, n
+    # Most scrapes of the last 30 s made it (a 1 s timeout in a loaded
+    # TCG guest loses some), so resets() saw the series.
+    n = prom.scalar('sum_over_time(up[30s])')
+    print(f"# {n:.0f} good scrapes in 30 s", file=sys.stderr)
+    assert n >= 15, n
 
 
 for w in (spin, pool):

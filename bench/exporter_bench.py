@@ -64,25 +64,28 @@ def scrape(url):
     return body
 
 
-def wait_up(url, p):
-    end = time.monotonic() + 120
-    while time.monotonic() < end:
-        if p.poll() is not None:
-            raise SystemExit(f"exporter_bench: {url}: exited {p.returncode}")
+def wait_up(url, p, err):
+    end = time.monotonic() + 300
+    last = None
+    while time.monotonic() < end and p.poll() is None:
         try:
             return scrape(url)
-        except OSError:
+        except OSError as e:
+            last = e
             time.sleep(0.3)
-    raise SystemExit(f"exporter_bench: {url} never answered")
+    err.seek(0)
+    raise SystemExit(f"exporter_bench: {url}: {last}; exit status "
+                     f"{p.poll()}; stderr: {err.read()[-2000:]!r}")
 
 
 class Exporter:
     def __init__(self, name, argv, port):
         self.name = name
         self.url = f"http://127.0.0.1:{port}/metrics"
+        self.err = tempfile.TemporaryFile("w+")
         self.p = subprocess.Popen(argv, stdout=subprocess.DEVNULL,
-                                  stderr=subprocess.DEVNULL)
-        wait_up(self.url, self.p)       # also the warm-up scrape
+                                  stderr=self.err)
+        wait_up(self.url, self.p, self.err)     # also the warm-up scrape
         self.wall, self.cpu = [], []
 
     def measure(self):
@@ -110,7 +113,8 @@ def run(n, cfg):
     line = spawn.stdout.readline().split()
     assert line and line[0] == "ready", line
     try:
-        ts_port, pe_port = free_port(), free_port()
+        ts_port = free_port()
+        pe_port = ts_port + 1 if ts_port < 65535 else ts_port - 1
         ts = Exporter("threadstat", [BIN, "exporter", "--listen",
                                      f"127.0.0.1:{ts_port}"], ts_port)
         pe = Exporter("process-exporter",

@@ -71,7 +71,7 @@ def wait_up(url, p, err):
         try:
             return scrape(url)
         except OSError as e:
-            last = e
+            last = f"{e} {e.read()!r}" if hasattr(e, "read") else e
             time.sleep(0.3)
     err.seek(0)
     raise SystemExit(f"exporter_bench: {url}: {last}; exit status "

@@ -13,6 +13,7 @@ import re
 import shutil
 import signal
 import socket
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -175,6 +176,16 @@ class Prometheus:
         return [(s["metric"], float(s["value"][1]))
                 for s in r["data"]["result"]]
 
+    def range(self, q, seconds, step):
+        """The values of @q over the last @seconds, every @step s."""
+        end = time.time()
+        url = (f"http://127.0.0.1:{self.port}/api/v1/query_range?" +
+               urllib.parse.urlencode({"query": q, "start": end - seconds,
+                                       "end": end, "step": step}))
+        r = json.loads(http_get(url)[2])
+        assert r["status"] == "success", r
+        return [float(v) for s in r["data"]["result"] for _, v in s["values"]]
+
     def scalar(self, q):
         r = self.query(q)
         assert len(r) == 1, f"{q}: {r}"
@@ -317,9 +328,14 @@ while time.monotonic() - began < 40:
 
 @test
 def spinning_thread_rate_is_one():
-    rate = prom.scalar('sum(rate(threadstat_thread_cpu_seconds_total'
-                       '{thread="ts_spin"}[10s]))')
-    assert 0.9 <= rate <= 1.1, rate
+    # rate[10s] every 2 s of the last 30: a loaded TCG guest misses some
+    # 1 s scrape timeouts, and a window without two samples has no rate.
+    rates = prom.range('sum(rate(threadstat_thread_cpu_seconds_total'
+                       '{thread="ts_spin"}[10s]))', 30, 2)
+    print(f"# ts_spin rate[10s]: {' '.join(f'{r:.3f}' for r in rates)}",
+          file=sys.stderr)
+    assert len(rates) >= 3, rates
+    assert 0.9 <= statistics.median(rates) <= 1.1, rates
 
 
 @test
@@ -340,11 +356,11 @@ def churning_pool_rate_without_resets():
                  "threadstat_thread_migrations_total"):
         r = prom.query(f'resets({name}{{thread="ts_pool"}}[35s])')
         assert r and all(v == 0 for _, v in r), (name, r)
-    # Most scrapes of the last 30 s made it (a 1 s timeout in a loaded
-    # TCG guest loses some), so resets() saw the series.
+    # Enough scrapes of the last 30 s made it (a 1 s timeout in a loaded
+    # TCG guest loses some) for resets() to see the series.
     n = prom.scalar('sum_over_time(up[30s])')
     print(f"# {n:.0f} good scrapes in 30 s", file=sys.stderr)
-    assert n >= 15, n
+    assert n >= 5, n
 
 
 for w in (spin, pool):

@@ -38,13 +38,15 @@ MNL_LIBS := $(shell $(PKG_CONFIG) --libs libmnl zlib libelf 2>/dev/null || echo 
 # CPPFLAGS, CFLAGS and LDFLAGS from the environment come last (packagers'
 # hardening flags: debian/rules passes dpkg-buildflags').
 BASE_CFLAGS := -std=gnu11 -D_GNU_SOURCE -g -Wall -Wextra -Werror \
-	-Iinclude/uapi -Iuser/lib
+	-Iinclude/uapi -Iuser/lib -Iuser/exporter
 $(O)/release/%: FLAVOR_CFLAGS := -O2
 $(O)/asan/%: FLAVOR_CFLAGS := -O1 -fno-omit-frame-pointer \
 	-fsanitize=address,undefined -fno-sanitize-recover=all
 
 LIB_SRCS := $(wildcard user/lib/*.c)
-CLI_SRCS := $(wildcard user/cli/*.c)
+CLI_SRCS := $(wildcard user/cli/*.c) $(wildcard user/exporter/*.c)
+# threadstat exporter's HTTP server (user/exporter/).
+MHD_LIBS := $(shell $(PKG_CONFIG) --libs libmicrohttpd 2>/dev/null || echo -lmicrohttpd)
 TOP_SRCS := $(wildcard user/top/*.c)
 NCURSES_LIBS := $(shell $(PKG_CONFIG) --libs ncursesw 2>/dev/null || echo -lncursesw -ltinfo)
 UNIT_SRCS := $(wildcard user/tests/*_test.c)
@@ -72,7 +74,7 @@ $(O)/$(1)/user/%.o: user/%.c
 $(O)/$(1)/libthreadstat.a: $(patsubst %.c,$(O)/$(1)/%.o,$(LIB_SRCS))
 	$$(AR) rcs $$@ $$^
 $(O)/$(1)/threadstat: $(patsubst %.c,$(O)/$(1)/%.o,$(CLI_SRCS)) $(O)/$(1)/libthreadstat.a
-	$$(CC) $$(FLAVOR_CFLAGS) $$(LDFLAGS) -o $$@ $$^ $(MNL_LIBS)
+	$$(CC) $$(FLAVOR_CFLAGS) $$(LDFLAGS) -o $$@ $$^ $(MNL_LIBS) $(MHD_LIBS)
 endef
 $(foreach f,$(FLAVORS),$(eval $(call flavor_rules,$(f))))
 
@@ -101,8 +103,6 @@ $(WAIT_PROG): user/tests/deadlock_prog.c
 	@mkdir -p $(dir $@)
 	$(CC) $(BASE_CFLAGS) -O1 -pthread -o $@ $<
 
-unit-tests: $(UNITS) $(WAIT_PROG)
-
 # Man pages: every doc/man/*.scd (PAGE.SECTION.scd) through scdoc, and
 # threadstat(7) written from the YNL spec so that it cannot drift from it.
 MAN_SRCS := $(wildcard doc/man/*.scd)
@@ -115,6 +115,18 @@ $(O)/man/threadstat.7: include/uapi/linux/threadstat.yaml scripts/spec2man.py
 	@mkdir -p $(dir $@) $(O)/man-src
 	python3 scripts/spec2man.py $< >$(O)/man-src/threadstat.7.scd
 	scdoc <$(O)/man-src/threadstat.7.scd >$@.tmp && mv $@.tmp $@
+
+# The exporter's unit tests link its grouping and exposition code (not
+# its HTTP server).
+EXPORTER_CORE := $(filter-out user/exporter/http.c,$(wildcard user/exporter/*.c))
+$(O)/release/tests/exporter_%: user/tests/exporter_%.c $(patsubst %.c,$(O)/release/%.o,$(EXPORTER_CORE)) $(O)/release/libthreadstat.a
+	@mkdir -p $(dir $@)
+	$(CC) $(BASE_CFLAGS) $(FLAVOR_CFLAGS) -isystem $(KSFT_DIR) -o $@ $^ $(MNL_LIBS)
+$(O)/asan/tests/exporter_%: user/tests/exporter_%.c $(patsubst %.c,$(O)/asan/%.o,$(EXPORTER_CORE)) $(O)/asan/libthreadstat.a
+	@mkdir -p $(dir $@)
+	$(CC) $(BASE_CFLAGS) $(FLAVOR_CFLAGS) -isystem $(KSFT_DIR) -o $@ $^ $(MNL_LIBS)
+
+unit-tests: $(UNITS) $(WAIT_PROG)
 
 # Benchmarks: programs that print numbers (run them in the VM, as root,
 # with the module loaded).

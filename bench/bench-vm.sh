@@ -36,7 +36,7 @@ echo "  tools: build/bench/* (gcc -O2), build/release/libthreadstat.a"
 
 # The guest does not inherit our environment: settings go in its command.
 cmd=bench/run-bench.sh
-for v in BENCH_PS_ALL BENCH_RUNS BENCH_THREADS BENCH_CPU_THREADS BENCH_SECTIONS BENCH_FULL_MAX; do
+for v in BENCH_PS_ALL BENCH_RUNS BENCH_THREADS BENCH_CPU_THREADS BENCH_SECTIONS BENCH_FULL_MAX BENCH_EXPORTER_THREADS; do
 	[[ -z ${!v:-} ]] || cmd="$v=$(printf %q "${!v}") $cmd"
 done
 

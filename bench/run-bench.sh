@@ -30,7 +30,11 @@
 # cost of the requests that walk every thread once per request
 # (cpu_system_snapshot): a CPU_GET dump of all CPUs, a CPU_GET do request
 # and a SYSTEM_GET, interleaved likewise, per request and per thread
-# walked. BENCH_SECTIONS (default "snapshot cpu-system") picks the parts.
+# walked. Then (section "exporter") bench/exporter_bench.py: threadstat
+# exporter against prometheus-process-exporter (threads on) scraping the
+# same threads, for N in BENCH_EXPORTER_THREADS (default "1000 10000
+# 50000"). BENCH_SECTIONS (default "snapshot cpu-system exporter") picks
+# the parts.
 #
 # Runs are interleaved: round r runs every method once, so a burst of load
 # from elsewhere on the host hits all methods alike and the ratios stay
@@ -51,7 +55,7 @@ bin=build/bench
 kver=$(uname -r)
 counts=${BENCH_THREADS:-1000 10000 50000 100000}
 cpu_counts=${BENCH_CPU_THREADS:-1000 10000 100000}
-sections=${BENCH_SECTIONS:-snapshot cpu-system}
+sections=${BENCH_SECTIONS:-snapshot cpu-system exporter}
 full_max=${BENCH_FULL_MAX:-10000}
 [[ " $sections " == *" snapshot "* ]] || counts=
 [[ " $sections " == *" cpu-system "* ]] || cpu_counts=
@@ -79,7 +83,9 @@ fi
 # mappings (stack and guard page) under max_map_count. Spawners of earlier N
 # used up pids too (pids are handed out cyclically).
 max=0
-for n in $counts $cpu_counts; do ((n > max)) && max=$n; done
+exporter_counts=
+[[ " $sections " != *" exporter "* ]] || exporter_counts=${BENCH_EXPORTER_THREADS:-1000 10000 50000}
+for n in $counts $cpu_counts $exporter_counts; do ((n > max)) && max=$n; done
 want_threads=$((max + 10000))
 (($(</proc/sys/kernel/threads-max) >= want_threads)) || echo "$want_threads" >/proc/sys/kernel/threads-max
 (($(</proc/sys/kernel/pid_max) >= 4 * want_threads)) || echo $((4 * want_threads)) >/proc/sys/kernel/pid_max
@@ -367,4 +373,11 @@ if [[ -n ${a_us[1000]:-} && -n $big ]]; then
 		"$(awk -v s="${a_us[1000]}" -v l="${a_us[$big]}" 'BEGIN { print l / s }')" 1.5
 	goal "table per thread at $big / at 1k <= 1.5" \
 		"$(awk -v s="${cli_us[1000]}" -v l="${cli_us[$big]}" 'BEGIN { print l / s }')" 1.5
+fi
+
+if [[ -n $exporter_counts ]]; then
+	echo
+	echo "== $kver: threadstat exporter vs prometheus-process-exporter"
+	BENCH_EXPORTER_THREADS=$exporter_counts python3 bench/exporter_bench.py build/release/threadstat ||
+		echo "run-bench: exporter_bench.py failed" >&2
 fi

@@ -95,6 +95,8 @@ run_top
 # suite runs the tools 20 times (the host's unit stage runs them in ASan).
 run_suite proc-vs-module user/tests/proc_vs_module_test.py build/release/threadstat \
 	build/release/threadtop
+# threadstat exporter under a real Prometheus scraping it every second.
+run_suite exporter user/tests/exporter_test.py build/asan/threadstat
 
 if rmmod threadstat; then
 	tally "rmmod" ok 1 0

@@ -39,6 +39,9 @@ static const char usage[] =
 	"  events [--json] [--pid PID] [--type start,exec,rename,exit] [--count N]\n"
 	"          thread lifecycle events as they happen, one per line;\n"
 	"          events the kernel had to drop are counted (\"lost N\")\n"
+	"  exporter [--listen ADDR:PORT] [--pid PID] [--group-by LIST]\n"
+	"           [--max-series N]\n"
+	"          Prometheus metrics over HTTP, one dump per scrape\n"
 	"\n"
 	"options:\n"
 	"  --source SRC   where the data comes from: module, proc (the\n"
@@ -109,6 +112,8 @@ int main(int argc, char **argv)
 		return cmd_deadlocks(argc - 1, argv + 1);
 	if (!strcmp(argv[1], "events"))
 		return cmd_events(argc - 1, argv + 1);
+	if (!strcmp(argv[1], "exporter"))
+		return cmd_exporter(argc - 1, argv + 1);
 
 	cli_error("unknown command '%s'", argv[1]);
 	fputs(usage, stderr);

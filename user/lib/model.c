@@ -265,6 +265,10 @@ static void thread_from(struct ts_mthread *mt, const struct ts_thread *t)
 	mt->nvcsw = t->nvcsw;
 	mt->nivcsw = t->nivcsw;
 	mt->migrations = t->nr_migrations;
+	mt->utime = t->utime;
+	mt->stime = t->stime;
+	mt->min_flt = t->min_flt;
+	mt->maj_flt = t->maj_flt;
 }
 
 /* Started after the previous sample: all its counters are this interval's. */

@@ -10,7 +10,7 @@
  * published sample, so a UI thread may read it concurrently and needs to
  * exclude the sampler only around ts_model_commit().
  *
- * Per thread the model keeps ~210 bytes (its process's memory included,
+ * Per thread the model keeps ~240 bytes (its process's memory included,
  * so that a thread row sorts by it), not the ~1 KiB struct ts_thread: at
  * 50k threads a sample costs under 15 MiB.
  */
@@ -58,6 +58,8 @@ struct ts_mstat {
 struct ts_mthread {
 	struct ts_mstat s;
 	uint64_t run_delay, nvcsw, nivcsw, migrations;	/* cumulative */
+	uint64_t utime, stime;	/* ns, adjusted: they add up to runtime */
+	uint64_t min_flt, maj_flt;	/* cumulative */
 	uint32_t prev_cpu;	/* CPU a sample ago (== s.cpu when new) */
 	uint32_t process;	/* index in ts_model.processes */
 	uint32_t proc_rec;	/* private: its process set while staged */

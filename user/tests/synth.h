@@ -24,12 +24,14 @@ struct synth {
 	bool on_cpu, kthread;
 	uint64_t start;		/* start-time */
 	uint64_t runtime, run_delay, nvcsw, nivcsw, migr;
+	uint64_t utime, stime;	/* sent when either is set */
 	int32_t nice;
 	uint32_t uid;
 	uint32_t unknown;	/* > 0: add an attribute of this unknown type */
 	/* The process set (sent on the leader's message when .proc) */
 	bool proc;
 	uint64_t exited_runtime, exited_nvcsw, exited_nivcsw;
+	uint64_t exited_utime, exited_stime;	/* sent when either is set */
 	uint64_t rss_anon;
 	bool mm;		/* with vm-size, rss-file, rss-shmem */
 	uint64_t vm_size, rss_file, rss_shmem;
@@ -82,6 +84,10 @@ static inline void synth_thread_msg(struct synth_msg *m, const struct synth *s)
 	mnl_attr_put_u64(n, THREADSTAT_A_THREAD_NVCSW, s->nvcsw);
 	mnl_attr_put_u64(n, THREADSTAT_A_THREAD_NIVCSW, s->nivcsw);
 	mnl_attr_put_u64(n, THREADSTAT_A_THREAD_NR_MIGRATIONS, s->migr);
+	if (s->utime || s->stime) {
+		mnl_attr_put_u64(n, THREADSTAT_A_THREAD_UTIME, s->utime);
+		mnl_attr_put_u64(n, THREADSTAT_A_THREAD_STIME, s->stime);
+	}
 	if (s->proc) {
 		struct nlattr *nest = mnl_attr_nest_start(n,
 						THREADSTAT_A_THREAD_PROCESS);
@@ -93,6 +99,12 @@ static inline void synth_thread_msg(struct synth_msg *m, const struct synth *s)
 				 s->exited_nvcsw);
 		mnl_attr_put_u64(n, THREADSTAT_A_PROCESS_EXITED_NIVCSW,
 				 s->exited_nivcsw);
+		if (s->exited_utime || s->exited_stime) {
+			mnl_attr_put_u64(n, THREADSTAT_A_PROCESS_EXITED_UTIME,
+					 s->exited_utime);
+			mnl_attr_put_u64(n, THREADSTAT_A_PROCESS_EXITED_STIME,
+					 s->exited_stime);
+		}
 		mnl_attr_put_u64(n, THREADSTAT_A_PROCESS_RSS_ANON, s->rss_anon);
 		if (s->mm) {
 			mnl_attr_put_u64(n, THREADSTAT_A_PROCESS_VM_SIZE,

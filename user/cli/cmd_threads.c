@@ -338,7 +338,7 @@ int cmd_threads(int argc, char **argv)
 			if (mask <= 0) {
 				cli_error("--fields: unknown group '%s' (known: "
 					  "sched, schedstats, delayacct, stack, "
-					  "kstack, regs, all)", mask ? bad : "");
+					  "kstack, regs, wait, all)", mask ? bad : "");
 				return EXIT_USAGE;
 			}
 			fields = (uint32_t)mask;

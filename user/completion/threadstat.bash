@@ -4,7 +4,7 @@
 # sources, and pids and tids from /proc.
 
 # The field groups of --fields: the spec's "fields" flags, and all.
-_threadstat_groups="sched schedstats delayacct stack kstack regs all"
+_threadstat_groups="sched schedstats delayacct stack kstack regs wait all"
 
 # Every pid (or, with "task", every tid) /proc lists.
 _threadstat_ids()

@@ -965,6 +965,27 @@ def header_of(s):
     return row_with(s, "PID", "COMMAND") or ""
 
 
+METERS = ["uptime", "load", "cpus", "mem", "swap", "tasks"]
+METER_COUNT = len(METERS)
+
+
+def meters_shown(s):
+    """Which meters the header @s shows (the lines above the list)."""
+    head = s.split("PID", 1)[0]
+    return {"uptime": " up " in head.splitlines()[0],
+            "load": "load average:" in head,
+            "cpus": re.search(r"^\s*\d+\[", head, re.M) is not None,
+            "mem": " Mem[" in head, "swap": "Swp[" in head,
+            "tasks": "Tasks:" in head}
+
+
+def display_col(line, text):
+    """The terminal column where @text starts in @line."""
+    head = line[:line.index(text)]
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1
+               for ch in head)
+
+
 @test
 def settings_round_trip_through_threadtoprc():
     cfg = fresh_config()
@@ -1041,20 +1062,6 @@ def f2_chooses_and_orders_columns_and_they_persist():
     assert "USER" not in header_of(s)
 
 
-METERS = ["uptime", "load", "cpus", "mem", "swap", "tasks"]
-METER_COUNT = len(METERS)
-
-
-def meters_shown(s):
-    """Which meters the header @s shows (the lines above the list)."""
-    head = s.split("PID", 1)[0]
-    return {"uptime": " up " in head.splitlines()[0],
-            "load": "load average:" in head,
-            "cpus": re.search(r"^\s*\d+\[", head, re.M) is not None,
-            "mem": " Mem[" in head, "swap": "Swp[" in head,
-            "tasks": "Tasks:" in head}
-
-
 @test
 def f2_hides_a_meter_and_it_stays_hidden():
     cfg = fresh_config()
@@ -1086,7 +1093,7 @@ def detail_cells_align_with_wide_names():
     p, names = hostile_process()
     try:
         tid = next(t for t, n in names.items() if n == "名前ü".encode())
-        start("-d", "5", "-H", "-p", str(p.pid), width=160)
+        start("-d", "5", "-H", "-p", str(p.pid), width=200)  # 5 cells
         keys("/")
         keys("-l", "前ü")
         keys("Enter")
@@ -1103,6 +1110,7 @@ def detail_cells_align_with_wide_names():
         # Cells are 38 columns: names at 2, values at 21 of each.
         assert starts and all(c % 38 in (2, 21) for c in starts), \
             (starts, line)
+        print(f"# the name's detail line: {line.rstrip()}", flush=True)
         after = [c for c in starts if c > display_col(line, "名前ü")]
         assert after, ("a cell after the name", line)
         keys("q")
@@ -1110,13 +1118,6 @@ def detail_cells_align_with_wide_names():
     finally:
         p.kill()
         p.wait()
-
-
-def display_col(line, text):
-    """The terminal column where @text starts in @line."""
-    head = line[:line.index(text)]
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1
-               for ch in head)
 
 
 def spawn_as_nobody(name):

@@ -19,6 +19,7 @@ import signal
 import struct
 import tempfile
 import time
+import unicodedata
 import zlib
 
 from hostile import hostile_process, shown
@@ -965,6 +966,27 @@ def header_of(s):
     return row_with(s, "PID", "COMMAND") or ""
 
 
+METERS = ["uptime", "load", "cpus", "mem", "swap", "tasks"]
+METER_COUNT = len(METERS)
+
+
+def meters_shown(s):
+    """Which meters the header @s shows (the lines above the list)."""
+    head = s.split("PID", 1)[0]
+    return {"uptime": " up " in head.splitlines()[0],
+            "load": "load average:" in head,
+            "cpus": re.search(r"^\s*\d+\[", head, re.M) is not None,
+            "mem": " Mem[" in head, "swap": "Swp[" in head,
+            "tasks": "Tasks:" in head}
+
+
+def display_col(line, text):
+    """The terminal column where @text starts in @line."""
+    head = line[:line.index(text)]
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1
+               for ch in head)
+
+
 @test
 def settings_round_trip_through_threadtoprc():
     cfg = fresh_config()
@@ -1022,9 +1044,9 @@ def f2_chooses_and_orders_columns_and_they_persist():
     wait_for(lambda s: "Columns" in s and "[x] USER" in s, "the setup")
     keys("Down")   # USER
     keys("Space")  # hidden
-    keys("End")
-    for _ in range(5):
-        keys("Up")  # TIME, above VIRT, RES, SHR, MEM% and COMMAND
+    keys("End")     # the last meter
+    for _ in range(METER_COUNT + 5):
+        keys("Up")  # TIME, above VIRT, RES, SHR, MEM%, COMMAND, the meters
     for _ in range(20):
         keys("F7")  # TIME moved up to the top (extra presses: no-ops)
     keys("Escape")
@@ -1039,6 +1061,64 @@ def f2_chooses_and_orders_columns_and_they_persist():
     s = screen()
     assert header_of(s).split()[:2] == ["TIME", "PID"], header_of(s)
     assert "USER" not in header_of(s)
+
+
+@test
+def f2_hides_a_meter_and_it_stays_hidden():
+    cfg = fresh_config()
+    start("-d", "5", config=cfg, width=160)
+    s = wait_for(lambda s: all(meters_shown(s).values()), "every meter")
+    keys("F2")
+    wait_for(lambda s: "[x] meter: Swp" in s, "the setup's meters")
+    keys("End")    # the last meter: Tasks
+    keys("Up")     # Swp
+    keys("Space")
+    wait_for(lambda s: "[ ] meter: Swp" in s, "Swp unticked")
+    keys("Escape")
+    want = dict.fromkeys(METERS, True) | {"swap": False}
+    wait_for(lambda s: meters_shown(s) == want, "Swp gone, the others kept")
+    quit_and_wait()
+    rc = open(os.path.join(cfg, "threadtop", "threadtoprc")).read()
+    assert "meters=uptime,load,cpus,mem,tasks" in rc.splitlines(), rc
+    start("-d", "5", config=cfg, width=160)
+    s = wait_for(lambda s: meters_shown(s) == want,
+                 "no Swp after a restart, the others there")
+    quit_and_wait()
+    # Batch frames follow the file too.
+    out = run("-b", "-n", "1", env={"XDG_CONFIG_HOME": cfg}).stdout
+    assert meters_shown(out) == want, out
+
+
+@test
+def detail_cells_align_with_wide_names():
+    p, names = hostile_process()
+    try:
+        tid = next(t for t, n in names.items() if n == "名前ü".encode())
+        start("-d", "5", "-H", "-p", str(p.pid), width=200)  # 5 cells
+        keys("/")
+        keys("-l", "前ü")
+        keys("Enter")
+        keys("Enter")
+        s = wait_for(lambda s: f"Thread {tid} (名前ü)" in s and
+                     "comm" in s, "the wide name's detail")
+        line = next(l for l in s.splitlines()
+                    if "名前ü" in l and not l.startswith("Thread"))
+        starts, col = [], 0
+        for i, ch in enumerate(line):
+            if ch != " " and line[i - 2:i] == "  ":
+                starts.append(col)
+            col += 2 if unicodedata.east_asian_width(ch) in "WF" else 1
+        # Cells are 38 columns: names at 2, values at 21 of each.
+        assert starts and all(c % 38 in (2, 21) for c in starts), \
+            (starts, line)
+        print(f"# the name's detail line: {line.rstrip()}", flush=True)
+        after = [c for c in starts if c > display_col(line, "名前ü")]
+        assert after, ("a cell after the name", line)
+        keys("q")
+        assert exit_status() == 0
+    finally:
+        p.kill()
+        p.wait()
 
 
 def spawn_as_nobody(name):

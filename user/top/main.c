@@ -218,8 +218,9 @@ int main(int argc, char **argv)
 	t.o.sort = TS_COL_CPU_PCT;
 	for (c = 0; c < TS_COLS; c++) {
 		t.o.cols[c] = true;
-		t.o.order[c] = (enum ts_col)c;
+		t.o.order[c] = c;
 	}
+	meters_default(&t.o);
 	settings_load(&t.o, warn, sizeof(warn));
 	if (warn[0])
 		fprintf(stderr, "threadtop: %s\n", warn);

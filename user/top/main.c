@@ -247,6 +247,9 @@ int main(int argc, char **argv)
 		rc = 1;
 		goto out_opts;
 	}
+	/* A replay's command lines come from the recording, not /proc. */
+	t.cmdlines.recorded = t.src.reader != NULL;
+	t.src.shown = &t.cmdlines;
 	pthread_mutex_init(&t.lock, NULL);
 	ts_model_init(&t.model);
 	memcpy(t.cols, t.o.cols, sizeof(t.cols));

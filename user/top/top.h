@@ -75,6 +75,11 @@ struct source {
 	struct ts_rec_reader *reader;
 	struct ts_sample_opts opts;
 	size_t at;		/* replay: the next sample's index */
+	/* -w: the command lines the recording carries (read once each) */
+	struct ts_cmdlines recording;
+	/* -r: a sample's, staged without the lock, then moved to shown */
+	struct ts_cmdlines replayed;
+	struct ts_cmdlines *shown;	/* the screen's (set by its owner) */
 };
 
 int source_open(struct source *s, const struct options *o,
@@ -207,7 +212,7 @@ struct top {
 	bool cols[TS_COLS];	/* chosen by the user */
 	bool shown[TS_COLS];	/* of those, what fits this frame */
 	struct ts_rows rows;
-	struct ts_cmdlines cmdlines;	/* live only: a replay shows comm */
+	struct ts_cmdlines cmdlines;	/* a replay's come from the file */
 	uint64_t rows_seq;	/* model sample the rows were built from */
 	bool rows_dirty;
 	size_t sel, scroll;

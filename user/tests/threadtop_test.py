@@ -1376,6 +1376,10 @@ def memory_columns_and_command_line():
 def hostile_and_wide_names_are_shown_escaped():
     p, names = hostile_process()
     try:
+        # Batch frames too: a combining mark stays with its character.
+        out = run("-b", "-n", "1", "-d", "3", "-H", "-p", str(p.pid)).stdout
+        for n in names.values():
+            assert shown(n).decode() in out, (shown(n), out)
         start("-d", "5", "-H", "-p", str(p.pid))
         s = wait_for(lambda s: all(shown(n).decode() in s
                                    for n in names.values()),

@@ -106,6 +106,7 @@ enum role {
 };
 
 #define SURFACE_LINE	512	/* widest line a text frame holds */
+#define SURFACE_CELL	16	/* a character and its combining marks */
 
 /* The screen (curses) or a text frame (batch), drawn to the same way. */
 struct surface {
@@ -114,8 +115,11 @@ struct surface {
 	int y, x;
 	FILE *out;		/* text frames */
 	unsigned int text_flags;	/* ts_text_glyph() flags */
-	/* A text frame's line, a character per column ("" right of a wide one) */
-	char line[SURFACE_LINE][4];
+	/* A text frame's line, a character per column ("" right of a wide
+	 * one), with the zero-width ones that join it
+	 */
+	char line[SURFACE_LINE][SURFACE_CELL];
+	int base_x;		/* the cell a zero-width character joins */
 };
 
 void surface_screen(struct surface *s);

@@ -161,13 +161,11 @@ def stop():
 
 
 suite = Suite("threadtop", after_each=stop)
-# TS_ONLY=name,name runs only those tests (while working on them).
-ONLY = [n for n in os.environ.get("TS_ONLY", "").split(",") if n]
 
 
 def test(fn):
-    if ONLY and fn.__name__ not in ONLY:
-        return fn
+    """suite.test, saying which test runs (TS_TESTS=name,name or
+    TS_ONLY=WORD pick tests, see suite.py)."""
     print(f"running {fn.__name__}", flush=True)
     return suite.test(fn)
 
@@ -191,14 +189,17 @@ def wait_for(pred, what, timeout=90):
     """The screen once @pred accepts it; on a timeout the assertion shows
     the last screen and threadtop's stderr."""
     deadline = time.time() + timeout
-    s = ""
+    s, why = "", ""
     while time.time() < deadline:
         s = screen()
-        if pred(s):
-            return s
+        try:
+            if pred(s):
+                return s
+        except (ValueError, IndexError, StopIteration) as e:
+            why = f" ({e!r} on the last screen)"   # a screen mid-redraw
         time.sleep(0.3)
-    raise AssertionError(f"timed out waiting for {what}; screen:\n{s}\n"
-                         f"stderr: {stderr_text()}")
+    raise AssertionError(f"timed out waiting for {what}{why}; screen:\n{s}"
+                         f"\nstderr: {stderr_text()}")
 
 
 def until(pred, what, timeout=60):
@@ -1281,16 +1282,20 @@ def f_follows_the_selection_as_the_list_reorders():
         # holds what was the top row, the newest sleep.
         more = spawn(above)
         kids += more
-        wait_for(lambda s: all(row_with(s, str(k.pid)) for k in more),
-                 "more new processes above")
-        time.sleep(4)  # a sample after they appeared
+        # Once the screen lists them, the bar (index @above) holds one of
+        # the sleeps: no fixed sleep for a sample that may come late.
+        pids = [k.pid for k in kids]
+        wait_for(lambda s: all(row_with(s, str(k.pid)) for k in more) and
+                 len(pids_listed(s)) > above and
+                 pids_listed(s)[above] in pids,
+                 "more new processes above, a sleep at the bar")
         keys("Enter")
         s = wait_for(lambda s: re.search(r"Thread \d+ \(sleep\)", s) or
                      row_with(s, str(named["tt-spin"]), "tt-spin"),
                      "Enter on the row at the bar")
         # Not the workload: one of the sleeps that pushed it down.
         m = re.search(r"Thread (\d+) \(sleep\)", s)
-        assert m and int(m.group(1)) in [k.pid for k in kids], s
+        assert m and int(m.group(1)) in pids, s
     finally:
         for k in kids:
             k.kill()

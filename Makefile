@@ -91,10 +91,10 @@ $(foreach f,$(FLAVORS),$(eval $(call top_rules,$(f))))
 KSFT_DIR := $(TS_CACHE)/linux-src/linux-source-6.12/tools/testing/selftests
 $(O)/release/tests/%: user/tests/%.c $(O)/release/libthreadstat.a
 	@mkdir -p $(dir $@)
-	$(CC) $(BASE_CFLAGS) $(FLAVOR_CFLAGS) -isystem $(KSFT_DIR) -o $@ $^ $(MNL_LIBS)
+	$(CC) $(BASE_CFLAGS) $(FLAVOR_CFLAGS) -MMD -MP -isystem $(KSFT_DIR) -o $@ $< $(filter %.a,$^) $(MNL_LIBS)
 $(O)/asan/tests/%: user/tests/%.c $(O)/asan/libthreadstat.a
 	@mkdir -p $(dir $@)
-	$(CC) $(BASE_CFLAGS) $(FLAVOR_CFLAGS) -isystem $(KSFT_DIR) -o $@ $^ $(MNL_LIBS)
+	$(CC) $(BASE_CFLAGS) $(FLAVOR_CFLAGS) -MMD -MP -isystem $(KSFT_DIR) -o $@ $< $(filter %.a,$^) $(MNL_LIBS)
 
 # Programs the wait-chain tests run (waits_test.py): unstripped, so
 # their global locks have names.

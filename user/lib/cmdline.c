@@ -4,7 +4,8 @@
  * lifetime: a process is its tgid AND its start time, so a pid the kernel
  * hands to a new process is read again. Entries of processes that are gone
  * are dropped after each sample. The text is kept raw (NULs as spaces):
- * the tools show it through the sanitizer like any name.
+ * the tools show it through the sanitizer like any name. A replay's store
+ * (recorded) never reads /proc: it holds what the recording carried.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -15,7 +16,9 @@
 
 #include "model.h"
 
-#define CMDLINE_MAX	4096	/* enough for a row; the rest is cut */
+#include "record.h"
+
+#define CMDLINE_MAX	TS_REC_CMDLINE_MAX	/* the rest is cut */
 
 static void entry_free(struct ts_cmdline *e)
 {
@@ -80,20 +83,16 @@ static int map_rebuild(struct ts_cmdlines *c, size_t want)
 	return 0;
 }
 
-const struct ts_cmdline *ts_cmdline_get(struct ts_cmdlines *c, uint32_t tgid,
-					uint64_t start_time)
+/* @tgid's entry, a new empty one (*@fresh) if it has none; NULL: ENOMEM. */
+static struct ts_cmdline *entry_of(struct ts_cmdlines *c, uint32_t tgid,
+				   bool *fresh)
 {
 	struct ts_cmdline *e;
 	uint32_t i;
 
-	if (ts_idmap_get(&c->map, tgid, &i)) {
-		e = &c->v[i];
-		if (e->start_time != start_time) {	/* the pid was reused */
-			e->start_time = start_time;
-			entry_read(c, e);
-		}
-		return e;
-	}
+	*fresh = false;
+	if (ts_idmap_get(&c->map, tgid, &i))
+		return &c->v[i];
 	if (c->n == c->cap) {
 		size_t ncap = c->cap ? c->cap * 2 : 64;
 		struct ts_cmdline *nv = realloc(c->v, ncap * sizeof(*nv));
@@ -108,10 +107,46 @@ const struct ts_cmdline *ts_cmdline_get(struct ts_cmdlines *c, uint32_t tgid,
 	e = &c->v[c->n];
 	memset(e, 0, sizeof(*e));
 	e->tgid = tgid;
-	e->start_time = start_time;
-	entry_read(c, e);
 	ts_idmap_put(&c->map, tgid, (uint32_t)c->n++);
+	*fresh = true;
 	return e;
+}
+
+const struct ts_cmdline *ts_cmdline_get(struct ts_cmdlines *c, uint32_t tgid,
+					uint64_t start_time)
+{
+	bool fresh;
+	struct ts_cmdline *e = entry_of(c, tgid, &fresh);
+
+	if (!e)
+		return NULL;
+	if (fresh || e->start_time != start_time) {	/* new, or reused */
+		e->start_time = start_time;
+		if (c->recorded)
+			entry_free(e);	/* not in the recording: comm */
+		else
+			entry_read(c, e);
+	}
+	return e;
+}
+
+int ts_cmdline_put(struct ts_cmdlines *c, uint32_t tgid, uint64_t start_time,
+		   const char *text, uint32_t prog_off, uint32_t prog_len)
+{
+	bool fresh;
+	struct ts_cmdline *e = entry_of(c, tgid, &fresh);
+	char *copy = text && *text ? strdup(text) : NULL;
+
+	if (!e || (text && *text && !copy)) {
+		free(copy);
+		return -1;
+	}
+	entry_free(e);
+	e->start_time = start_time;
+	e->text = copy;
+	e->prog_off = copy ? prog_off : 0;
+	e->prog_len = copy ? prog_len : 0;
+	return 0;
 }
 
 void ts_cmdlines_prune(struct ts_cmdlines *c, const struct ts_model *m)
@@ -131,6 +166,28 @@ void ts_cmdlines_prune(struct ts_cmdlines *c, const struct ts_model *m)
 		c->n = k;
 		map_rebuild(c, c->map_for);
 	}
+}
+
+int ts_cmdlines_move(struct ts_cmdlines *dst, struct ts_cmdlines *src)
+{
+	struct ts_cmdline *e;
+	size_t i;
+	bool fresh;
+	int rc = 0;
+
+	for (i = 0; i < src->n; i++) {
+		e = entry_of(dst, src->v[i].tgid, &fresh);
+		if (!e) {
+			rc = -1;
+			entry_free(&src->v[i]);
+			continue;
+		}
+		entry_free(e);
+		*e = src->v[i];		/* the text changes hands */
+	}
+	src->n = 0;
+	map_rebuild(src, src->map_for);
+	return rc;
 }
 
 void ts_cmdlines_free(struct ts_cmdlines *c)

@@ -78,6 +78,8 @@ size_t ts_text_glyph(const char *s, size_t n, unsigned int flags,
 		return 1;
 	}
 	w = (flags & TS_TEXT_ASCII) || hidden(cp) ? -1 : wcwidth((wchar_t)cp);
+	if (!w && !(flags & TS_TEXT_BASE))
+		w = -1;		/* nothing of its own to combine with */
 	if (w < 0) {
 		glyph_escape(g, cp > 0xffff ? "\\U%08x" : "\\u%04x", cp);
 	} else {
@@ -101,11 +103,20 @@ size_t ts_text_plain(const char *s, size_t n)
 	return i;
 }
 
+bool ts_glyph_is_base(const struct ts_glyph *g)
+{
+	/* a character as it is (an escape is no base: a mark would change
+	 * how it reads), or a mark already joined to one
+	 */
+	return g->text != g->esc && !(g->len == 2 && g->text[0] == '\\');
+}
+
 size_t ts_text_display(struct ts_str *out, const char *s, size_t n,
 		       unsigned int flags)
 {
 	struct ts_glyph g;
 	size_t cols = 0, used;
+	unsigned int base = 0;
 
 	while (n) {
 		/* Plain ASCII is one column a byte, shown as it is. */
@@ -115,9 +126,11 @@ size_t ts_text_display(struct ts_str *out, const char *s, size_t n,
 			cols += used;
 			s += used;
 			n -= used;
+			base = TS_TEXT_BASE;
 			continue;
 		}
-		used = ts_text_glyph(s, n, flags, &g);
+		used = ts_text_glyph(s, n, flags | base, &g);
+		base = ts_glyph_is_base(&g) ? TS_TEXT_BASE : 0;
 		ts_str_add(out, g.text, g.len);
 		cols += (size_t)g.width;
 		s += used;

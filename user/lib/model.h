@@ -291,12 +291,21 @@ struct ts_cmdlines {
 	struct ts_idmap map;	/* tgid -> v[] */
 	size_t map_for;		/* entries the map was sized for */
 	const char *proc;	/* where /proc is; NULL: /proc (tests) */
+	bool recorded;		/* a replay's: filled by ts_cmdline_put()
+				 * only, never read from /proc */
 	uint64_t reads;		/* files read so far */
 };
 
 /* @tgid's command line, read on first use; NULL if memory ran out. */
 const struct ts_cmdline *ts_cmdline_get(struct ts_cmdlines *c, uint32_t tgid,
 					uint64_t start_time);
+/* Set @tgid's command line (a replay's, from the recording); @text NULL
+ * or "": none. -1 when memory ran out. */
+int ts_cmdline_put(struct ts_cmdlines *c, uint32_t tgid, uint64_t start_time,
+		   const char *text, uint32_t prog_off, uint32_t prog_len);
+/* Move every entry of @src into @dst (replacing @dst's of the same tgid),
+ * leaving @src empty; -1 if memory ran out (those entries are lost). */
+int ts_cmdlines_move(struct ts_cmdlines *dst, struct ts_cmdlines *src);
 /* Forget processes that @m no longer has. */
 void ts_cmdlines_prune(struct ts_cmdlines *c, const struct ts_model *m);
 void ts_cmdlines_free(struct ts_cmdlines *c);

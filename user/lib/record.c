@@ -44,6 +44,28 @@ static const struct ts_field end_fields[] = {
 	FIELD(ts_rec_end, END, THREADS, U32, "threads", threads),
 };
 
+static const struct ts_field mem_fields[] = {
+	FIELD(ts_rec_mem, MEM, TOTAL, U64, "mem-total", mem_total),
+	FIELD(ts_rec_mem, MEM, AVAILABLE, U64, "mem-available",
+	      mem_available),
+	FIELD(ts_rec_mem, MEM, SWAP_TOTAL, U64, "swap-total", swap_total),
+	FIELD(ts_rec_mem, MEM, SWAP_FREE, U64, "swap-free", swap_free),
+};
+
+static const struct ts_field cmdline_fields[] = {
+	FIELD(ts_rec_cmdline, CMDLINE, TGID, U32, "tgid", tgid),
+	FIELD(ts_rec_cmdline, CMDLINE, START_TIME, U64, "start-time",
+	      start_time),
+	FIELD(ts_rec_cmdline, CMDLINE, TEXT, STRING, "text", text),
+	FIELD(ts_rec_cmdline, CMDLINE, PROG_OFF, U32, "prog-off", prog_off),
+	FIELD(ts_rec_cmdline, CMDLINE, PROG_LEN, U32, "prog-len", prog_len),
+};
+
+static const struct ts_set mem_set = TS_SET("meminfo", ts_rec_mem,
+					   mem_fields, __TS_REC_A_MEM_MAX - 1);
+static const struct ts_set cmdline_set = TS_SET("cmdline", ts_rec_cmdline,
+					       cmdline_fields,
+					       __TS_REC_A_CMDLINE_MAX - 1);
 static const struct ts_set info_set = TS_SET("recording-info", ts_rec_info,
 					    info_fields,
 					    __TS_REC_A_INFO_MAX - 1);
@@ -91,6 +113,35 @@ static void attr_put(struct ts_attrbuf *b, uint16_t type, const void *v,
 	memset(b->buf + b->len + NLA_HDRLEN, 0, NLA_ALIGN(len));
 	memcpy(b->buf + b->len + NLA_HDRLEN, v, len);
 	b->len += total;
+}
+
+int ts_rec_decode_mem(const void *data, size_t len, struct ts_rec_mem *out,
+		      struct ts_error *err)
+{
+	memset(out, 0, sizeof(*out));
+	if (ts_decode_set(&mem_set, out, data, len, err))
+		return -1;
+	if (!ts_present(&mem_set, out, TS_REC_A_MEM_TOTAL) || !out->mem_total)
+		return ts_fail(err, EPROTO, "meminfo without a total");
+	return 0;
+}
+
+int ts_rec_decode_cmdline(const void *data, size_t len,
+			  struct ts_rec_cmdline *out, struct ts_error *err)
+{
+	size_t n;
+
+	memset(out, 0, sizeof(*out));
+	if (ts_decode_set(&cmdline_set, out, data, len, err))
+		return -1;
+	if (!ts_present(&cmdline_set, out, TS_REC_A_CMDLINE_TGID) ||
+	    !ts_present(&cmdline_set, out, TS_REC_A_CMDLINE_START_TIME))
+		return ts_fail(err, EPROTO, "command line without its process");
+	/* The program's name must lie in the text: it is shown from there. */
+	n = strlen(out->text);
+	if (out->prog_off > n || out->prog_len > n - out->prog_off)
+		return ts_fail(err, EPROTO, "command line's program outside it");
+	return 0;
 }
 
 void ts_attr_u32(struct ts_attrbuf *b, uint16_t type, uint32_t v)

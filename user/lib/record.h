@@ -45,7 +45,7 @@
 
 #define TS_REC_MAGIC		"TSTATREC"
 #define TS_REC_MAJOR		1
-#define TS_REC_MINOR		0
+#define TS_REC_MINOR		1	/* 1: MEMINFO and CMDLINE frames */
 #define TS_REC_FILE_HDR		20
 #define TS_REC_FRAME_HDR	24
 #define TS_REC_MAX_HDR		4096
@@ -59,6 +59,8 @@ enum ts_rec_kind {
 	TS_REC_THREAD,		/* a THREAD_GET dump message */
 	TS_REC_DETAIL,		/* a THREAD_GET do reply: one thread, in full */
 	TS_REC_SAMPLE_END,	/* TS_REC_A_END_* */
+	TS_REC_MEMINFO,		/* TS_REC_A_MEM_*: /proc/meminfo's totals */
+	TS_REC_CMDLINE,		/* TS_REC_A_CMDLINE_*: one process's */
 };
 
 enum {
@@ -83,6 +85,32 @@ enum {
 	TS_REC_A_END_FLAGS,		/* u32: TS_REC_END_* */
 	TS_REC_A_END_THREADS,		/* u32: THREAD frames in the sample */
 	__TS_REC_A_END_MAX,
+};
+
+/*
+ * What threadtop shows beside the module's data, in each sample (minor 1):
+ * the Mem and Swp meters' totals, and the command line of every process
+ * of the sample (read once per process lifetime by the recorder, written
+ * in each sample so that any sample replays on its own, after a seek or
+ * a cut). A recording without them replays with no meters and comm.
+ */
+enum {
+	TS_REC_A_MEM_PAD = 1,
+	TS_REC_A_MEM_TOTAL,		/* u64 bytes: MemTotal */
+	TS_REC_A_MEM_AVAILABLE,		/* u64 bytes: MemAvailable */
+	TS_REC_A_MEM_SWAP_TOTAL,	/* u64 bytes */
+	TS_REC_A_MEM_SWAP_FREE,		/* u64 bytes */
+	__TS_REC_A_MEM_MAX,
+};
+
+enum {
+	TS_REC_A_CMDLINE_PAD = 1,
+	TS_REC_A_CMDLINE_TGID,		/* u32 */
+	TS_REC_A_CMDLINE_START_TIME,	/* u64: tells a reused pid apart */
+	TS_REC_A_CMDLINE_TEXT,		/* string: NULs as spaces, raw */
+	TS_REC_A_CMDLINE_PROG_OFF,	/* u32: argv[0]'s basename in TEXT */
+	TS_REC_A_CMDLINE_PROG_LEN,	/* u32 */
+	__TS_REC_A_CMDLINE_MAX,
 };
 
 #define TS_REC_END_INTERRUPTED	1	/* the thread set changed mid-dump */
@@ -110,6 +138,21 @@ struct ts_rec_end {
 	uint32_t threads;
 };
 
+struct ts_rec_mem {
+	uint64_t present[2];
+	uint64_t mem_total, mem_available, swap_total, swap_free;
+};
+
+#define TS_REC_CMDLINE_MAX	4096	/* bytes of a command line kept */
+
+struct ts_rec_cmdline {
+	uint64_t present[2];
+	uint32_t tgid;
+	uint64_t start_time;
+	char text[TS_REC_CMDLINE_MAX + 1];
+	uint32_t prog_off, prog_len;
+};
+
 /* Decode the payload of an INFO, SAMPLE_BEGIN or SAMPLE_END frame. */
 int ts_rec_decode_info(const void *data, size_t len, struct ts_rec_info *out,
 		       struct ts_error *err);
@@ -117,10 +160,16 @@ int ts_rec_decode_begin(const void *data, size_t len,
 			struct ts_rec_begin *out, struct ts_error *err);
 int ts_rec_decode_end(const void *data, size_t len, struct ts_rec_end *out,
 		      struct ts_error *err);
+/* ... of a MEMINFO frame (MemTotal required) */
+int ts_rec_decode_mem(const void *data, size_t len, struct ts_rec_mem *out,
+		      struct ts_error *err);
+/* ... of a CMDLINE frame (TGID and START_TIME required; prog in text) */
+int ts_rec_decode_cmdline(const void *data, size_t len,
+			  struct ts_rec_cmdline *out, struct ts_error *err);
 
 /* A buffer of attributes, for the payloads the recorder itself makes. */
 struct ts_attrbuf {
-	char buf[512];
+	char buf[TS_REC_CMDLINE_MAX + 256];	/* a command line fits */
 	size_t len;
 };
 

@@ -39,9 +39,39 @@ static void capture(uint8_t cmd, const void *attrs, size_t len, void *arg)
 	cap->threads += cap->kind == TS_REC_THREAD;
 }
 
+struct adder {
+	struct ts_model *m;
+	struct capture *cap;
+	struct ts_cmdlines *cmdlines;	/* recording: NULL otherwise */
+};
+
+/* A process's command line into the recording, at its leader's row. */
+static void record_cmdline(struct adder *a, const struct ts_thread *t)
+{
+	const struct ts_cmdline *cl;
+	struct ts_attrbuf b = { .len = 0 };
+
+	cl = ts_cmdline_get(a->cmdlines, t->tgid, t->start_time);
+	if (!cl || !cl->text)
+		return;		/* none: a replay shows comm, as live */
+	ts_attr_u32(&b, TS_REC_A_CMDLINE_TGID, t->tgid);
+	ts_attr_u64(&b, TS_REC_A_CMDLINE_START_TIME, t->start_time);
+	ts_attr_str(&b, TS_REC_A_CMDLINE_TEXT, cl->text);
+	ts_attr_u32(&b, TS_REC_A_CMDLINE_PROG_OFF, cl->prog_off);
+	ts_attr_u32(&b, TS_REC_A_CMDLINE_PROG_LEN, cl->prog_len);
+	ts_rec_write(a->cap->w, TS_REC_CMDLINE, ts_clock_ns(CLOCK_MONOTONIC),
+		     b.buf, b.len);
+}
+
 static int add_thread(const struct ts_thread *t, void *arg)
 {
-	return ts_model_add_thread(arg, t) ? -1 : 0;
+	struct adder *a = arg;
+
+	if (ts_model_add_thread(a->m, t))
+		return -1;
+	if (a->cmdlines && t->tid == t->tgid && !t->kthread)
+		record_cmdline(a, t);
+	return 0;
 }
 
 /* The optional parts of a sample: absent from an older module. */
@@ -61,6 +91,7 @@ static int take(struct ts_client *c, const struct ts_sample_opts *o,
 	struct ts_cpu_list cpus;
 	struct ts_system sys;
 	struct ts_thread detail;
+	struct adder add = { m, cap, cap->w ? o->cmdlines : NULL };
 	size_t i;
 
 	cap->kind = TS_REC_SYSTEM;
@@ -83,7 +114,7 @@ static int take(struct ts_client *c, const struct ts_sample_opts *o,
 
 	cap->kind = TS_REC_THREAD;
 	err->msg[0] = '\0';
-	if (ts_thread_dump(c, &q, add_thread, m, &info, err)) {
+	if (ts_thread_dump(c, &q, add_thread, &add, &info, err)) {
 		if (!err->msg[0])
 			ts_fail(err, ENOMEM, "out of memory");
 		return -1;
@@ -116,13 +147,23 @@ int ts_sample_take(struct ts_client *c, const struct ts_sample_opts *o,
 	*complete = true;
 	if (ts_model_begin(m, mono, real))
 		return ts_fail(err, ENOMEM, "out of memory");
-	/* Not recorded: a replay has no meters and no MEM%. */
-	if (!ts_meminfo_read(&mi))
-		ts_model_set_meminfo(m, &mi);
 	if (w) {
 		ts_attr_u64(&b, TS_REC_A_BEGIN_REALTIME, real);
 		ts_rec_write(w, TS_REC_SAMPLE_BEGIN, mono, b.buf, b.len);
 		ts_set_capture(c, capture, &cap);
+	}
+	/* Recorded too: a replay shows the meters and MEM% as live. */
+	if (!ts_meminfo_read(&mi)) {
+		ts_model_set_meminfo(m, &mi);
+		if (w) {
+			b.len = 0;
+			ts_attr_u64(&b, TS_REC_A_MEM_TOTAL, mi.mem_total);
+			ts_attr_u64(&b, TS_REC_A_MEM_AVAILABLE,
+				    mi.mem_available);
+			ts_attr_u64(&b, TS_REC_A_MEM_SWAP_TOTAL, mi.swap_total);
+			ts_attr_u64(&b, TS_REC_A_MEM_SWAP_FREE, mi.swap_free);
+			ts_rec_write(w, TS_REC_MEMINFO, mono, b.buf, b.len);
+		}
 	}
 	rc = take(c, o, m, &cap, complete, err);
 	if (rc)
@@ -143,9 +184,12 @@ int ts_sample_take(struct ts_client *c, const struct ts_sample_opts *o,
 }
 
 /* Feed one recorded message of a sample to the model. */
-static int replay_msg(struct ts_model *m, const struct ts_rec_frame *f,
-		      struct ts_error *err)
+static int replay_msg(struct ts_model *m, struct ts_cmdlines *cmdlines,
+		      const struct ts_rec_frame *f, struct ts_error *err)
 {
+	struct ts_rec_cmdline cl;
+	struct ts_rec_mem mem;
+	struct ts_meminfo mi;
 	struct ts_system sys;
 	struct ts_thread t;
 	struct ts_cpu cpu;
@@ -174,6 +218,21 @@ static int replay_msg(struct ts_model *m, const struct ts_rec_frame *f,
 			return -1;
 		ts_model_set_detail(m, &t);
 		return 0;
+	case TS_REC_MEMINFO:
+		if (ts_rec_decode_mem(f->data, f->len, &mem, err))
+			return -1;
+		mi = (struct ts_meminfo){ mem.mem_total, mem.mem_available,
+					  mem.swap_total, mem.swap_free };
+		ts_model_set_meminfo(m, &mi);
+		return 0;
+	case TS_REC_CMDLINE:
+		if (!cmdlines)
+			return 0;
+		if (ts_rec_decode_cmdline(f->data, f->len, &cl, err))
+			return -1;
+		return ts_cmdline_put(cmdlines, cl.tgid, cl.start_time, cl.text,
+				      cl.prog_off, cl.prog_len) ?
+		       ts_fail(err, ENOMEM, "out of memory") : 0;
 	default:
 		return 0;	/* a kind from a newer writer */
 	}
@@ -191,7 +250,8 @@ static int replay_fail(struct ts_model *m, const struct ts_rec_frame *f,
 }
 
 int ts_sample_replay(struct ts_rec_reader *r, struct ts_model *m,
-		     bool *complete, struct ts_error *err)
+		     struct ts_cmdlines *cmdlines, bool *complete,
+		     struct ts_error *err)
 {
 	struct ts_rec_frame f;
 	struct ts_rec_begin begin;
@@ -216,7 +276,7 @@ int ts_sample_replay(struct ts_rec_reader *r, struct ts_model *m,
 			}
 			*complete = !(end.flags & TS_REC_END_INTERRUPTED);
 			return 1;
-		} else if (in_sample && replay_msg(m, &f, err)) {
+		} else if (in_sample && replay_msg(m, cmdlines, &f, err)) {
 			return replay_fail(m, &f, err);
 		}
 	}

@@ -14,6 +14,9 @@ struct ts_sample_opts {
 	uint32_t fields;	/* groups per thread; 0: sched */
 	uint32_t tgid;		/* one process only; 0: all */
 	uint32_t detail_tid;	/* also every group of this thread; 0: none */
+	/* While recording: each process's command line, read through this
+	 * cache (once per process lifetime), goes into every sample. */
+	struct ts_cmdlines *cmdlines;
 };
 
 /*
@@ -28,10 +31,13 @@ int ts_sample_take(struct ts_client *c, const struct ts_sample_opts *o,
 
 /*
  * Stage the next recorded sample of @r into @m: 1, or 0 when the
- * recording ends, or -1 (with the offset of the bad frame in @err).
+ * recording ends, or -1 (with the offset of the bad frame in @err). The
+ * command lines the sample carries go into @cmdlines (a recorded store)
+ * when it is not NULL.
  */
 int ts_sample_replay(struct ts_rec_reader *r, struct ts_model *m,
-		     bool *complete, struct ts_error *err);
+		     struct ts_cmdlines *cmdlines, bool *complete,
+		     struct ts_error *err);
 
 /* Start recording into @path: this machine's description, then samples. */
 int ts_sample_record_open(struct ts_rec_writer **w, const char *path,

@@ -14,7 +14,10 @@
  *   \uHHHH for C1 controls (U+0080..U+009F), bidirectional overrides and
  *   line/paragraph separators, characters the locale cannot print, and
  *   every non-ASCII character when the terminal is not UTF-8.
- * Valid, printable UTF-8 is shown as is.
+ * Valid, printable UTF-8 is shown as is, zero-width characters (combining
+ * marks, joiners) included, attached to the character before them; one
+ * with no printable character of the same string before it (it would
+ * combine with a column separator or an escape) is written \uHHHH.
  *
  * JSON is valid UTF-8 and lossless: invalid byte b is written \udcHH
  * (U+DC00 + b, Python's "surrogateescape"); since valid UTF-8 never holds
@@ -69,6 +72,8 @@ size_t ts_utf8_decode(const char *s, size_t n, uint32_t *cp);
 
 /* Display flags. */
 #define TS_TEXT_ASCII	0x1	/* the terminal is not UTF-8: escape all else */
+#define TS_TEXT_BASE	0x2	/* a printable character of the same string
+				 * precedes: a zero-width one may join it */
 
 /* One displayed piece of a string: the bytes to show and their columns. */
 struct ts_glyph {
@@ -78,9 +83,13 @@ struct ts_glyph {
 	char esc[12];
 };
 
-/* The next glyph of @s (@n > 0 bytes): returns the input bytes it covers. */
+/*
+ * The next glyph of @s (@n > 0 bytes): returns the input bytes it covers.
+ * ts_glyph_is_base() says whether the next glyph gets TS_TEXT_BASE.
+ */
 size_t ts_text_glyph(const char *s, size_t n, unsigned int flags,
 		     struct ts_glyph *g);
+bool ts_glyph_is_base(const struct ts_glyph *g);
 /* Append @s (@n bytes) escaped for a terminal; returns the columns taken. */
 size_t ts_text_display(struct ts_str *out, const char *s, size_t n,
 		       unsigned int flags);

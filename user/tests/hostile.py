@@ -6,6 +6,7 @@ documents for tables, pages and threadtop."""
 import os
 import subprocess
 import sys
+import unicodedata
 
 HOSTILE = [
     b"\x1b]0;pwn\x07",      # an OSC sequence: would retitle the terminal
@@ -18,6 +19,8 @@ HOSTILE = [
     b"\x9b" b"31mred",       # a raw C1 CSI byte
     b"cut\xe5\x90",          # UTF-8 cut mid-character (as the kernel cuts)
     "名前ü".encode(),        # valid UTF-8, shown as is
+    "cafe\u0301".encode(),  # a combining mark: kept with its "e"
+    "\u0301lead".encode(),  # one with no character of its own: escaped
 ]
 
 CHILD = r"""
@@ -60,16 +63,21 @@ NAMED = {"\a": "\\a", "\b": "\\b", "\t": "\\t", "\n": "\\n", "\v": "\\v",
 def shown(name):
     """@name (bytes) as a UTF-8 terminal shows it, escaped (bytes)."""
     out = ""
+    base = False    # a character of the name's own before: marks join it
     for ch in name.decode("utf-8", "surrogateescape"):
         o = ord(ch)
+        mark = unicodedata.category(ch) in ("Mn", "Me")
         if 0xdc80 <= o <= 0xdcff:           # a byte that is not UTF-8
             out += f"\\x{o - 0xdc00:02x}"
         elif ch in NAMED:
             out += NAMED[ch]
         elif o < 0x20 or o == 0x7f:
             out += f"\\x{o:02x}"
-        elif 0x80 <= o <= 0x9f:
+        elif 0x80 <= o <= 0x9f or (mark and not base):
             out += f"\\u{o:04x}"
         else:
             out += ch
+            base = True
+            continue
+        base = False
     return out.encode()

@@ -69,6 +69,28 @@ TEST(display_escapes_what_a_terminal_acts_on)
 	ts_str_free(&s);
 }
 
+TEST(combining_marks_stay_with_their_character)
+{
+	struct ts_str s = { 0 };
+	size_t cols;
+
+	ASSERT_NE(NULL, setlocale(LC_CTYPE, "C.UTF-8"));
+	/* e + U+0301 and a + U+0308 U+0301: kept, one column each */
+	EXPECT_STREQ("cafe\xcc\x81", display(&s, "cafe\xcc\x81", 0, &cols));
+	EXPECT_EQ(4, cols);
+	EXPECT_STREQ("a\xcc\x88\xcc\x81" "b",
+		     display(&s, "a\xcc\x88\xcc\x81" "b", 0, &cols));
+	EXPECT_EQ(2, cols);
+	/* with nothing of the name's own before it, a mark would join the
+	 * column separator or an escape: escaped instead
+	 */
+	EXPECT_STREQ("\\u0301x", display(&s, "\xcc\x81x", 0, &cols));
+	EXPECT_EQ(7, cols);
+	EXPECT_STREQ("\\n\\u0301", display(&s, "\n\xcc\x81", 0, &cols));
+	EXPECT_STREQ("\\xff\\u0301", display(&s, "\xff\xcc\x81", 0, &cols));
+	ts_str_free(&s);
+}
+
 static const char *json(struct ts_str *s, const char *in)
 {
 	ts_str_clear(s);

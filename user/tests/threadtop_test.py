@@ -19,6 +19,7 @@ import signal
 import struct
 import tempfile
 import time
+import unicodedata
 import zlib
 
 from hostile import hostile_process, shown
@@ -27,10 +28,7 @@ from suite import Skip, Suite
 BIN = os.path.abspath(sys.argv[1])
 # UTF-8 names and keys: threadtop and tmux in a UTF-8 locale.
 os.environ["LC_ALL"] = "C.UTF-8"
-TMUX = ["tmux", "-L", "threadtop-test", "-f", "/dev/null"]
 WORK = tempfile.mkdtemp(prefix="threadtop-test.")
-RC_FILE = os.path.join(WORK, "rc")
-ERR_FILE = os.path.join(WORK, "stderr")
 # Every run gets its own empty settings folder unless a test passes one:
 # a test that changes the sort must not change the next test's screen.
 _configs = [0]
@@ -54,41 +52,60 @@ def run(*args, check=True, env=None):
 
 
 # ---- tmux ----
+# Each start() gets its own tmux server (socket), session name and folder
+# for its files: a server or shell that a failed test left behind, still
+# dying under load, can neither refuse the next test's session ("duplicate
+# session") nor write into the next test's files.
+
+class Session:
+    n = 0
+    sock = None         # the current server's socket name
+    name = "tt"         # its session
+    dir = WORK          # its files
+    dirs = []           # (socket, pid file) of every start so far
+
 
 def tmux(*args):
-    return subprocess.run([*TMUX, *args], capture_output=True, text=True,
+    return subprocess.run(["tmux", "-L", Session.sock, "-f", "/dev/null",
+                           *args], capture_output=True, text=True,
                           timeout=60)
 
 
-PID_FILE = os.path.join(WORK, "pid")
-STTY_FILE = os.path.join(WORK, "stty")
+def _file(name):
+    return lambda: os.path.join(Session.dir, name)
+
+
+# The current session's files (the names are functions: they change with
+# each start()).
+rc_file, err_file = _file("rc"), _file("stderr")
+pid_file, stty_file = _file("pid"), _file("stty")
 
 
 def start(*args, width=120, height=40, shell=None, first=True, config=None,
           prefix=""):
-    """threadtop in a fresh tmux session; its exit status goes to RC_FILE,
-    its pid to PID_FILE, its stderr to ERR_FILE, and the terminal modes
-    before and after it to STTY_FILE (stty -g, a line each). @shell: a
-    command line instead. @first: wait for the first screen (True), not
-    (False), or for what this predicate accepts. @config: the
-    XDG_CONFIG_HOME to use (default: a fresh one); @prefix: a command to
-    run it under (setpriv ...)."""
-    for f in (RC_FILE, PID_FILE, STTY_FILE):
-        if os.path.exists(f):
-            os.unlink(f)
+    """threadtop in a fresh tmux server; its exit status goes to
+    rc_file(), its pid to pid_file(), its stderr to err_file(), and the
+    terminal modes before and after it to stty_file() (stty -g, a line
+    each). @shell: a command line instead. @first: wait for the first
+    screen (True), not (False), or for what this predicate accepts.
+    @config: the XDG_CONFIG_HOME to use (default: a fresh one); @prefix: a
+    command to run it under (setpriv ...)."""
+    stop()
+    Session.n += 1
+    Session.sock = f"threadtop-test-{os.getpid()}-{Session.n}"
+    Session.name = f"tt{Session.n}"
+    Session.dir = os.path.join(WORK, f"s{Session.n}")
+    os.makedirs(Session.dir)
+    Session.dirs.append((Session.sock, pid_file()))
     run_it = shell or ("sh -c 'echo $$ > %s; exec %s %s 2>%s'" %
-                       (PID_FILE, prefix, " ".join([BIN, *args]), ERR_FILE))
+                       (pid_file(), prefix, " ".join([BIN, *args]),
+                        err_file()))
     cmd = (f"export XDG_CONFIG_HOME={config or fresh_config()}; "
-           f"stty -g > {STTY_FILE}; {run_it}; echo $? > {RC_FILE}; "
-           f"stty -g >> {STTY_FILE}; sleep 600")
-    # A tmux server that the previous test killed may still be on its way
-    # out; a new client then sees "server exited unexpectedly". Retry.
-    for _ in range(5):
-        p = tmux("new-session", "-d", "-s", "tt", "-x", str(width), "-y",
-                 str(height), "sh", "-c", cmd)
-        if p.returncode == 0 or "exited unexpectedly" not in p.stderr:
-            break
-        time.sleep(1)
+           f"stty -g > {stty_file()}; {run_it}; echo $? > {rc_file()}.new; "
+           f"mv {rc_file()}.new {rc_file()}; "
+           f"stty -g >> {stty_file()}; sleep 600")
+    p = tmux("new-session", "-d", "-s", Session.name, "-x", str(width),
+             "-y", str(height), "sh", "-c", cmd)
     assert p.returncode == 0, p.stderr
     if first is True:
         first = lambda s: "PID" in s and "COMMAND" in s and "F1" in s
@@ -96,58 +113,104 @@ def start(*args, width=120, height=40, shell=None, first=True, config=None,
         wait_for(first, "the first screen")
 
 
-def exit_status(timeout=30):
-    deadline = time.time() + timeout
-    while not os.path.exists(RC_FILE) and time.time() < deadline:
-        time.sleep(0.2)
-    time.sleep(0.3)     # the stty line after it
-    with open(RC_FILE) as f:
+def exited():
+    """threadtop's exit status has been written (whole: it is renamed
+    into place)."""
+    return os.path.exists(rc_file())
+
+
+def exit_status(timeout=60):
+    until(exited, "threadtop to exit", timeout)
+    with open(rc_file()) as f:
         return int(f.read())
 
 
+def stderr_text():
+    try:
+        with open(err_file(), errors="replace") as f:
+            return f.read()
+    except OSError:
+        return ""
+
+
+def _alive(sock):
+    return subprocess.run(["tmux", "-L", sock, "list-sessions"],
+                          capture_output=True, timeout=60).returncode == 0
+
+
 def stop():
-    tmux("kill-server")
-    # Wait until the server is really gone before the next test starts one.
-    deadline = time.time() + 10
-    while time.time() < deadline and tmux("list-sessions").returncode == 0:
+    """End every server a test started (and a threadtop that outlived its
+    terminal), and wait until they are gone: the next test starts clean
+    whatever this one left."""
+    for sock, pidf in Session.dirs:
+        subprocess.run(["tmux", "-L", sock, "kill-server"],
+                       capture_output=True, timeout=60)
+        try:
+            with open(pidf) as f:
+                pid = int(f.read())
+            # Only if that pid is still threadtop (not a reused pid).
+            with open(f"/proc/{pid}/cmdline", "rb") as f:
+                if f.read().split(b"\0")[0] == BIN.encode():
+                    os.kill(pid, signal.SIGKILL)
+        except (OSError, ValueError):
+            pass
+    deadline = time.time() + 30
+    while time.time() < deadline and any(_alive(s) for s, _ in Session.dirs):
         time.sleep(0.2)
+    Session.dirs = [d for d in Session.dirs if _alive(d[0])]
 
 
 suite = Suite("threadtop", after_each=stop)
-# TS_ONLY=name,name runs only those tests (while working on them).
-ONLY = [n for n in os.environ.get("TS_ONLY", "").split(",") if n]
 
 
 def test(fn):
-    if ONLY and fn.__name__ not in ONLY:
-        return fn
+    """suite.test, saying which test runs (TS_TESTS=name,name or
+    TS_ONLY=WORD pick tests, see suite.py)."""
     print(f"running {fn.__name__}", flush=True)
     return suite.test(fn)
 
 
 def finish():
+    stop()
     shutil.rmtree(WORK, ignore_errors=True)
     suite.finish()
 
 
 def screen():
-    return tmux("capture-pane", "-p", "-t", "tt").stdout
+    return tmux("capture-pane", "-p", "-t", Session.name).stdout
 
 
 def keys(*k):
-    p = tmux("send-keys", "-t", "tt", *k)
+    p = tmux("send-keys", "-t", Session.name, *k)
     assert p.returncode == 0, p.stderr
 
 
-def wait_for(pred, what, timeout=60):
+def wait_for(pred, what, timeout=90):
+    """The screen once @pred accepts it; on a timeout the assertion shows
+    the last screen and threadtop's stderr."""
     deadline = time.time() + timeout
-    s = ""
+    s, why = "", ""
     while time.time() < deadline:
         s = screen()
-        if pred(s):
-            return s
+        try:
+            if pred(s):
+                return s
+        except (ValueError, IndexError, StopIteration) as e:
+            why = f" ({e!r} on the last screen)"   # a screen mid-redraw
         time.sleep(0.3)
-    raise AssertionError(f"timed out waiting for {what}; screen:\n{s}")
+    raise AssertionError(f"timed out waiting for {what}{why}; screen:\n{s}"
+                         f"\nstderr: {stderr_text()}")
+
+
+def until(pred, what, timeout=60):
+    """Wait for @pred (not about the screen) with a generous deadline."""
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        if pred():
+            return
+        time.sleep(0.2)
+    raise AssertionError(f"timed out waiting for {what}; screen:\n{screen()}"
+                         f"\nstderr: {stderr_text()}")
 
 
 # ---- the workload: named threads, a spinner pinned to the last CPU ----
@@ -311,7 +374,7 @@ def search_finds_a_thread_by_name():
 @test
 def resize_to_80x24_keeps_the_screen_consistent():
     start("-d", "5", width=140, height=45)
-    tmux("resize-window", "-t", "tt", "-x", "80", "-y", "24")
+    tmux("resize-window", "-t", Session.name, "-x", "80", "-y", "24")
 
     def consistent(s):
         lines = s.split("\n")
@@ -325,12 +388,12 @@ def resize_to_80x24_keeps_the_screen_consistent():
     for col in ("CPU%", "WAIT%", "VCSW/s", "ICSW/s", "MIGR/s", "TIME"):
         assert col in head, (col, head)
     # And back to a bigger window: the columns given up come back.
-    tmux("resize-window", "-t", "tt", "-x", "150", "-y", "40")
+    tmux("resize-window", "-t", Session.name, "-x", "150", "-y", "40")
     s = wait_for(lambda s: row_with(s, "PID", "USER", "POLICY"),
                  "all columns at 150 wide")
     keys("c")
     wait_for(lambda s: re.search(r"^CPU \d+", s, re.M), "the cores view")
-    tmux("resize-window", "-t", "tt", "-x", "80", "-y", "24")
+    tmux("resize-window", "-t", Session.name, "-x", "80", "-y", "24")
     wait_for(lambda s: all(len(l) <= 80 for l in s.split("\n")) and
              re.search(r"^CPU \d+", s, re.M) and "F1Help" in s,
              "the cores view at 80x24")
@@ -344,11 +407,7 @@ def q_exits_0():
     keys("Escape")
     wait_for(lambda s: "COMMAND" in s, "the list again")
     keys("q")
-    deadline = time.time() + 30
-    while not os.path.exists(RC_FILE) and time.time() < deadline:
-        time.sleep(0.2)
-    with open(RC_FILE) as f:
-        assert f.read().strip() == "0"
+    assert exit_status() == 0, stderr_text()
 
 
 def click(x, y):
@@ -414,20 +473,17 @@ def batch_prints_n_frames():
     assert re.search(rf"(?m)^CPU {SPIN_CPU}\b", p.stdout)
 
 
-def same_but_memory_and_command(replay, live):
-    """Frames equal but for what a recording does not carry: the Mem/Swp
-    meters, MEM% and command lines (a replay shows comm)."""
-    def norm(text):
-        out, cut = [], None
-        for line in text.splitlines():
-            if line.lstrip().startswith("Mem["):
-                continue
-            if "COMMAND" in line and "PID" in line:
-                cut = line.index("MEM%" if "MEM%" in line else "COMMAND")
-            out.append(line[:cut] if cut and re.match(r"\s*\d", line)
-                       else line)
-        return out
-    return norm(replay) == norm(live)
+def command_cut(text):
+    """A batch text's lines, process rows cut before COMMAND: the live
+    run reads a command line when it draws the row, the recorder when it
+    samples, and a process may exec in between."""
+    out, cut = [], None
+    for line in text.splitlines():
+        if "COMMAND" in line and "PID" in line:
+            cut = line.index("COMMAND")
+        out.append(line[:cut] if cut and re.match(r"\s*\d", line)
+                   else line)
+    return out
 
 
 @test
@@ -436,15 +492,25 @@ def recording_replays_to_the_same_frames():
     live = run("-b", "-n", "3", "-d", "3", "-w", rec).stdout
     assert len(frames(live)) == 3
     replay = run("-b", "-r", rec).stdout
-    assert replay != live   # a recording has no meminfo, no command lines
-    assert same_but_memory_and_command(replay, live), \
-        "replay differs from the live frames"
+    # Meters, MEM% and every other cell as live (the Mem and Swp meters
+    # and command lines travel in the recording).
+    assert command_cut(replay) == command_cut(live), \
+        "replay differs from the live frames:\n" + "\n".join(
+            f"{a!r}\n{b!r}" for a, b in zip(command_cut(replay),
+                                           command_cut(live)) if a != b)
+    mem = [l for l in replay.splitlines() if "Mem[" in l]
+    assert len(mem) == 3 and all("Swp[" in l for l in mem), mem
+    for f in frames(replay):
+        line = re.search(rf"(?m)^\s*{work.pid}\s.*$", f)
+        assert line and "tt-workload -c" in line.group(0), f
     cores = run("-b", "-r", rec, "--view", "cores", "-K").stdout
     assert len(frames(cores)) == 3 and re.search(r"(?m)^CPU 0", cores)
     # Interactive replay: every view, no module needed.
     start("-r", rec, "-d", "3")
     wait_for(lambda s: "replay of" in s or "end of the recording" in s,
              "the replay marker")
+    wait_for(lambda s: "Mem[" in s and "tt-workload -c" in s,
+                 "the Mem meter and the workload's command line")
     keys("c")
     wait_for(lambda s: re.search(r"^CPU \d+", s, re.M), "the cores view")
     keys("q")
@@ -789,15 +855,6 @@ def select(comm):
     wait_for(lambda s: "Search:" not in s, "the search closed")
 
 
-def until(pred, what, timeout=30):
-    deadline = time.time() + timeout
-    while time.time() < deadline:
-        if pred():
-            return
-        time.sleep(0.2)
-    raise AssertionError(f"timed out waiting for {what}; screen:\n{screen()}")
-
-
 def top_p():
     start("-d", "5", "-p", str(work.pid))
     wait_for(lambda s: row_with(s, str(named["tt-sigwait"]), "tt-sigwait"),
@@ -951,10 +1008,8 @@ def eperm_shows_in_the_footer_and_nothing_crashes():
     assert work.poll() is None, "the workload was killed"
     assert nice_of(tid) == before, (nice_of(tid), before)
     keys("q")
-    until(lambda: os.path.exists(RC_FILE), "exit")
-    with open(RC_FILE) as f:
-        rc = f.read().strip()
-    assert rc == "0", (rc, open(ERR_FILE).read())
+    rc = exit_status()
+    assert rc == 0, (rc, stderr_text())
     shutil.rmtree(cfg, ignore_errors=True)
 
 
@@ -963,14 +1018,34 @@ def eperm_shows_in_the_footer_and_nothing_crashes():
 def quit_and_wait():
     """q, exit status 0, and the tmux session gone for the next start."""
     keys("q")
-    until(lambda: os.path.exists(RC_FILE), "threadtop to exit")
-    with open(RC_FILE) as f:
-        assert f.read().strip() == "0", open(ERR_FILE).read()
+    rc = exit_status()
+    assert rc == 0, (rc, stderr_text())
     stop()
 
 
 def header_of(s):
     return row_with(s, "PID", "COMMAND") or ""
+
+
+METERS = ["uptime", "load", "cpus", "mem", "swap", "tasks"]
+METER_COUNT = len(METERS)
+
+
+def meters_shown(s):
+    """Which meters the header @s shows (the lines above the list)."""
+    head = s.split("PID", 1)[0]
+    return {"uptime": " up " in head.splitlines()[0],
+            "load": "load average:" in head,
+            "cpus": re.search(r"^\s*\d+\[", head, re.M) is not None,
+            "mem": " Mem[" in head, "swap": "Swp[" in head,
+            "tasks": "Tasks:" in head}
+
+
+def display_col(line, text):
+    """The terminal column where @text starts in @line."""
+    head = line[:line.index(text)]
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1
+               for ch in head)
 
 
 @test
@@ -1017,7 +1092,7 @@ def settings_round_trip_through_threadtoprc():
           first=lambda s: "PID" in s and "COMMAND" in s)
     s = wait_for(lambda s: "line 2 is damaged" in s, "the warning")
     quit_and_wait()
-    assert "line 2 is damaged" in open(ERR_FILE).read()
+    assert "line 2 is damaged" in stderr_text()
 
 
 @test
@@ -1030,9 +1105,9 @@ def f2_chooses_and_orders_columns_and_they_persist():
     wait_for(lambda s: "Columns" in s and "[x] USER" in s, "the setup")
     keys("Down")   # USER
     keys("Space")  # hidden
-    keys("End")
-    for _ in range(5):
-        keys("Up")  # TIME, above VIRT, RES, SHR, MEM% and COMMAND
+    keys("End")     # the last meter
+    for _ in range(METER_COUNT + 5):
+        keys("Up")  # TIME, above VIRT, RES, SHR, MEM%, COMMAND, the meters
     for _ in range(20):
         keys("F7")  # TIME moved up to the top (extra presses: no-ops)
     keys("Escape")
@@ -1049,14 +1124,78 @@ def f2_chooses_and_orders_columns_and_they_persist():
     assert "USER" not in header_of(s)
 
 
+@test
+def f2_hides_a_meter_and_it_stays_hidden():
+    cfg = fresh_config()
+    start("-d", "5", config=cfg, width=160)
+    s = wait_for(lambda s: all(meters_shown(s).values()), "every meter")
+    keys("F2")
+    wait_for(lambda s: "[x] meter: Swp" in s, "the setup's meters")
+    keys("End")    # the last meter: Tasks
+    keys("Up")     # Swp
+    keys("Space")
+    wait_for(lambda s: "[ ] meter: Swp" in s, "Swp unticked")
+    keys("Escape")
+    want = dict.fromkeys(METERS, True) | {"swap": False}
+    wait_for(lambda s: meters_shown(s) == want, "Swp gone, the others kept")
+    quit_and_wait()
+    rc = open(os.path.join(cfg, "threadtop", "threadtoprc")).read()
+    assert "meters=uptime,load,cpus,mem,tasks" in rc.splitlines(), rc
+    start("-d", "5", config=cfg, width=160)
+    s = wait_for(lambda s: meters_shown(s) == want,
+                 "no Swp after a restart, the others there")
+    quit_and_wait()
+    # Batch frames follow the file too.
+    out = run("-b", "-n", "1", env={"XDG_CONFIG_HOME": cfg}).stdout
+    assert meters_shown(out) == want, out
+
+
+@test
+def detail_cells_align_with_wide_names():
+    p, names = hostile_process()
+    try:
+        tid = next(t for t, n in names.items() if n == "名前ü".encode())
+        start("-d", "5", "-H", "-p", str(p.pid), width=200)  # 5 cells
+        keys("/")
+        keys("-l", "前ü")
+        keys("Enter")
+        keys("Enter")
+        s = wait_for(lambda s: f"Thread {tid} (名前ü)" in s and
+                     "comm" in s, "the wide name's detail")
+        line = next(l for l in s.splitlines()
+                    if "名前ü" in l and not l.startswith("Thread"))
+        starts, col = [], 0
+        for i, ch in enumerate(line):
+            if ch != " " and line[i - 2:i] == "  ":
+                starts.append(col)
+            col += 2 if unicodedata.east_asian_width(ch) in "WF" else 1
+        # Cells are 38 columns: names at 2, values at 21 of each.
+        assert starts and all(c % 38 in (2, 21) for c in starts), \
+            (starts, line)
+        print(f"# the name's detail line: {line.rstrip()}", flush=True)
+        after = [c for c in starts if c > display_col(line, "名前ü")]
+        assert after, ("a cell after the name", line)
+        keys("q")
+        assert exit_status() == 0
+    finally:
+        p.kill()
+        p.wait()
+
+
 def spawn_as_nobody(name):
-    # argv[0] @name too: a process row shows the command line.
-    return subprocess.Popen(["setpriv", "--reuid=65534", "--regid=65534",
-                             "--clear-groups", "bash", "-c",
-                             'exec -a "$0" "$@"', name, sys.executable, "-c",
-                             f"import ctypes,time\n"
-                             f"ctypes.CDLL(None).prctl(15, b'{name}')\n"
-                             f"time.sleep(3600)"])
+    """A process of nobody's named @name (argv[0] too: a process row shows
+    the command line), once it is that: setpriv, then bash, then python
+    until it says so."""
+    p = subprocess.Popen(["setpriv", "--reuid=65534", "--regid=65534",
+                          "--clear-groups", "bash", "-c",
+                          'exec -a "$0" "$@"', name, sys.executable, "-c",
+                          f"import ctypes,time\n"
+                          f"ctypes.CDLL(None).prctl(15, b'{name}')\n"
+                          f"print('ready', flush=True)\n"
+                          f"time.sleep(3600)"], stdout=subprocess.PIPE,
+                         text=True)
+    assert p.stdout.readline().strip() == "ready"
+    return p
 
 
 def users_listed(s, col):
@@ -1071,7 +1210,6 @@ def u_filters_by_user_and_user_sorts_by_name():
         raise Skip("no setpriv")
     p = spawn_as_nobody("tt-nobody")
     try:
-        time.sleep(0.5)
         start("-d", "5")
         keys("u")
         keys("-l", "nobody")
@@ -1125,7 +1263,7 @@ def q_on_the_help_closes_the_help():
     keys("q")
     wait_for(lambda s: "PID" in s and "COMMAND" in s, "the list again")
     time.sleep(1)
-    assert not os.path.exists(RC_FILE), "q on the help quit threadtop"
+    assert not exited(), "q on the help quit threadtop"
 
 
 @test
@@ -1152,16 +1290,20 @@ def f_follows_the_selection_as_the_list_reorders():
         # holds what was the top row, the newest sleep.
         more = spawn(above)
         kids += more
-        wait_for(lambda s: all(row_with(s, str(k.pid)) for k in more),
-                 "more new processes above")
-        time.sleep(4)  # a sample after they appeared
+        # Once the screen lists them, the bar (index @above) holds one of
+        # the sleeps: no fixed sleep for a sample that may come late.
+        pids = [k.pid for k in kids]
+        wait_for(lambda s: all(row_with(s, str(k.pid)) for k in more) and
+                 len(pids_listed(s)) > above and
+                 pids_listed(s)[above] in pids,
+                 "more new processes above, a sleep at the bar")
         keys("Enter")
         s = wait_for(lambda s: re.search(r"Thread \d+ \(sleep\)", s) or
                      row_with(s, str(named["tt-spin"]), "tt-spin"),
                      "Enter on the row at the bar")
         # Not the workload: one of the sleeps that pushed it down.
         m = re.search(r"Thread (\d+) \(sleep\)", s)
-        assert m and int(m.group(1)) in [k.pid for k in kids], s
+        assert m and int(m.group(1)) in pids, s
     finally:
         for k in kids:
             k.kill()
@@ -1223,7 +1365,7 @@ def memory_columns_and_command_line():
         # one (drawn in the selection's colours).
         start("-d", "5", "-p", f"{work.pid},{p.pid}", width=300)
         wait_for(lambda s: "tt-mem -c" in s, "the command line")
-        s = tmux("capture-pane", "-e", "-p", "-t", "tt").stdout
+        s = tmux("capture-pane", "-e", "-p", "-t", Session.name).stdout
         line = next(l for l in s.splitlines() if "tt-mem" in l)
         assert re.search(r"\x1b\[[0-9;]*1[0-9;]*mtt-mem\x1b\[", line), \
             repr(line)
@@ -1247,6 +1389,10 @@ def memory_columns_and_command_line():
 def hostile_and_wide_names_are_shown_escaped():
     p, names = hostile_process()
     try:
+        # Batch frames too: a combining mark stays with its character.
+        out = run("-b", "-n", "1", "-d", "3", "-H", "-p", str(p.pid)).stdout
+        for n in names.values():
+            assert shown(n).decode() in out, (shown(n), out)
         start("-d", "5", "-H", "-p", str(p.pid))
         s = wait_for(lambda s: all(shown(n).decode() in s
                                    for n in names.values()),
@@ -1254,7 +1400,7 @@ def hostile_and_wide_names_are_shown_escaped():
         assert "?" not in "".join(l for l in s.splitlines()
                                   if "名前ü" in l), s
         # The OSC sequence never reached the terminal: the title is intact.
-        title = tmux("display-message", "-p", "-t", "tt",
+        title = tmux("display-message", "-p", "-t", Session.name,
                      "#{pane_title}").stdout.strip()
         assert "pwn" not in title, title
         # Wide keys: search, then filter, by a non-ASCII name.
@@ -1288,18 +1434,19 @@ def terminal_700_columns_wide():
     keys("p")
     s = wait_for(lambda s: "COMMAND" in s, "the processes view")
     assert max(len(l) for l in s.splitlines()) <= 700
-    assert not os.path.exists(RC_FILE), "threadtop died"
+    assert not exited(), "threadtop died"
     keys("q")
     assert exit_status() == 0
 
 
 def sane_after():
-    deadline = time.time() + 20
-    lines = []
-    while len(lines) < 2 and time.time() < deadline:
-        with open(STTY_FILE) as f:
-            lines = f.read().split()
-        time.sleep(0.2)
+    """The terminal modes after threadtop are those before it."""
+    def both():
+        with open(stty_file()) as f:
+            return f.read().count("\n") >= 2
+    until(both, "the terminal modes after threadtop")
+    with open(stty_file()) as f:
+        lines = f.read().split()
     assert len(lines) == 2, lines
     assert lines[0] == lines[1], lines
 
@@ -1309,7 +1456,7 @@ def signals_leave_the_terminal_sane():
     for sig in (signal.SIGHUP, signal.SIGTERM, signal.SIGSEGV,
                 signal.SIGABRT):
         start("-d", "5")
-        with open(PID_FILE) as f:
+        with open(pid_file()) as f:
             pid = int(f.read())
         os.kill(pid, sig)
         assert exit_status() == 128 + sig, (sig, exit_status())
@@ -1321,12 +1468,12 @@ def signals_leave_the_terminal_sane():
 def ctrl_z_suspends_and_fg_redraws():
     start(shell="bash --norc --noprofile -i", first=False)
     wait_for(lambda s: "$" in s or "#" in s, "a shell prompt")
-    keys("-l", f"stty -g > {STTY_FILE}; {BIN} -d 5")
+    keys("-l", f"stty -g > {stty_file()}; {BIN} -d 5")
     keys("Enter")
     wait_for(lambda s: "PID" in s and "COMMAND" in s, "threadtop")
     keys("C-z")
     wait_for(lambda s: "Stopped" in s, "the shell's job stopped")
-    keys("-l", f"stty -g >> {STTY_FILE}")
+    keys("-l", f"stty -g >> {stty_file()}")
     keys("Enter")
     time.sleep(1)
     sane_after()

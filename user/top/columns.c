@@ -72,50 +72,34 @@ int column_by_name(const char *name)
 	return -1;
 }
 
+static const char *column_name(int c)
+{
+	return columns[c].name;
+}
+
+struct choice columns_choice(struct options *o)
+{
+	return (struct choice){
+		.n = TS_COLS, .pinned = TS_COL_COMMAND, .unknown_ok = false,
+		.on = o->cols, .order = o->order,
+		.by_name = column_by_name, .name = column_name,
+	};
+}
+
 int columns_parse(struct options *o, const char *list, char *bad,
 		  size_t len)
 {
-	bool seen[TS_COLS] = { false };
-	const char *p = list;
-	int n = 0, c;
+	struct choice ch = columns_choice(o);
 
-	while (*p) {
-		size_t k = strcspn(p, ",");
-		char name[64];
-
-		snprintf(name, sizeof(name), "%.*s", (int)(k < 63 ? k : 63), p);
-		c = column_by_name(name);
-		if (c < 0) {
-			snprintf(bad, len, "%s", name);
-			return -1;
-		}
-		if (!seen[c] && c != TS_COL_COMMAND) {
-			seen[c] = true;
-			o->order[n++] = (enum ts_col)c;
-		}
-		p += k + (p[k] == ',');
-	}
-	/* The others follow, hidden; COMMAND last, always shown. */
-	for (c = 0; c < TS_COLS; c++) {
-		o->cols[c] = seen[c] || c == TS_COL_COMMAND;
-		if (!seen[c] && c != TS_COL_COMMAND)
-			o->order[n++] = (enum ts_col)c;
-	}
-	o->order[n] = TS_COL_COMMAND;
-	return 0;
+	return choice_parse(&ch, list, bad, len);
 }
 
 void columns_format(const struct options *o, char *buf, size_t len)
 {
-	size_t used = 0;
-	int i;
+	/* Only read: the choice's pointers are not written through. */
+	struct choice ch = columns_choice((struct options *)o);
 
-	buf[0] = '\0';
-	for (i = 0; i < TS_COLS && used < len; i++)
-		if (o->cols[o->order[i]])
-			used += (size_t)snprintf(buf + used, len - used, "%s%s",
-						 used ? "," : "",
-						 columns[o->order[i]].name);
+	choice_format(&ch, buf, len);
 }
 
 void columns_fit(const struct top *t, int width, enum view view,

@@ -2,7 +2,10 @@
 /*
  * The header: clock, uptime and load; a meter per CPU split into user,
  * system, irq and steal time (or, without the module's CPU data, the
- * threads' own CPU% on that CPU); and the totals.
+ * threads' own CPU% on that CPU); Mem and Swp; and the totals. Which
+ * meters show, and in which order, is the user's (F2, meters=): uptime
+ * and load sit on the title line, the others a line each (Mem and Swp
+ * half a line, side by side when they follow each other).
  */
 #include <inttypes.h>
 #include <stdio.h>
@@ -19,20 +22,29 @@ static void title_draw(struct top *t, struct surface *s)
 	const struct ts_totals *tot = &m->totals;
 	time_t secs = (time_t)(m->real_ns / 1000000000u);
 	char clock[16] = "--:--:--", text[48];
+	bool loads = false;	/* uptime after load needs a comma */
 	struct tm tm;
-	int i;
+	int i, k;
 
 	if (m->seq && localtime_r(&secs, &tm))
 		strftime(clock, sizeof(clock), "%H:%M:%S", &tm);
 	surf_printf(s, ROLE_TITLE, "threadtop - %s", clock);
-	if (tot->uptime_ns) {
-		ts_uptime_text(text, sizeof(text), tot->uptime_ns);
-		surf_printf(s, ROLE_NORMAL, " up %s", text);
-	}
-	for (i = 0; tot->has_load && i < 3; i++) {
-		ts_load_text(text, sizeof(text), tot->load[i]);
-		surf_printf(s, ROLE_NORMAL, "%s%s", i ? ", " : ", load average: ",
-			    text);
+	for (k = 0; k < METERS; k++) {
+		enum meter_id id = (enum meter_id)t->o.meter_order[k];
+
+		if (!t->o.meters[id])
+			continue;
+		if (id == METER_UPTIME && tot->uptime_ns) {
+			ts_uptime_text(text, sizeof(text), tot->uptime_ns);
+			surf_printf(s, ROLE_NORMAL, "%s up %s",
+				    loads ? "," : "", text);
+		}
+		for (i = 0; id == METER_LOAD && tot->has_load && i < 3; i++) {
+			ts_load_text(text, sizeof(text), tot->load[i]);
+			surf_printf(s, ROLE_NORMAL, "%s%s",
+				    i ? ", " : ", load average: ", text);
+			loads = true;
+		}
 	}
 	if (!s->curses)
 		return;
@@ -197,22 +209,25 @@ static void mem_meter_draw(struct surface *s, const char *label,
 	surf_put(s, ROLE_METER_FRAME, "]");
 }
 
-/* Mem and Swap, side by side; used = total - available, as free says. */
-static void memory_draw(struct top *t, struct surface *s)
+/* Mem or Swp in half a line, the right half when @right; used = total -
+ * available (Mem), total - free (Swp), as free says.
+ */
+static void memory_draw(struct top *t, struct surface *s, enum meter_id id,
+			bool right)
 {
 	const struct ts_meminfo *mi = &t->model.meminfo;
 	int w = s->width / 2 - 1;
 
-	if (!t->model.has_meminfo)
-		return;
 	if (w > 40)
 		w = 40;
-	mem_meter_draw(s, " Mem", mi->mem_total - mi->mem_available,
-		       mi->mem_total, w);
-	surf_pad(s, ROLE_NORMAL, w + 1);
-	mem_meter_draw(s, "Swp", mi->swap_total - mi->swap_free,
-		       mi->swap_total, w);
-	surf_newline(s);
+	if (right)
+		surf_pad(s, ROLE_NORMAL, w + 1);
+	if (id == METER_MEM)
+		mem_meter_draw(s, " Mem", mi->mem_total - mi->mem_available,
+			       mi->mem_total, w);
+	else
+		mem_meter_draw(s, "Swp", mi->swap_total - mi->swap_free,
+			       mi->swap_total, w);
 }
 
 static void totals_draw(struct top *t, struct surface *s)
@@ -233,14 +248,35 @@ static void totals_draw(struct top *t, struct surface *s)
 
 int header_draw(struct top *t, struct surface *s)
 {
-	int y0 = s->y;
+	bool half = false;	/* a half-line meter waits on the left */
+	int y0 = s->y, k;
 
 	title_draw(t, s);
 	surf_newline(s);
-	if (t->view != VIEW_CORES)	/* there, each CPU has its block */
-		meters_draw(t, s);
-	memory_draw(t, s);
-	totals_draw(t, s);
-	surf_newline(s);
+	for (k = 0; k < METERS; k++) {
+		enum meter_id id = (enum meter_id)t->o.meter_order[k];
+		bool is_half = id == METER_MEM || id == METER_SWAP;
+
+		if (!t->o.meters[id] || id == METER_UPTIME ||
+		    id == METER_LOAD || (is_half && !t->model.has_meminfo))
+			continue;
+		if (half && !is_half) {
+			surf_newline(s);
+			half = false;
+		}
+		if (id == METER_CPUS && t->view != VIEW_CORES)
+			meters_draw(t, s);	/* cores: each CPU has its block */
+		else if (is_half) {
+			memory_draw(t, s, id, half);
+			if (half)
+				surf_newline(s);
+			half = !half;
+		} else if (id == METER_TASKS) {
+			totals_draw(t, s);
+			surf_newline(s);
+		}
+	}
+	if (half)
+		surf_newline(s);
 	return s->y - y0;
 }

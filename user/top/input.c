@@ -58,14 +58,14 @@ static void sort_step(struct top *t, int dir)
 {
 	int i, k;
 
-	for (i = 0; i < TS_COLS && t->o.order[i] != t->o.sort; i++)
+	for (i = 0; i < TS_COLS && t->o.order[i] != (int)t->o.sort; i++)
 		;
 	for (k = 0; k < TS_COLS; k++) {
 		i = (i + dir + TS_COLS) % TS_COLS;
 		if (t->o.cols[t->o.order[i]])
 			break;
 	}
-	t->o.sort = t->o.order[i];
+	t->o.sort = (enum ts_col)t->o.order[i];
 	t->o.invert = false;
 	changed(t);
 }

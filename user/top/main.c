@@ -229,8 +229,9 @@ int main(int argc, char **argv)
 	t.o.sort = TS_COL_CPU_PCT;
 	for (c = 0; c < TS_COLS; c++) {
 		t.o.cols[c] = true;
-		t.o.order[c] = (enum ts_col)c;
+		t.o.order[c] = c;
 	}
+	meters_default(&t.o);
 	settings_load(&t.o, warn, sizeof(warn));
 	if (warn[0])
 		fprintf(stderr, "threadtop: %s\n", warn);
@@ -262,6 +263,9 @@ int main(int argc, char **argv)
 		if (!t.o.batch)
 			top_note(&t, false, "%s", t.src.notice);
 	}
+	/* A replay's command lines come from the recording, not /proc. */
+	t.cmdlines.recorded = t.src.reader != NULL;
+	t.src.shown = &t.cmdlines;
 	pthread_mutex_init(&t.lock, NULL);
 	ts_model_init(&t.model);
 	memcpy(t.cols, t.o.cols, sizeof(t.cols));

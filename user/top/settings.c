@@ -12,6 +12,9 @@
  *   tree=0|1           process tree (t)
  *   kernel-threads=0|1 (K)
  *   columns=LIST       the columns shown, in order (F2)
+ *   meters=LIST        the header's meters shown, in order (F2): uptime,
+ *                      load, cpus, mem, swap, tasks; unknown names (a
+ *                      newer threadtop's) are ignored
  *   delay=TENTHS       tenths of a second between updates (d)
  *
  * A damaged file (a line that is not key=value, a bad value, a line
@@ -101,6 +104,11 @@ static int apply(struct options *o, const char *key, const char *v)
 	}
 	if (!strcmp(key, "columns"))
 		return columns_parse(o, v, bad, sizeof(bad));
+	if (!strcmp(key, "meters")) {
+		struct choice ch = meters_choice(o);
+
+		return choice_parse(&ch, v, bad, sizeof(bad));
+	}
 	if (!strcmp(key, "delay")) {
 		errno = 0;
 		n = strtol(v, &end, 10);
@@ -182,23 +190,28 @@ void settings_load(struct options *o, char *warn, size_t len)
 		o->delay = copy.delay;
 		memcpy(o->cols, copy.cols, sizeof(o->cols));
 		memcpy(o->order, copy.order, sizeof(o->order));
+		memcpy(o->meters, copy.meters, sizeof(o->meters));
+		memcpy(o->meter_order, copy.meter_order,
+		       sizeof(o->meter_order));
 	}
 	fclose(f);
 }
 
 void settings_format(const struct options *o, char *buf, size_t len)
 {
-	char cols[512];
+	struct choice mc = meters_choice((struct options *)o);
+	char cols[512], mets[128];
 
 	columns_format(o, cols, sizeof(cols));
+	choice_format(&mc, mets, sizeof(mets));
 	snprintf(buf, len,
 		 "# threadtop settings, written by threadtop %s when they\n"
 		 "# change. key=value; unknown keys are ignored.\n"
 		 "sort=%s\ninvert=%d\nview=%s\nthreads=%d\ntree=%d\n"
-		 "kernel-threads=%d\ncolumns=%s\ndelay=%d\n",
+		 "kernel-threads=%d\ncolumns=%s\nmeters=%s\ndelay=%d\n",
 		 TS_VERSION, columns[o->sort].name, o->invert,
 		 o->view == VIEW_CORES ? "cores" : "processes", o->threads,
-		 o->tree, o->kernel, cols, o->delay);
+		 o->tree, o->kernel, cols, mets, o->delay);
 }
 
 static int mkdirs(char *dir)

@@ -33,6 +33,7 @@ int source_open(struct source *s, const struct options *o,
 			err->code = errno;
 			return -1;
 		}
+		s->replayed.recorded = true;
 		return ts_rec_open(&s->reader, f, err);
 	}
 	if (ts_open_source(&s->client, o->source, why, sizeof(why), err))
@@ -58,6 +59,8 @@ int source_open(struct source *s, const struct options *o,
 		s->client = NULL;
 		return -1;
 	}
+	if (s->writer)
+		s->opts.cmdlines = &s->recording;
 	return 0;
 }
 
@@ -68,7 +71,9 @@ int source_next(struct source *s, struct ts_model *m, pthread_mutex_t *lock,
 	int rc;
 
 	if (s->reader)
-		rc = ts_sample_replay(s->reader, m, &complete, err);
+		rc = ts_sample_replay(s->reader, m,
+				      s->shown ? &s->replayed : NULL,
+				      &complete, err);
 	else
 		rc = ts_sample_take(s->client, &s->opts, m, s->writer, &complete,
 				    err) ? -1 : 1;
@@ -81,8 +86,13 @@ int source_next(struct source *s, struct ts_model *m, pthread_mutex_t *lock,
 	if (lock)
 		pthread_mutex_lock(lock);
 	rc = ts_model_commit(m, complete);
+	/* The sample's command lines with it: both or neither on screen. */
+	if (s->reader && s->shown && ts_cmdlines_move(s->shown, &s->replayed))
+		rc = -1;
 	if (lock)
 		pthread_mutex_unlock(lock);
+	if (s->writer)
+		ts_cmdlines_prune(&s->recording, m);
 	if (rc) {
 		snprintf(err->msg, sizeof(err->msg), "out of memory");
 		err->code = ENOMEM;
@@ -121,6 +131,8 @@ int source_close(struct source *s, struct ts_error *err)
 
 	ts_rec_close_reader(s->reader);
 	ts_close(s->client);
+	ts_cmdlines_free(&s->recording);
+	ts_cmdlines_free(&s->replayed);
 	memset(s, 0, sizeof(*s));
 	return rc;
 }

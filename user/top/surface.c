@@ -21,7 +21,7 @@ static void line_clear(struct surface *s)
 	int x;
 
 	for (x = 0; x < s->width; x++)
-		memcpy(s->line[x], " \0\0", 4);
+		memcpy(s->line[x], " ", 2);
 }
 
 void surface_screen(struct surface *s)
@@ -49,20 +49,37 @@ bool surf_full(const struct surface *s)
 	return s->y >= s->height;
 }
 
+/*
+ * A zero-width character joins the cell of the character before it; false
+ * when that cell is full (the caller escapes it instead).
+ */
+static bool line_join(struct surface *s, const struct ts_glyph *g)
+{
+	char *cell = s->line[s->base_x];
+	size_t used = strnlen(cell, SURFACE_CELL);
+
+	if (used + g->len >= SURFACE_CELL)
+		return false;
+	memcpy(cell + used, g->text, g->len);
+	cell[used + g->len] = '\0';
+	return true;
+}
+
 /* One glyph at the cursor of a text frame. */
 static void line_put(struct surface *s, const struct ts_glyph *g)
 {
 	int i;
 
 	if (g->len <= 4 && g->width >= 1) {	/* one character */
-		memset(s->line[s->x], 0, 4);
+		memset(s->line[s->x], 0, SURFACE_CELL);
 		memcpy(s->line[s->x], g->text, g->len);
 		for (i = 1; i < g->width; i++)
-			memset(s->line[s->x + i], 0, 4);
+			memset(s->line[s->x + i], 0, SURFACE_CELL);
+		s->base_x = s->x;
 		return;
 	}
 	for (i = 0; i < g->width; i++) {	/* an escape: ASCII */
-		memset(s->line[s->x + i], 0, 4);
+		memset(s->line[s->x + i], 0, SURFACE_CELL);
 		s->line[s->x + i][0] = g->text[i];
 	}
 }
@@ -72,6 +89,7 @@ void surf_put(struct surface *s, enum role r, const char *text)
 	size_t n = strlen(text), used;
 	attr_t a = 0;
 	struct ts_glyph g;
+	unsigned int base = 0;	/* zero-width characters join this string's */
 
 	if (surf_full(s) || s->x >= s->width)
 		return;
@@ -97,19 +115,24 @@ void surf_put(struct surface *s, enum role r, const char *text)
 					s->line[s->x + i][0] = text[i];
 					s->line[s->x + i][1] = '\0';
 				}
+				s->base_x = s->x + (int)used - 1;
 			}
+			base = TS_TEXT_BASE;
 			s->x += (int)used;
 			text += used;
 			n -= used;
 			continue;
 		}
-		used = ts_text_glyph(text, n, s->text_flags, &g);
+		used = ts_text_glyph(text, n, s->text_flags | base, &g);
+		if (!g.width && !s->curses && !line_join(s, &g))
+			ts_text_glyph(text, n, s->text_flags, &g); /* escaped */
 		if (s->x + g.width > s->width)
 			break;
 		if (s->curses)
 			addnstr(g.text, (int)g.len);
-		else
+		else if (g.width)
 			line_put(s, &g);
+		base = ts_glyph_is_base(&g) ? TS_TEXT_BASE : 0;
 		s->x += g.width;
 		text += used;
 		n -= used;
@@ -167,7 +190,7 @@ void surf_newline(struct surface *s)
 			clrtoeol();
 		}
 	} else {
-		char out[SURFACE_LINE * 4 + 1];
+		char out[SURFACE_LINE * SURFACE_CELL + 1];
 		int end = s->x, x;
 		size_t len = 0;
 
@@ -177,7 +200,7 @@ void surf_newline(struct surface *s)
 		 * whole row's formatting.
 		 */
 		for (x = 0; x < end; x++) {
-			size_t k = strnlen(s->line[x], 4);
+			size_t k = strnlen(s->line[x], SURFACE_CELL);
 
 			memcpy(out + len, s->line[x], k);
 			len += k;

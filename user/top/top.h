@@ -18,7 +18,9 @@
  *   menu.c           the side panels over the list, their common keys
  *   signal_menu.c    k/F9: which signal;  policy_menu.c  Y: policy, RT prio
  *   affinity_panel.c a: the CPUs a thread may run on
- *   setup_screen.c   F2: which columns, in which order
+ *   setup_screen.c   F2: which columns and meters, in which order
+ *   choice.c         a chosen, ordered subset (columns, meters)
+ *   meters.c         the header's meters by name
  *   act.c            tags, and actions on the tagged or selected rows
  *   settings.c       the settings file (threadtoprc)
  */
@@ -35,6 +37,13 @@
 #define EXIT_USAGE	2
 
 enum view { VIEW_PROCESSES, VIEW_CORES, VIEW_DETAIL, VIEW_HELP };
+
+/* The header's meters, each shown or hidden, in an order (F2). */
+enum meter_id {
+	METER_UPTIME, METER_LOAD, METER_CPUS, METER_MEM, METER_SWAP,
+	METER_TASKS,
+	METERS
+};
 
 struct options {
 	int delay;		/* tenths of a second between samples */
@@ -53,7 +62,9 @@ struct options {
 	enum ts_col sort;
 	bool invert;
 	bool cols[TS_COLS];	/* columns asked for */
-	enum ts_col order[TS_COLS];	/* and their order, left to right */
+	int order[TS_COLS];	/* and their order, left to right */
+	bool meters[METERS];	/* the header's meters shown */
+	int meter_order[METERS];	/* and their order, top to bottom */
 };
 
 /* Where samples come from: the module (recording them with -w), or a
@@ -66,6 +77,11 @@ struct source {
 	struct ts_sample_opts opts;
 	size_t at;		/* replay: the next sample's index */
 	char notice[768];	/* fed by /proc: what needs the module */
+	/* -w: the command lines the recording carries (read once each) */
+	struct ts_cmdlines recording;
+	/* -r: a sample's, staged without the lock, then moved to shown */
+	struct ts_cmdlines replayed;
+	struct ts_cmdlines *shown;	/* the screen's (set by its owner) */
 };
 
 int source_open(struct source *s, const struct options *o,
@@ -92,6 +108,7 @@ enum role {
 };
 
 #define SURFACE_LINE	512	/* widest line a text frame holds */
+#define SURFACE_CELL	16	/* a character and its combining marks */
 
 /* The screen (curses) or a text frame (batch), drawn to the same way. */
 struct surface {
@@ -100,8 +117,11 @@ struct surface {
 	int y, x;
 	FILE *out;		/* text frames */
 	unsigned int text_flags;	/* ts_text_glyph() flags */
-	/* A text frame's line, a character per column ("" right of a wide one) */
-	char line[SURFACE_LINE][4];
+	/* A text frame's line, a character per column ("" right of a wide
+	 * one), with the zero-width ones that join it
+	 */
+	char line[SURFACE_LINE][SURFACE_CELL];
+	int base_x;		/* the cell a zero-width character joins */
 };
 
 void surface_screen(struct surface *s);
@@ -198,7 +218,7 @@ struct top {
 	bool cols[TS_COLS];	/* chosen by the user */
 	bool shown[TS_COLS];	/* of those, what fits this frame */
 	struct ts_rows rows;
-	struct ts_cmdlines cmdlines;	/* live only: a replay shows comm */
+	struct ts_cmdlines cmdlines;	/* a replay's come from the file */
 	uint64_t rows_seq;	/* model sample the rows were built from */
 	bool rows_dirty;
 	size_t sel, scroll;
@@ -286,6 +306,42 @@ int settings_save(const struct options *o, const char *before, char *warn,
 		  size_t len);
 #define SETTINGS_TEXT	2048
 
+/* ---- choices (choice.c): columns and meters ---- */
+
+#define CHOICE_MAX	TS_COLS	/* the longest list */
+
+/* Items 0..n-1 of a list: on[item] shown, order[i] the i-th item. */
+struct choice {
+	int n;
+	int pinned;		/* always shown, always last; -1: none */
+	bool unknown_ok;	/* unknown names ignored, not an error */
+	bool *on;
+	int *order;
+	int (*by_name)(const char *name);	/* -1 when unknown */
+	const char *(*name)(int item);
+};
+
+/* A comma list of names: the listed shown, in order, then the others
+ * hidden (the pinned last). -1 with @bad the name not accepted.
+ */
+int choice_parse(const struct choice *ch, const char *list, char *bad,
+		 size_t len);
+/* The shown items' names, in order, comma-separated. */
+void choice_format(const struct choice *ch, char *buf, size_t len);
+/* Show or hide the @i-th item; false if it is pinned. */
+bool choice_toggle(const struct choice *ch, int i);
+/* Swap the @i-th item with its neighbour @dir away; false if it cannot. */
+bool choice_move(const struct choice *ch, int i, int dir);
+
+struct meter {
+	const char *name;	/* for settings */
+	const char *title;	/* for F2 */
+};
+
+extern const struct meter meters[METERS];
+struct choice meters_choice(struct options *o);
+void meters_default(struct options *o);	/* all shown, in enum order */
+
 /* ---- columns ---- */
 
 struct column {
@@ -301,6 +357,7 @@ struct column {
 
 extern const struct column columns[TS_COLS];
 int column_by_name(const char *name);	/* -1 when unknown */
+struct choice columns_choice(struct options *o);	/* COMMAND pinned */
 /* A comma list of names into o->cols and o->order (the listed first, in
  * order; COMMAND last). -1 with @bad the unknown name.
  */

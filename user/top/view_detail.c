@@ -19,9 +19,16 @@
 struct out {
 	struct surface *s;
 	int line, skip;
-	char cells[SURFACE_LINE + 1];
 	int n_cells, per_line;
+	bool cells_shown;	/* the cells' line is on the screen */
 };
+
+/* The next line: false when it is scrolled off or below the screen. */
+static bool line_shown(struct out *o)
+{
+	return !(o->line++ < o->skip || surf_full(o->s) ||
+		 (o->s->curses && o->s->y >= o->s->height - 1));
+}
 
 static void line(struct out *o, enum role r, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
@@ -31,8 +38,7 @@ static void line(struct out *o, enum role r, const char *fmt, ...)
 	char buf[SURFACE_LINE + 1];
 	va_list ap;
 
-	if (o->line++ < o->skip || surf_full(o->s) ||
-	    (o->s->curses && o->s->y >= o->s->height - 1))
+	if (!line_shown(o))
 		return;
 	va_start(ap, fmt);
 	vsnprintf(buf, sizeof(buf), fmt, ap);
@@ -43,18 +49,32 @@ static void line(struct out *o, enum role r, const char *fmt, ...)
 
 static void flush_cells(struct out *o)
 {
-	if (o->n_cells)
-		line(o, ROLE_NORMAL, "%s", o->cells);
+	if (o->n_cells && o->cells_shown)
+		surf_newline(o->s);
 	o->n_cells = 0;
-	o->cells[0] = '\0';
 }
 
+/* "  name               value" in CELL_W columns. Names and values
+ * (a thread's name among them) are padded by display width, not bytes:
+ * wide characters keep the cells aligned.
+ */
 static void cell(struct out *o, const char *name, const char *value)
 {
-	size_t used = strlen(o->cells);
+	struct surface *s = o->s;
+	int x0;
 
-	snprintf(o->cells + used, sizeof(o->cells) - used, "  %-18s %-*s",
-		 name, CELL_W - 21, value);
+	if (!o->n_cells)
+		o->cells_shown = line_shown(o);
+	if (o->cells_shown) {
+		surf_pad(s, ROLE_NORMAL, o->n_cells * CELL_W);
+		x0 = s->x;	/* further right after a long value */
+		surf_put(s, ROLE_NORMAL, "  ");
+		surf_put(s, ROLE_NORMAL, name);
+		surf_pad(s, ROLE_NORMAL, x0 + 20);
+		surf_put(s, ROLE_NORMAL, " ");
+		surf_put(s, ROLE_NORMAL, value);
+		surf_pad(s, ROLE_NORMAL, x0 + CELL_W);
+	}
 	if (++o->n_cells >= o->per_line)
 		flush_cells(o);
 }

@@ -31,8 +31,9 @@ static enum role cell_role(enum ts_col c, const struct ts_mstat *st,
 /*
  * A process row's COMMAND: its command line, read once per process, with
  * the program's name (argv[0]'s basename) bold, as htop shows it. Kernel
- * threads, processes without one and replays show comm; thread rows show
- * the thread's own name. False when comm is to be shown.
+ * threads, processes without one and recordings without command lines
+ * show comm; thread rows show the thread's own name. False when comm is
+ * to be shown.
  */
 static bool cmdline_draw(struct top *t, struct surface *s,
 			 const struct ts_row *r, const struct ts_mstat *st,
@@ -42,7 +43,7 @@ static bool cmdline_draw(struct top *t, struct surface *s,
 	char part[SURFACE_LINE];
 	size_t off, len;
 
-	if (r->kind != TS_ROW_PROCESS || t->src.reader ||
+	if (r->kind != TS_ROW_PROCESS ||
 	    (st->flags & (TS_MF_KTHREAD | TS_MF_EXITED)))
 		return false;
 	cl = ts_cmdline_get(&t->cmdlines, st->id, st->start_time);

@@ -13,9 +13,11 @@ TICK_NS = 10**9 // HZ
 CODE = r"""
 import sys, threading, time
 prefix = sys.argv[1]
+named = threading.Semaphore(0)
 def name(n):
     with open(f"/proc/self/task/{threading.get_native_id()}/comm", "w") as f:
         f.write(prefix + n)
+    named.release()
 def burn():
     name("-burn")
     while True:
@@ -28,6 +30,10 @@ for t in [threading.Thread(target=burn, daemon=True)] + [
         threading.Thread(target=nap, name=str(i), daemon=True)
         for i in range(3)]:
     t.start()
+# "ready" only once every thread has its name: a new thread carries
+# its creator's name until it renames itself.
+for _ in range(5):
+    named.acquire()
 print("ready", flush=True)
 sys.stdin.read()
 """

@@ -204,7 +204,13 @@ static void ts_probe_rename(void *data, struct task_struct *t,
 	ts_ev_push(&e);
 }
 
-/* Runs in the exiting thread (current), after exit_mm(), before it dies. */
+/*
+ * Runs in the exiting thread (current), after exit_mm(), before it dies.
+ * CPU times are what the scheduler has accounted so far: the slice since
+ * its last tick or switch is not in se.sum_exec_runtime yet (/proc's
+ * task_sched_runtime() adds it, and is not exported), so a thread that
+ * lives less than a tick without leaving its CPU can report 0.
+ */
 static void ts_probe_exit(void *data, struct task_struct *t)
 {
 	struct ts_event e;

@@ -51,14 +51,10 @@ stage() {
 scripts/lint.sh >"$logdir/lint.log" 2>&1
 stage lint "$logdir/lint.log" $?
 
-# The packages the guests install (scripts/guest/install-test.sh), and
-# lintian on them: no errors allowed.
-# The guests' make install (install-test.sh make) runs in make deb's built
-# copy; the host compiles its module for them too (minutes under TCG).
-if make -s deb >"$logdir/deb.log" 2>&1 &&
-	scripts/kernels.sh | while IFS='	' read -r kver kdir _; do
-		make -s -C build/deb/threadstat-*/ module-for-kver KVER="$kver" KBUILD_DIR="$kdir" || exit 1
-	done >>"$logdir/deb.log" 2>&1; then
+# The two .debs (tools, DKMS module) and lintian on them: no errors
+# allowed. Installing them in a guest is make check-install (minutes of
+# DKMS compiling under TCG).
+if make -s deb >"$logdir/deb.log" 2>&1; then
 	echo "deb: 1 passed, 0 failed" >>"$logdir/deb.log"
 	stage "make deb + lintian" "$logdir/deb.log" 0
 else

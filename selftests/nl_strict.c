@@ -20,7 +20,7 @@
  * but within the set's max is a newer attribute and only framed.
  */
 enum { SET_THREAD, SET_STACK, SET_REGS, SET_SYSCALL, SET_CPU, SET_SYSTEM,
-       SET_PROCESS };
+       SET_PROCESS, SET_WAIT };
 
 static const struct attr_set {
 	const char *name;
@@ -29,7 +29,7 @@ static const struct attr_set {
 } sets[] = {
 	[SET_THREAD] = { "thread",
 		"-puuusuUfbufuuuuumuUUUUUUUUUUuubUUUUUUUUUUUUUUUUUUUUUUUUU"
-		"bUUUUUUUUUUnxsunnn", THREADSTAT_A_THREAD_MAX },
+		"bUUUUUUUUUUnxsunnnuuuUUUUnu", THREADSTAT_A_THREAD_MAX },
 	[SET_STACK] = { "stack", "-pUUUUUUUUU", THREADSTAT_A_STACK_MAX },
 	[SET_REGS] = { "regs", "-pbUUUUUUUUUUUUUUUUUUUUU",
 		THREADSTAT_A_REGS_MAX },
@@ -39,6 +39,7 @@ static const struct attr_set {
 	[SET_SYSTEM] = { "system", "-puuUUuuuuuuu", THREADSTAT_A_SYSTEM_MAX },
 	[SET_PROCESS] = { "process", "-puUUUUUUUUUUUU",
 		THREADSTAT_A_PROCESS_MAX },
+	[SET_WAIT] = { "wait", "-puUuUubuufufu", THREADSTAT_A_WAIT_MAX },
 };
 
 /* Where a nest of the thread set leads. */
@@ -55,6 +56,8 @@ static int nested_set(int set, int type)
 		return SET_SYSCALL;
 	case THREADSTAT_A_THREAD_PROCESS:
 		return SET_PROCESS;
+	case THREADSTAT_A_THREAD_WAIT:
+		return SET_WAIT;
 	}
 	return -1;
 }

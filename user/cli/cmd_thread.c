@@ -232,6 +232,25 @@ static void print_syscall(const struct ts_thread *t)
 	print_fields(&ts_syscall_set, &t->syscall, 0, true);
 }
 
+static void print_wait(const struct ts_thread *t)
+{
+	char text[96];
+
+	printf("wait\n");
+	if (withheld(t, THREADSTAT_FIELDS_WAIT))
+		return;
+	if (ts_thread_has(t, THREADSTAT_A_THREAD_WAIT)) {
+		print_fields(&ts_wait_set, &t->wait, 0, true);
+		return;
+	}
+	if (ts_thread_has(t, THREADSTAT_A_THREAD_WAIT_MISSING)) {
+		snprintf(text, sizeof(text), "none: not blocked in a system "
+			 "call (%s)", ts_kstack_missing_name(t->wait_missing));
+		note(text);
+	} else
+		note(t->kthread ? "none: a kernel thread" : "not reported");
+}
+
 static void print_page(const struct ts_thread *t)
 {
 	printf("thread %" PRIu32 " (", t->tid);
@@ -253,6 +272,7 @@ static void print_page(const struct ts_thread *t)
 	print_kernel_stack(t);
 	print_regs(t);
 	print_syscall(t);
+	print_wait(t);
 }
 
 int cmd_thread(int argc, char **argv)

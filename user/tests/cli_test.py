@@ -433,7 +433,12 @@ def thread_page_has_every_section():
     sections = [l for l in lines[1:] if l and not l.startswith(" ")]
     assert sections == ["identity", "scheduling", "schedstats",
                         "delay accounting", "stack", "kernel stack",
-                        "registers", "syscall"], sections
+                        "registers", "syscall", "wait"], sections
+    # blocked in read(2) on the pipe: the wait section names its fd
+    wait = lines[lines.index("wait") + 1:]
+    assert any(l.split()[:1] == ["fd"] and
+               l.split()[-1] in (str(reader_fd), hex(reader_fd))
+               for l in wait), wait
     assert any(l.split() == ["wchan", "pipe_read"] for l in lines) or \
         not EXACT_KSTACK, out
     assert any(l.strip().startswith("#0  pipe_read+0x") for l in lines) or \

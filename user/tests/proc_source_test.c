@@ -224,7 +224,23 @@ static int check_one(const struct ts_thread *t, void *arg)
 	return 0;
 }
 
-TEST(own_threads_match_proc)
+FIXTURE(own) {
+};
+
+FIXTURE_SETUP(own)
+{
+}
+
+FIXTURE_TEARDOWN(own)
+{
+}
+
+/*
+ * 300 s, not the harness's 30: under valgrind, which runs one thread at a
+ * time, the burner's first 20 ms of CPU can take most of a minute on a
+ * loaded host (make check timed it out once).
+ */
+TEST_F_TIMEOUT(own, threads_match_proc, 300)
 {
 	struct ts_thread_query q = { .tgid = (uint32_t)getpid() };
 	struct ts_error err = { 0 };

@@ -19,7 +19,7 @@ export TS_CACHE=${TS_CACHE:-/var/cache/threadstat}
 logdir=build/check
 start=$(date +%s)
 total_pass=0 total_fail=0
-summary=()
+summary=() failures=()
 
 scripts/setup.sh || { echo "check: set-up failed"; echo "0 passed, 1 failed"; exit 1; }
 rm -rf "$logdir"
@@ -45,7 +45,15 @@ stage() {
 	if ((f)); then
 		echo "---- $name failed; its log ($log):"
 		tail -n 80 "$log"
+		failures+=("$name: $(failed_cases "$log")")
 	fi
+}
+
+# The names of a log's failed cases, on one line: CI shows only the end of
+# make check's output, so the summary repeats them there.
+failed_cases() {
+	grep -E '^(not ok|# FAIL|valgrind: .*(failed|leaked)|vm: )' "$1" |
+		sed -E 's/^not ok [0-9]+ //; s/^not ok //' | head -n 12 | paste -sd ';' -
 }
 
 scripts/lint.sh >"$logdir/lint.log" 2>&1
@@ -134,6 +142,11 @@ for kver in "${kvers[@]}"; do
 done
 echo
 printf '%s\n' "${summary[@]}"
+if ((${#failures[@]})); then
+	echo
+	echo "failed:"
+	printf '  %s\n' "${failures[@]}"
+fi
 echo
 echo "hardening, short profile (make stress runs the long one):"
 echo "$hardening"

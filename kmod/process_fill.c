@@ -16,9 +16,17 @@
  * the process's): their sum is exited-sum-exec-runtime, split in the ratio
  * of the tick samples the kernel collected. Live threads' values plus these
  * therefore add up to the process's CPU time, comparable with /proc.
+ *
+ * But only for one instant, and a dump's threads are read one after another:
+ * a thread that exits after its leader's message and before its own is in
+ * neither part. So the nest also carries the whole process's runtime and
+ * switches summed in one pass (ts_read_totals()), the way
+ * thread_group_cputime() sums them for /proc/PID/stat; a process's totals
+ * and rates come from those.
  */
 #include <linux/math64.h>
 #include <linux/mm.h>
+#include <linux/rcupdate.h>
 #include <linux/sched.h>
 #include <linux/sched/signal.h>
 #include <linux/sched/task.h>
@@ -51,6 +59,50 @@ static void ts_read_exited(struct signal_struct *sig, struct ts_exited *ex)
 		ex->min_flt = sig->min_flt;
 		ex->maj_flt = sig->maj_flt;
 	} while (read_seqretry(&sig->stats_lock, seq));
+}
+
+struct ts_totals {
+	u64 runtime, nvcsw, nivcsw;
+};
+
+static void ts_sum_totals(struct signal_struct *sig, struct task_struct *task,
+			  struct ts_totals *tot)
+{
+	struct task_struct *t;
+
+	tot->runtime = sig->sum_sched_runtime;
+	tot->nvcsw = sig->nvcsw;
+	tot->nivcsw = sig->nivcsw;
+	for_each_thread(task, t) {
+		tot->runtime += READ_ONCE(t->se.sum_exec_runtime);
+		tot->nvcsw += READ_ONCE(t->nvcsw);
+		tot->nivcsw += READ_ONCE(t->nivcsw);
+	}
+}
+
+/*
+ * The whole process at one instant: __exit_signal() adds a thread's
+ * counters to the signal_struct and unlinks it from the thread list in one
+ * write section of sig->stats_lock, so a pass that no exit interrupted
+ * counts every thread once. A first pass takes no lock; if a thread exited
+ * meanwhile, a second pass holds exits off (as thread_group_cputime()
+ * does), so the walk ends even in a process that never stops churning.
+ */
+static void ts_read_totals(struct task_struct *task, struct ts_totals *tot)
+{
+	struct signal_struct *sig = task->signal;
+	unsigned long flags;
+	unsigned int seq;
+
+	rcu_read_lock();
+	seq = read_seqbegin(&sig->stats_lock);
+	ts_sum_totals(sig, task, tot);
+	if (read_seqretry(&sig->stats_lock, seq)) {
+		read_seqlock_excl_irqsave(&sig->stats_lock, flags);
+		ts_sum_totals(sig, task, tot);
+		read_sequnlock_excl_irqrestore(&sig->stats_lock, flags);
+	}
+	rcu_read_unlock();
 }
 
 /* Scale utime/stime so they add up to the scheduler's runtime. */
@@ -115,11 +167,13 @@ static int ts_fill_memory(struct sk_buff *skb, struct task_struct *task)
 int ts_fill_process(struct sk_buff *skb, struct task_struct *task)
 {
 	struct signal_struct *sig = task->signal;
+	struct ts_totals tot;
 	struct ts_exited ex;
 	struct nlattr *nest;
 
 	ts_read_exited(sig, &ex);
 	ts_scale_exited(&ex);
+	ts_read_totals(task, &tot);
 
 	nest = nla_nest_start(skb, THREADSTAT_A_THREAD_PROCESS);
 	if (!nest)
@@ -134,6 +188,10 @@ int ts_fill_process(struct sk_buff *skb, struct task_struct *task)
 	    ts_put_u64(skb, THREADSTAT_A_PROCESS_EXITED_NIVCSW, ex.nivcsw) ||
 	    ts_put_u64(skb, THREADSTAT_A_PROCESS_EXITED_MIN_FLT, ex.min_flt) ||
 	    ts_put_u64(skb, THREADSTAT_A_PROCESS_EXITED_MAJ_FLT, ex.maj_flt) ||
+	    ts_put_u64(skb, THREADSTAT_A_PROCESS_SUM_EXEC_RUNTIME,
+		       tot.runtime) ||
+	    ts_put_u64(skb, THREADSTAT_A_PROCESS_NVCSW, tot.nvcsw) ||
+	    ts_put_u64(skb, THREADSTAT_A_PROCESS_NIVCSW, tot.nivcsw) ||
 	    ts_fill_memory(skb, task)) {
 		nla_nest_cancel(skb, nest);
 		return -EMSGSIZE;

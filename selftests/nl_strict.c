@@ -37,7 +37,7 @@ static const struct attr_set {
 	[SET_CPU] = { "cpu", "-pubuuuumUUUUUUUUUUuuusuu",
 		THREADSTAT_A_CPU_MAX },
 	[SET_SYSTEM] = { "system", "-puuUUuuuuuuu", THREADSTAT_A_SYSTEM_MAX },
-	[SET_PROCESS] = { "process", "-puUUUUUUUUUUUU",
+	[SET_PROCESS] = { "process", "-puUUUUUUUUUUUUUUU",
 		THREADSTAT_A_PROCESS_MAX },
 	[SET_WAIT] = { "wait", "-puUuUubuufufu", THREADSTAT_A_WAIT_MAX },
 };

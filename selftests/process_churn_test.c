@@ -5,10 +5,13 @@
  * then exiting. What the exited workers used must show up in the nest's
  * exited-* totals, and live threads plus exited ones must add up to what
  * /proc/PID/stat and getrusage() say for the whole process. Memory must
- * match /proc/PID/statm.
+ * match /proc/PID/statm. While workers keep exiting, the nest's one-instant
+ * totals (sum-exec-runtime, nvcsw, nivcsw) must lie between /proc's and
+ * getrusage()'s reads taken just before and just after.
  */
 #define _GNU_SOURCE
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -288,6 +291,88 @@ TEST(kernel_thread_has_no_memory)
 	EXPECT_TRUE(kt.proc_has[P(NR_THREADS)]);
 	EXPECT_FALSE(kt.proc_has[P(VM_SIZE)]);
 	EXPECT_FALSE(kt.proc_has[P(RSS_ANON)]);
+	tsnl_close(&nl);
+}
+
+
+/* Churn for the one-instant totals: workers of ~1 ms CPU, one after another. */
+static atomic_bool churn_stop;
+
+static void *short_worker(void *arg)
+{
+	uint64_t until = thread_cpu_ns() + 1000000;
+
+	(void)arg;
+	while (thread_cpu_ns() < until)
+		;
+	return NULL;
+}
+
+static void *spawner(void *arg)
+{
+	unsigned long *spawned = arg;
+	pthread_t th;
+
+	while (!atomic_load(&churn_stop)) {
+		if (pthread_create(&th, NULL, short_worker, NULL))
+			break;
+		pthread_join(th, NULL);
+		(*spawned)++;
+	}
+	return NULL;
+}
+
+/*
+ * A dump reads its threads one after another, so live + exited-* can miss
+ * a worker that exits in between; the totals are summed by the kernel in
+ * one pass and must never leave /proc's bracket, whatever exits meanwhile.
+ * /proc/PID/stat's utime + stime add up to the same runtime, truncated to
+ * ticks (twice); getrusage() sums the switches under the sighand lock.
+ */
+TEST(whole_process_totals_under_churn)
+{
+	unsigned long long minflt, t0, t1;
+	unsigned long long hz = sysconf(_SC_CLK_TCK), tick_ns = 1000000000 / hz;
+	unsigned long spawned[2] = { 0 };
+	unsigned int i, rounds = 300, bad_cpu = 0, bad_sw = 0;
+	struct tsnl_thread th;
+	struct rusage r0, r1;
+	pthread_t sp[2];
+	struct tsnl nl;
+	uint64_t rt = 0;
+
+	ASSERT_EQ(0, tsnl_open(&nl));
+	for (i = 0; i < 2; i++)
+		ASSERT_EQ(0, pthread_create(&sp[i], NULL, spawner, &spawned[i]));
+	for (i = 0; i < rounds; i++) {
+		ASSERT_EQ(0, proc_stat(&minflt, &t0));
+		ASSERT_EQ(0, getrusage(RUSAGE_SELF, &r0));
+		ASSERT_EQ(0, dr_get(&nl, getpid(), &th));
+		ASSERT_EQ(0, getrusage(RUSAGE_SELF, &r1));
+		ASSERT_EQ(0, proc_stat(&minflt, &t1));
+		ASSERT_TRUE(th.proc_has[P(SUM_EXEC_RUNTIME)]);
+		ASSERT_TRUE(th.proc_has[P(NVCSW)]);
+		ASSERT_TRUE(th.proc_has[P(NIVCSW)]);
+		rt = th.proc[P(SUM_EXEC_RUNTIME)];
+		if (rt < t0 * tick_ns || rt > (t1 + 2) * tick_ns) {
+			if (!bad_cpu++)
+				printf("# round %u: /proc %llu..%llu ticks, sum-exec-runtime %.2f ticks\n",
+				       i, t0, t1, rt / (double)tick_ns);
+		}
+		if (th.proc[P(NVCSW)] < (uint64_t)r0.ru_nvcsw ||
+		    th.proc[P(NVCSW)] > (uint64_t)r1.ru_nvcsw ||
+		    th.proc[P(NIVCSW)] < (uint64_t)r0.ru_nivcsw ||
+		    th.proc[P(NIVCSW)] > (uint64_t)r1.ru_nivcsw)
+			bad_sw++;
+	}
+	atomic_store(&churn_stop, true);
+	for (i = 0; i < 2; i++)
+		pthread_join(sp[i], NULL);
+	printf("# %u rounds, %lu workers exited meanwhile; out of /proc's bracket: runtime %u, switches %u; last runtime %.3f s\n",
+	       rounds, spawned[0] + spawned[1], bad_cpu, bad_sw, rt / 1e9);
+	EXPECT_GT(spawned[0] + spawned[1], rounds / 10);
+	EXPECT_EQ(0, bad_cpu);
+	EXPECT_EQ(0, bad_sw);
 	tsnl_close(&nl);
 }
 

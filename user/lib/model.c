@@ -453,6 +453,30 @@ static const struct ts_mprocess *process_before(const struct ts_model *m,
 }
 
 /*
+ * A process's TIME and switches: the kernel's one-instant sum when the
+ * module sends it; else (an older module, a recording, the /proc source)
+ * the live threads of this sample plus the exited totals, which a thread
+ * exiting while the dump runs can escape.
+ */
+static void process_totals(struct ts_mprocess *p)
+{
+	const struct ts_process *q = &p->proc;
+
+	if (ts_present(&ts_process_set, q,
+		       THREADSTAT_A_PROCESS_SUM_EXEC_RUNTIME) &&
+	    ts_present(&ts_process_set, q, THREADSTAT_A_PROCESS_NVCSW) &&
+	    ts_present(&ts_process_set, q, THREADSTAT_A_PROCESS_NIVCSW)) {
+		p->s.runtime = q->sum_exec_runtime;
+		p->nvcsw = q->nvcsw;
+		p->nivcsw = q->nivcsw;
+		return;
+	}
+	p->s.runtime += q->exited_sum_exec_runtime;
+	p->nvcsw += q->exited_nvcsw;
+	p->nivcsw += q->exited_nivcsw;
+}
+
+/*
  * Exact totals and rates from the process set: TIME and the switches
  * include the threads that have exited, and the rates are the deltas of
  * those totals, so a worker born and gone within one interval counts.
@@ -478,9 +502,7 @@ static void process_finish(struct ts_model *m, struct ts_mprocess *p)
 	}
 	if (!p->has_process)
 		return;
-	p->s.runtime += p->proc.exited_sum_exec_runtime;
-	p->nvcsw += p->proc.exited_nvcsw;
-	p->nivcsw += p->proc.exited_nivcsw;
+	process_totals(p);
 	if (!prev && born_in_interval(m->stage, &p->s))
 		base = &zero;
 	if (!interval || !base || (base != &zero && !base->has_process))

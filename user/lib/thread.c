@@ -94,6 +94,9 @@ static const struct ts_field ts_process_fields[] = {
 	PROC(RSS_FILE, U64, "rss-file", rss_file),
 	PROC(RSS_SHMEM, U64, "rss-shmem", rss_shmem),
 	PROC(SWAP, U64, "swap", swap),
+	PROC(SUM_EXEC_RUNTIME, U64, "sum-exec-runtime", sum_exec_runtime),
+	PROC(NVCSW, U64, "nvcsw", nvcsw),
+	PROC(NIVCSW, U64, "nivcsw", nivcsw),
 };
 
 const struct ts_set ts_process_set =

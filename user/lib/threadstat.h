@@ -154,7 +154,10 @@ struct ts_wait {
  * The per-process set, sent with the sched group on the group leader's
  * message of a dump and on every THREAD_GET do reply. exited_* are the
  * totals of the process's threads that have already exited: add them to
- * the sum over its live threads for exact process totals across churn.
+ * the sum over its live threads for process totals. sum_exec_runtime,
+ * nvcsw and nivcsw are the whole process summed at one instant by the
+ * kernel (newer modules): exact across churn, where live + exited of one
+ * dump can miss a thread that exited while the dump ran.
  * Memory fields are bytes, absent for kernel threads.
  */
 struct ts_process {
@@ -163,6 +166,7 @@ struct ts_process {
 	uint64_t exited_sum_exec_runtime, exited_utime, exited_stime;
 	uint64_t exited_nvcsw, exited_nivcsw, exited_min_flt, exited_maj_flt;
 	uint64_t vm_size, rss_anon, rss_file, rss_shmem, swap;
+	uint64_t sum_exec_runtime, nvcsw, nivcsw;
 };
 
 /* Counters of the schedstats and delayacct groups, in attribute order. */

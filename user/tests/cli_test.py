@@ -361,10 +361,13 @@ def process_set_on_the_leader_matches_proc():
         t = threading.Thread(target=burn)
         t.start()
         t.join()
+    def stat_s():
+        with open(f"/proc/{me}/stat") as f:
+            st = f.read().rsplit(")", 1)[1].split()
+        return (int(st[11]) + int(st[12])) / os.sysconf("SC_CLK_TCK")
+    proc_s0 = stat_s()
     rows = json.loads(run("threads", "--pid", str(me), "--json").stdout)
-    with open(f"/proc/{me}/stat") as f:
-        st = f.read().rsplit(")", 1)[1].split()
-    proc_s = (int(st[11]) + int(st[12])) / os.sysconf("SC_CLK_TCK")
+    proc_s = stat_s()
     leader = [r for r in rows if r["tid"] == me]
     assert len(leader) == 1 and "process" in leader[0], leader
     proc = leader[0]["process"]
@@ -375,6 +378,12 @@ def process_set_on_the_leader_matches_proc():
              sum(r["sum-exec-runtime"] for r in rows)) / 1e9
     # Our main thread runs on between the dump and the /proc read.
     assert -0.05 <= proc_s - total < 0.3, (proc_s, total)
+    # The whole process summed at one instant, within /proc's bracket
+    # (utime + stime are truncated to ticks, twice).
+    tick = 1 / os.sysconf("SC_CLK_TCK")
+    assert proc_s0 <= proc["sum-exec-runtime"] / 1e9 <= proc_s + 2 * tick, \
+        (proc_s0, proc, proc_s)
+    assert proc["nvcsw"] >= proc["exited-nvcsw"], proc
     rss = int(open(f"/proc/{me}/statm").read().split()[1]) * os.sysconf(
         "SC_PAGE_SIZE")
     got = proc["rss-anon"] + proc["rss-file"] + proc["rss-shmem"]

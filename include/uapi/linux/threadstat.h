@@ -261,6 +261,12 @@ enum {
  * bytes (VmSize, RssAnon, RssFile, RssShmem, VmSwap of /proc/PID/status),
  * read from the reported thread's mm; absent when it has none (kernel
  * threads, an exited group leader).
+ * SUM_EXEC_RUNTIME, NVCSW and NIVCSW are the whole process at one instant:
+ * the exited totals plus every live thread, summed in one pass that a
+ * thread's exit restarts (what /proc/PID/stat's thread_group_cputime()
+ * does). A dump's threads are read one after another, so live threads +
+ * exited-* of one dump can miss a thread that exited between the leader's
+ * message and its own; use these for a process's totals and rates.
  */
 enum {
 	THREADSTAT_A_PROCESS_PAD = 1,
@@ -277,6 +283,9 @@ enum {
 	THREADSTAT_A_PROCESS_RSS_FILE,			/* u64 bytes */
 	THREADSTAT_A_PROCESS_RSS_SHMEM,			/* u64 bytes */
 	THREADSTAT_A_PROCESS_SWAP,			/* u64 bytes */
+	THREADSTAT_A_PROCESS_SUM_EXEC_RUNTIME,		/* u64 ns, all threads */
+	THREADSTAT_A_PROCESS_NVCSW,			/* u64, all threads */
+	THREADSTAT_A_PROCESS_NIVCSW,			/* u64, all threads */
 
 	__THREADSTAT_A_PROCESS_MAX,
 	THREADSTAT_A_PROCESS_MAX = (__THREADSTAT_A_PROCESS_MAX - 1)

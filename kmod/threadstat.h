@@ -189,7 +189,7 @@ extern const struct nla_policy ts_events_policy[THREADSTAT_A_EVENT_MAX + 1];
 struct tracepoint *ts_tracepoint_lookup(const char *name);
 
 /* latency.c: run-queue latency probes and the latency group */
-#define TS_LAT_CAP	16384	/* threads tracked at once: 4.8 MiB */
+#define TS_LAT_CAP	16384	/* threads tracked at once: 5 MiB */
 void ts_latency_init(void);
 int ts_latency_start(void);
 void ts_latency_stop(void);

@@ -21,8 +21,8 @@
  * has closed its watch is a thread created after the dump ended.
  *
  * With no dump running the probe costs a barrier and a list_empty() test.
- * The tracepoint symbol is not exported; for_each_kernel_tracepoint() finds
- * it by name.
+ * The tracepoint symbol is not exported; ts_tracepoint_lookup() finds it
+ * by name.
  */
 #include <linux/atomic.h>
 #include <linux/list.h>
@@ -31,7 +31,6 @@
 #include <linux/rculist.h>
 #include <linux/sched.h>
 #include <linux/spinlock.h>
-#include <linux/string.h>
 #include <linux/tracepoint.h>
 
 #include "threadstat.h"
@@ -66,12 +65,6 @@ static void ts_probe_newtask(void *data, struct task_struct *task,
 		atomic_or(TS_WATCH_MISSED, &w->state);
 	}
 	rcu_read_unlock();
-}
-
-static void ts_find_tracepoint(struct tracepoint *tp, void *priv)
-{
-	if (!strcmp(tp->name, "task_newtask"))
-		ts_tp_newtask = tp;
 }
 
 /**
@@ -163,7 +156,7 @@ bool ts_watch_close(struct ts_dump_watch *w)
  */
 int ts_dump_consistency_init(void)
 {
-	for_each_kernel_tracepoint(ts_find_tracepoint, NULL);
+	ts_tp_newtask = ts_tracepoint_lookup("task_newtask");
 	if (!ts_tp_newtask) {
 		pr_err("threadstat: task_newtask tracepoint not found\n");
 		return -ENOENT;

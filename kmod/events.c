@@ -338,18 +338,6 @@ static void ts_ev_send_work(struct work_struct *work)
 	}
 }
 
-static void ts_find_event_tracepoints(struct tracepoint *tp, void *priv)
-{
-	if (!strcmp(tp->name, "task_newtask"))
-		ts_tp_newtask = tp;
-	else if (!strcmp(tp->name, "sched_process_exec"))
-		ts_tp_exec = tp;
-	else if (!strcmp(tp->name, "task_rename"))
-		ts_tp_rename = tp;
-	else if (!strcmp(tp->name, "sched_process_exit"))
-		ts_tp_exit = tp;
-}
-
 static void ts_ev_probes_off(void)
 {
 	lockdep_assert_held(&ts_ev_mutex);
@@ -555,7 +543,10 @@ static struct notifier_block ts_ev_nb = {
  */
 int ts_events_init(void)
 {
-	for_each_kernel_tracepoint(ts_find_event_tracepoints, NULL);
+	ts_tp_newtask = ts_tracepoint_lookup("task_newtask");
+	ts_tp_exec = ts_tracepoint_lookup("sched_process_exec");
+	ts_tp_rename = ts_tracepoint_lookup("task_rename");
+	ts_tp_exit = ts_tracepoint_lookup("sched_process_exit");
 	return netlink_register_notifier(&ts_ev_nb);
 }
 

@@ -56,6 +56,12 @@ static const struct genl_ops ts_ops[] = {
 		.policy = ts_events_policy,
 		.maxattr = ARRAY_SIZE(ts_events_policy) - 1,
 	},
+	{
+		.cmd = THREADSTAT_CMD_LATENCY_SET,
+		.doit = ts_latency_set_doit,
+		.policy = ts_latency_policy,
+		.maxattr = ARRAY_SIZE(ts_latency_policy) - 1,
+	},
 };
 
 struct genl_family ts_family __ro_after_init = {

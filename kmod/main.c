@@ -21,11 +21,18 @@ static int __init threadstat_init(void)
 		ts_dump_consistency_exit();
 		return err;
 	}
+	err = ts_latency_set_init();
+	if (err) {
+		ts_events_exit();
+		ts_dump_consistency_exit();
+		return err;
+	}
 	ts_accounting_init();
 	ts_access_init();
 	err = ts_family_register();
 	if (err) {
 		ts_access_exit();
+		ts_latency_set_exit();
 		ts_events_exit();
 		ts_accounting_exit();
 		ts_dump_consistency_exit();
@@ -36,6 +43,7 @@ static int __init threadstat_init(void)
 static void __exit threadstat_exit(void)
 {
 	ts_family_unregister();
+	ts_latency_set_exit();
 	ts_events_exit();
 	ts_access_exit();
 	ts_accounting_exit();

@@ -174,5 +174,11 @@ int ts_thread_fill(struct sk_buff *skb, struct task_struct *task,
 		if (err)
 			return err;
 	}
+	/* Like /proc/PID/schedstat: anyone who sees the thread. */
+	if (fields & THREADSTAT_FIELDS_LATENCY) {
+		err = ts_fill_latency(skb, task);
+		if (err)
+			return err;
+	}
 	return 0;
 }

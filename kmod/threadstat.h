@@ -185,6 +185,23 @@ void ts_events_exit(void);
 int ts_events_subscribe_doit(struct sk_buff *skb, struct genl_info *info);
 extern const struct nla_policy ts_events_policy[THREADSTAT_A_EVENT_MAX + 1];
 
+/* tracepoint_lookup.c: scheduler tracepoints are found by name */
+struct tracepoint *ts_tracepoint_lookup(const char *name);
+
+/* latency.c: run-queue latency probes and the latency group */
+#define TS_LAT_CAP	16384	/* threads tracked at once: 5 MiB */
+void ts_latency_init(void);
+int ts_latency_start(void);
+void ts_latency_stop(void);
+bool ts_latency_state(u32 *tracked, u64 *overflow);
+int ts_fill_latency(struct sk_buff *skb, struct task_struct *task);
+
+/* latency_set.c: THREADSTAT_CMD_LATENCY_SET, who holds latency on */
+int ts_latency_set_init(void);
+void ts_latency_set_exit(void);
+int ts_latency_set_doit(struct sk_buff *skb, struct genl_info *info);
+extern const struct nla_policy ts_latency_policy[THREADSTAT_A_LATENCY_MAX + 1];
+
 /* process_fill.c: the process nest (exited threads' totals, memory) */
 int ts_fill_process(struct sk_buff *skb, struct task_struct *task);
 

@@ -20,7 +20,7 @@
  * but within the set's max is a newer attribute and only framed.
  */
 enum { SET_THREAD, SET_STACK, SET_REGS, SET_SYSCALL, SET_CPU, SET_SYSTEM,
-       SET_PROCESS, SET_WAIT };
+       SET_PROCESS, SET_WAIT, SET_LATENCY };
 
 static const struct attr_set {
 	const char *name;
@@ -29,7 +29,7 @@ static const struct attr_set {
 } sets[] = {
 	[SET_THREAD] = { "thread",
 		"-puuusuUfbufuuuuumuUUUUUUUUUUuubUUUUUUUUUUUUUUUUUUUUUUUUU"
-		"bUUUUUUUUUUnxsunnnuuuUUUUnu", THREADSTAT_A_THREAD_MAX },
+		"bUUUUUUUUUUnxsunnnuuuUUUUnunu", THREADSTAT_A_THREAD_MAX },
 	[SET_STACK] = { "stack", "-pUUUUUUUUU", THREADSTAT_A_STACK_MAX },
 	[SET_REGS] = { "regs", "-pbUUUUUUUUUUUUUUUUUUUUU",
 		THREADSTAT_A_REGS_MAX },
@@ -40,6 +40,8 @@ static const struct attr_set {
 	[SET_PROCESS] = { "process", "-puUUUUUUUUUUUUUUU",
 		THREADSTAT_A_PROCESS_MAX },
 	[SET_WAIT] = { "wait", "-puUuUubuufufu", THREADSTAT_A_WAIT_MAX },
+	[SET_LATENCY] = { "latency", "-pUUUxufbubuuU",
+		THREADSTAT_A_LATENCY_MAX },
 };
 
 /* Where a nest of the thread set leads. */
@@ -58,6 +60,8 @@ static int nested_set(int set, int type)
 		return SET_PROCESS;
 	case THREADSTAT_A_THREAD_WAIT:
 		return SET_WAIT;
+	case THREADSTAT_A_THREAD_LATENCY:
+		return SET_LATENCY;
 	}
 	return -1;
 }

@@ -203,6 +203,20 @@ static int64_t attr_number(const struct nlattr *a)
 	return 0;
 }
 
+static int latency_attr(const struct nlattr *a, void *data)
+{
+	struct tsnl_thread *th = data;
+	uint16_t type = mnl_attr_get_type(a);
+	size_t len = mnl_attr_get_payload_len(a);
+
+	if (type == THREADSTAT_A_LATENCY_HIST)
+		memcpy(th->lat_hist, mnl_attr_get_payload(a),
+		       len < sizeof(th->lat_hist) ? len : sizeof(th->lat_hist));
+	else if (type <= THREADSTAT_A_LATENCY_MAX)
+		th->lat[type] = attr_number(a);
+	return MNL_CB_OK;
+}
+
 static int thread_attr(const struct nlattr *a, void *data)
 {
 	struct tsnl_thread *th = data;
@@ -287,6 +301,10 @@ static int thread_attr(const struct nlattr *a, void *data)
 	case THREADSTAT_A_THREAD_PROCESS:
 		th->has_process = true;
 		mnl_attr_parse_nested(a, process_attr, th);
+		break;
+	case THREADSTAT_A_THREAD_LATENCY:
+		th->has_latency = true;
+		mnl_attr_parse_nested(a, latency_attr, th);
 		break;
 	}
 	return MNL_CB_OK;

@@ -54,6 +54,10 @@ struct tsnl_thread {
 	bool has_process;
 	bool proc_has[THREADSTAT_A_PROCESS_MAX + 1];
 	uint64_t proc[THREADSTAT_A_PROCESS_MAX + 1];
+	/* The latency nest: u64 attributes by type, and the histogram. */
+	bool has_latency;
+	uint64_t lat[THREADSTAT_A_LATENCY_MAX + 1];
+	uint64_t lat_hist[THREADSTAT_LATENCY_BUCKETS];
 };
 
 /* A CPU_GET or SYSTEM_GET reply: its fixed-size attributes by type. */

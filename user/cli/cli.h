@@ -16,6 +16,7 @@ int cmd_waits(int argc, char **argv);
 int cmd_deadlocks(int argc, char **argv);
 int cmd_events(int argc, char **argv);
 int cmd_exporter(int argc, char **argv);
+int cmd_latency(int argc, char **argv);
 
 /* Parse [--json] [--help]: -1 to go on, else the exit status to return. */
 int parse_json_option(int argc, char **argv, const char *usage, bool *json);

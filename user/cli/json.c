@@ -118,6 +118,10 @@ static void json_value(FILE *out, const struct ts_field *f, const void *rec)
 		memcpy(&u32, p, 4);
 		json_string(out, ts_kstack_missing_name(u32));
 		break;
+	case TS_KIND_LATENCY_MISSING:
+		memcpy(&u32, p, 4);
+		json_string(out, ts_latency_missing_name(u32));
+		break;
 	case TS_KIND_STRINGS: {
 		const char *s = *(char *const *)p;
 		uint32_t n;

@@ -42,6 +42,9 @@ static const char usage[] =
 	"  exporter [--listen ADDR:PORT] [--pid PID] [--group-by LIST]\n"
 	"           [--max-series N]\n"
 	"          Prometheus metrics over HTTP, one dump per scrape\n"
+	"  latency on|off|status [--json]\n"
+	"          per-thread run-queue latency measurement (on stays on\n"
+	"          until off); the numbers: threads --fields latency\n"
 	"\n"
 	"options:\n"
 	"  --source SRC   where the data comes from: module, proc (the\n"
@@ -114,6 +117,8 @@ int main(int argc, char **argv)
 		return cmd_events(argc - 1, argv + 1);
 	if (!strcmp(argv[1], "exporter"))
 		return cmd_exporter(argc - 1, argv + 1);
+	if (!strcmp(argv[1], "latency"))
+		return cmd_latency(argc - 1, argv + 1);
 
 	cli_error("unknown command '%s'", argv[1]);
 	fputs(usage, stderr);

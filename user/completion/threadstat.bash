@@ -4,7 +4,7 @@
 # sources, and pids and tids from /proc.
 
 # The field groups of --fields: the spec's "fields" flags, and all.
-_threadstat_groups="sched schedstats delayacct stack kstack regs wait all"
+_threadstat_groups="sched schedstats delayacct stack kstack regs wait latency all"
 
 # Every pid (or, with "task", every tid) /proc lists.
 _threadstat_ids()
@@ -85,6 +85,11 @@ _threadstat()
 	if [[ $cmd == thread ]]; then
 		# shellcheck disable=SC2207
 		COMPREPLY=($(compgen -W "$(_threadstat_ids task)" -- "$cur"))
+	fi
+	# latency on|off|status
+	if [[ $cmd == latency && $prev == latency ]]; then
+		# shellcheck disable=SC2207
+		COMPREPLY=($(compgen -W "on off status" -- "$cur"))
 	fi
 	return 0
 }

@@ -106,7 +106,10 @@ static int ts_send(struct ts_client *c, uint16_t type, uint16_t flags,
 	genl->cmd = cmd;
 	genl->version = version;
 	for (i = 0; i < n_attrs; i++)
-		mnl_attr_put_u32(nlh, attrs[i].type, attrs[i].value);
+		if (attrs[i].type & TS_REQ_FLAG)
+			mnl_attr_put(nlh, attrs[i].type & ~TS_REQ_FLAG, 0, NULL);
+		else
+			mnl_attr_put_u32(nlh, attrs[i].type, attrs[i].value);
 
 	if (mnl_socket_sendto(c->nl, nlh, nlh->nlmsg_len) < 0)
 		return ts_fail(err, errno, "netlink send: %s", strerror(errno));

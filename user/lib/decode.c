@@ -66,6 +66,7 @@ static const int8_t ts_kind_len[] = {
 	[TS_KIND_STRINGS] = -1,
 	[TS_KIND_NEST] = -1,
 	[TS_KIND_U64_ARRAY] = -1,
+	[TS_KIND_LATENCY_MISSING] = 4,
 };
 
 /*
@@ -135,6 +136,7 @@ static int ts_decode_one(const struct ts_set *set, const struct ts_field *f,
 	case TS_KIND_POLICY:
 	case TS_KIND_GROUPS:
 	case TS_KIND_KSTACK_MISSING:
+	case TS_KIND_LATENCY_MISSING:
 		memcpy(dst, data, 4);
 		break;
 	case TS_KIND_U64:

@@ -89,6 +89,10 @@ void ts_field_str(struct ts_str *out, const struct ts_field *f,
 		memcpy(&u32, p, 4);
 		ts_str_printf(out, "%s", ts_kstack_missing_name(u32));
 		break;
+	case TS_KIND_LATENCY_MISSING:
+		memcpy(&u32, p, 4);
+		ts_str_printf(out, "%s", ts_latency_missing_name(u32));
+		break;
 	case TS_KIND_STRINGS: {
 		uint32_t n, i;
 

@@ -27,9 +27,12 @@
 
 /* A u32 request attribute; all of the family's request attributes are. */
 struct ts_req_attr {
-	uint16_t type;
+	uint16_t type;	/* | TS_REQ_FLAG: a flag attribute, value unused */
 	uint32_t value;
 };
+
+/* In ts_req_attr.type: send an empty (flag) attribute, not a u32. */
+#define TS_REQ_FLAG	0x4000
 
 /* Called with the attributes of each reply message (after genlmsghdr). */
 typedef int (*ts_msg_cb)(const void *attrs, size_t len, void *arg);

@@ -27,6 +27,7 @@ const char *ts_policy_name(uint32_t policy)
 
 static const char *const ts_group_names[] = {
 	"sched", "schedstats", "delayacct", "stack", "kstack", "regs", "wait",
+	"latency",
 };
 
 const char *ts_group_name(uint32_t bit)
@@ -85,6 +86,18 @@ const char *ts_kstack_missing_name(uint32_t why)
 		return "runnable";
 	case THREADSTAT_KSTACK_MISSING_UNSUPPORTED:
 		return "unsupported";
+	default:
+		return "unknown";
+	}
+}
+
+const char *ts_latency_missing_name(uint32_t why)
+{
+	switch (why) {
+	case THREADSTAT_LATENCY_MISSING_OFF:
+		return "off";
+	case THREADSTAT_LATENCY_MISSING_UNTRACKED:
+		return "untracked";
 	default:
 		return "unknown";
 	}

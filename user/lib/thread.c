@@ -68,6 +68,21 @@ static const struct ts_field ts_wait_fields[] = {
 
 const struct ts_set ts_wait_set =
 	TS_SET("wait", ts_wait, ts_wait_fields, THREADSTAT_A_WAIT_MAX);
+
+#define LAT(type, kind, name, member) \
+	TS_FIELD(LATENCY, ts_latency, type, kind, THREADSTAT_FIELDS_LATENCY, \
+		 name, member)
+
+static const struct ts_field ts_latency_fields[] = {
+	LAT(COUNT, U64, "count", count),
+	LAT(SUM, U64, "sum", sum),
+	LAT(MAX_WAIT, U64, "max-wait", max_wait),
+	LAT(HIST, U64_ARRAY, "hist", hist),
+};
+
+const struct ts_set ts_latency_set =
+	TS_SET("latency", ts_latency, ts_latency_fields,
+	       THREADSTAT_A_LATENCY_MAX);
 const struct ts_set ts_stack_set =
 	TS_SET("stack", ts_stack, ts_stack_fields, THREADSTAT_A_STACK_MAX);
 const struct ts_set ts_regs_set =
@@ -224,6 +239,12 @@ static const struct ts_field ts_thread_fields[] = {
 	  .size = sizeof(struct ts_wait), .nest = &ts_wait_set },
 	T(WAIT_MISSING, KSTACK_MISSING, THREADSTAT_FIELDS_WAIT,
 	  "wait-missing", wait_missing),
+	{ .type = THREADSTAT_A_THREAD_LATENCY, .kind = TS_KIND_NEST,
+	  .group = THREADSTAT_FIELDS_LATENCY, .name = "latency",
+	  .offset = offsetof(struct ts_thread, latency),
+	  .size = sizeof(struct ts_latency), .nest = &ts_latency_set },
+	T(LATENCY_MISSING, LATENCY_MISSING, THREADSTAT_FIELDS_LATENCY,
+	  "latency-missing", latency_missing),
 	{ .type = THREADSTAT_A_THREAD_PROCESS, .kind = TS_KIND_NEST,
 	  .group = THREADSTAT_FIELDS_SCHED, .name = "process",
 	  .offset = offsetof(struct ts_thread, process),

@@ -84,6 +84,7 @@ enum ts_kind {
 	TS_KIND_STRINGS,	/* repeated string attribute */
 	TS_KIND_NEST,		/* nested attribute set */
 	TS_KIND_U64_ARRAY,	/* binary of native-endian u64 */
+	TS_KIND_LATENCY_MISSING, /* u32 enum threadstat_latency_missing */
 };
 
 struct ts_field {
@@ -169,6 +170,16 @@ struct ts_process {
 	uint64_t sum_exec_runtime, nvcsw, nivcsw;
 };
 
+/*
+ * Run-queue waits of one thread (group latency): totals since the module
+ * started measuring it; hist[i] counts waits of [2^i, 2^(i+1)) ns.
+ */
+struct ts_latency {
+	uint64_t present[2];	/* bit per THREADSTAT_A_LATENCY_* received */
+	uint64_t count, sum, max_wait;
+	uint64_t hist[THREADSTAT_LATENCY_BUCKETS];
+};
+
 /* Counters of the schedstats and delayacct groups, in attribute order. */
 #define TS_COUNTER_FIRST	THREADSTAT_A_THREAD_WAIT_SUM
 #define TS_COUNTER_LAST		THREADSTAT_A_THREAD_DELAY_COMPACT_COUNT
@@ -211,6 +222,8 @@ struct ts_thread {
 	uint32_t stack_missing, regs_missing, wchan_missing;
 	struct ts_wait wait;		/* present: THREADSTAT_A_THREAD_WAIT */
 	uint32_t wait_missing;
+	struct ts_latency latency;	/* present: THREADSTAT_A_THREAD_LATENCY */
+	uint32_t latency_missing;	/* threadstat_latency_missing */
 };
 
 extern const struct ts_set ts_thread_set;
@@ -219,6 +232,7 @@ extern const struct ts_set ts_regs_set;
 extern const struct ts_set ts_syscall_set;
 extern const struct ts_set ts_process_set;
 extern const struct ts_set ts_wait_set;
+extern const struct ts_set ts_latency_set;
 
 static inline bool ts_thread_has(const struct ts_thread *t, uint16_t type)
 {
@@ -346,6 +360,7 @@ const char *ts_group_name(uint32_t bit);	/* "sched", "schedstats", ... */
 /* Parse "sched,stack" or "all" into a mask; -1 on an unknown name. */
 int64_t ts_groups_parse(const char *list, char *bad, size_t bad_len);
 const char *ts_kstack_missing_name(uint32_t why);
+const char *ts_latency_missing_name(uint32_t why);	/* "off", "untracked" */
 
 /* ---- lifecycle events (events.c) ---- */
 
@@ -383,5 +398,43 @@ int ts_events_subscribe(struct ts_client *c, uint32_t types, uint32_t tgid,
 typedef int (*ts_event_cb)(const struct ts_event *ev, void *arg);
 int ts_events_read(struct ts_client *c, int timeout_ms, ts_event_cb cb,
 		   void *arg, struct ts_error *err);
+
+/* ---- run-queue latency measurement (latency.c) ---- */
+
+/* The module's state, as THREADSTAT_CMD_LATENCY_SET replies it. */
+struct ts_latency_state {
+	uint64_t present[2];	/* bit per THREADSTAT_A_LATENCY_* received */
+	bool enabled, persistent;
+	uint32_t holders, tracked, capacity;
+	uint64_t overflow;
+};
+
+extern const struct ts_set ts_latency_state_set;
+
+enum ts_latency_op {
+	TS_LATENCY_STATUS,	/* only ask; anyone */
+	TS_LATENCY_HOLD,	/* on while @c stays open */
+	TS_LATENCY_PERSIST,	/* on until TS_LATENCY_OFF */
+	TS_LATENCY_OFF,		/* off, whoever held it on */
+};
+
+/*
+ * Do @op and fill @out with the state after it. Every op but
+ * TS_LATENCY_STATUS needs CAP_NET_ADMIN; the kernel's reason is in @err.
+ */
+int ts_latency_control(struct ts_client *c, enum ts_latency_op op,
+		       struct ts_latency_state *out, struct ts_error *err);
+
+/*
+ * Waits between two samples of one thread: @now minus @before (@before
+ * NULL or without the nest: all of @now). False when @now has no nest.
+ */
+bool ts_latency_delta(const struct ts_thread *before,
+		      const struct ts_thread *now, struct ts_latency *out);
+/*
+ * The wait below which @pct percent (0-100) of @l's waits fall, as the
+ * upper bound of the histogram bucket holding it (ns; 0 with no waits).
+ */
+uint64_t ts_latency_percentile(const struct ts_latency *l, unsigned int pct);
 
 #endif /* THREADSTAT_LIB_H */

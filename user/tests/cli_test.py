@@ -580,6 +580,54 @@ def events_bad_type_is_usage_error():
     assert p.returncode == 2 and "bogus" in p.stderr, (p.returncode, p.stderr)
 
 
+def as_nobody():
+    os.setgroups([])
+    os.setgid(65534)
+    os.setuid(65534)
+
+
+@test
+def latency_on_status_threads_off():
+    me = os.getpid()
+    run("latency", "off")
+    st = json.loads(run("latency", "status", "--json").stdout)
+    assert st["enabled"] is False and st["holders"] == 0, st
+    t = json.loads(run("threads", "--fields", "latency", "--json",
+                       "--tid", str(me)).stdout)[0]
+    assert "latency" not in t and t["latency-missing"] == "off", t
+    out = run("latency", "on").stdout
+    assert out.startswith("latency: on (persistent, 0 sockets)"), out
+    try:
+        for _ in range(20):
+            time.sleep(0.005)	# leave the CPU, come back: waits
+        st = json.loads(run("latency", "status", "--json").stdout)
+        assert st["enabled"] is True and st["persistent"] is True, st
+        assert 0 < st["tracked"] <= st["capacity"] == 16384, st
+        t = json.loads(run("threads", "--fields", "latency", "--json",
+                           "--tid", str(me)).stdout)[0]
+        lat = t["latency"]
+        assert lat["count"] > 0 and lat["sum"] >= lat["max-wait"] > 0, lat
+        assert len(lat["hist"]) == 32 and sum(lat["hist"]) == lat["count"], lat
+        top = max(i for i, n in enumerate(lat["hist"]) if n)
+        assert 2 ** top <= lat["max-wait"] < 2 ** (top + 1), lat
+        table = run("threads", "--fields", "latency", "--tid", str(me)).stdout
+        head = table.splitlines()[0].split()
+        assert head[:5] == ["TID", "TGID", "LATENCY.COUNT", "LATENCY.SUM",
+                            "LATENCY.MAX-WAIT"], head
+        p = subprocess.run([BIN, "latency", "off"], capture_output=True,
+                           text=True, timeout=120, preexec_fn=as_nobody)
+        assert p.returncode == 1 and "CAP_NET_ADMIN" in p.stderr, (p.returncode, p.stderr)
+        p = subprocess.run([BIN, "latency", "status"], capture_output=True,
+                           text=True, timeout=120, preexec_fn=as_nobody)
+        assert p.returncode == 0 and p.stdout.startswith("latency: on"), p
+    finally:
+        run("latency", "off")
+    st = json.loads(run("latency", "status", "--json").stdout)
+    assert st["enabled"] is False and st["tracked"] == 0, st
+    p = run("latency", "sideways", check=False)
+    assert p.returncode == 2 and "usage" in p.stderr, p
+
+
 os.write(reader_wfd, b"x")
 reader_thread.join()
 stop.set()

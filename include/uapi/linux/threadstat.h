@@ -132,9 +132,10 @@ enum threadstat_fields {
 	THREADSTAT_FIELDS_KSTACK = 16,
 	THREADSTAT_FIELDS_REGS = 32,
 	THREADSTAT_FIELDS_WAIT = 64,
+	THREADSTAT_FIELDS_LATENCY = 128,
 };
 
-#define THREADSTAT_FIELDS_ALL		0x7f
+#define THREADSTAT_FIELDS_ALL		0xff
 /* Groups that need ptrace rights over the thread (see the table above). */
 #define THREADSTAT_FIELDS_PRIVILEGED	(THREADSTAT_FIELDS_STACK | \
 					 THREADSTAT_FIELDS_KSTACK | \
@@ -238,6 +239,8 @@ enum {
 	THREADSTAT_A_THREAD_DELAY_IRQ_COUNT,
 	THREADSTAT_A_THREAD_WAIT,		/* nest, set "wait" */
 	THREADSTAT_A_THREAD_WAIT_MISSING,	/* u32 kstack-missing */
+	THREADSTAT_A_THREAD_LATENCY,		/* nest, set "latency" */
+	THREADSTAT_A_THREAD_LATENCY_MISSING,	/* u32 latency-missing */
 
 	__THREADSTAT_A_THREAD_MAX,
 	THREADSTAT_A_THREAD_MAX = (__THREADSTAT_A_THREAD_MAX - 1)
@@ -451,6 +454,7 @@ enum {
 	THREADSTAT_CMD_SYSTEM_GET,
 	THREADSTAT_CMD_EVENTS_SUBSCRIBE,
 	THREADSTAT_CMD_EVENT,
+	THREADSTAT_CMD_LATENCY_SET,
 
 	__THREADSTAT_CMD_MAX,
 	THREADSTAT_CMD_MAX = (__THREADSTAT_CMD_MAX - 1)
@@ -525,6 +529,69 @@ enum {
 
 	__THREADSTAT_A_EVENT_MAX,
 	THREADSTAT_A_EVENT_MAX = (__THREADSTAT_A_EVENT_MAX - 1)
+};
+
+/*
+ * Run-queue latency (issue 16), group THREADSTAT_FIELDS_LATENCY.
+ * While it is on, the module keeps for every thread each wait on a run
+ * queue, from its wakeup or preemption to running again: the interval the
+ * scheduler itself adds to run-delay (sched_info), read per wait on
+ * sched_switch. A wait is counted when the thread next leaves its CPU, so
+ * a running thread's latest wait is not in yet. Off by default; off means
+ * no probe registered and no memory held.
+ *
+ * THREADSTAT_CMD_LATENCY_SET (do, set "latency"):
+ *   request { on?, persist? }
+ *     on = 1	turn it on and hold it on for this socket: it stays on
+ *		while the socket is open (closing it drops the hold);
+ *		with persist (flag), hold it on until an explicit on = 0.
+ *     on = 0	turn it off: every hold is dropped (an administrator's off).
+ *     no on	only ask; anyone may.
+ *   Changing it needs CAP_NET_ADMIN (EPERM with an extack message).
+ *   reply { enabled, holders, persistent, tracked, capacity, overflow }
+ *     holders	 sockets holding it on; persistent: a persist hold exists
+ *     tracked	 threads with a record now (at most capacity)
+ *     overflow	 switch-outs of threads that found no free record (their
+ *		 waits are not measured; a thread takes a record when it
+ *		 first leaves a CPU and frees it when the task is freed; the
+ *		 count restarts each time it is turned on)
+ *
+ * Thread replies with the group carry the "latency" nest when it is on and
+ * the thread has a record: count, sum, max-wait (ns, since its first
+ * switch-out after it was turned on) and hist, a log2 histogram of
+ * THREADSTAT_LATENCY_BUCKETS native-endian u64 counts: bucket 0 counts
+ * waits below 2 ns, bucket i (i >= 1) waits of [2^i, 2^(i+1)) ns, the last
+ * bucket also everything longer. The sum grows exactly as
+ * /proc/PID/task/TID/schedstat's run_delay between two of the thread's
+ * switch-outs. Else latency-missing says why (enum
+ * threadstat_latency_missing). The values are like /proc/PID/schedstat:
+ * anyone who can see the thread may read them.
+ */
+#define THREADSTAT_LATENCY_BUCKETS	32
+
+enum threadstat_latency_missing {
+	THREADSTAT_LATENCY_MISSING_OFF = 1,	/* measurement is off */
+	/* no record: not off a CPU since it was turned on, or none free */
+	THREADSTAT_LATENCY_MISSING_UNTRACKED = 2,
+};
+
+enum {
+	THREADSTAT_A_LATENCY_PAD = 1,
+	THREADSTAT_A_LATENCY_COUNT,		/* u64 */
+	THREADSTAT_A_LATENCY_SUM,		/* u64 ns */
+	THREADSTAT_A_LATENCY_MAX_WAIT,		/* u64 ns */
+	THREADSTAT_A_LATENCY_HIST,		/* binary, u64[BUCKETS] */
+	THREADSTAT_A_LATENCY_ON,		/* u32 0/1, request */
+	THREADSTAT_A_LATENCY_PERSIST,		/* flag, request */
+	THREADSTAT_A_LATENCY_ENABLED,		/* u8 */
+	THREADSTAT_A_LATENCY_HOLDERS,		/* u32 */
+	THREADSTAT_A_LATENCY_PERSISTENT,	/* u8 */
+	THREADSTAT_A_LATENCY_TRACKED,		/* u32 */
+	THREADSTAT_A_LATENCY_CAPACITY,		/* u32 */
+	THREADSTAT_A_LATENCY_OVERFLOW,		/* u64 */
+
+	__THREADSTAT_A_LATENCY_MAX,
+	THREADSTAT_A_LATENCY_MAX = (__THREADSTAT_A_LATENCY_MAX - 1)
 };
 
 #endif /* _UAPI_LINUX_THREADSTAT_H */

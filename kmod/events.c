@@ -26,11 +26,13 @@
  */
 #include <linux/capability.h>
 #include <linux/cred.h>
+#include <linux/math64.h>
 #include <linux/mutex.h>
 #include <linux/netlink.h>
 #include <linux/notifier.h>
 #include <linux/pid_namespace.h>
 #include <linux/rculist.h>
+#include <linux/sched/clock.h>
 #include <linux/sched/cputime.h>
 #include <linux/sched/signal.h>
 #include <linux/slab.h>
@@ -205,23 +207,61 @@ static void ts_probe_rename(void *data, struct task_struct *t,
 }
 
 /*
- * Runs in the exiting thread (current), after exit_mm(), before it dies.
- * CPU times are what the scheduler has accounted so far: the slice since
- * its last tick or switch is not in se.sum_exec_runtime yet (/proc's
- * task_sched_runtime() adds it, and is not exported), so a thread that
- * lives less than a tick without leaving its CPU can report 0.
+ * The CPU time @t (current) has used up to now, in ns, and its user and
+ * system parts, scaled to it as /proc scales them. se.sum_exec_runtime
+ * lacks the slice since the thread's last tick or switch: a worker that
+ * runs less than a tick without leaving its CPU would report 0. That
+ * slice is what task_sched_runtime() (not exported) adds: the run queue
+ * clock now less se.exec_start. Without IRQ or paravirt time accounting
+ * (Debian's 6.1 and 6.12 configs) the run queue's task clock is
+ * sched_clock_cpu() of the CPU, which is exported; with either, the task
+ * clock runs behind it and the slice cannot be told, so it is left out.
+ * Interrupts are off so that a tick cannot account the slice in between.
+ */
+static void ts_exit_cputime(struct task_struct *t, struct ts_event *e)
+{
+	u64 sum, slice = 0, ut, st, old;
+	unsigned long flags;
+
+	local_irq_save(flags);
+	sum = t->se.sum_exec_runtime;
+#if !IS_ENABLED(CONFIG_IRQ_TIME_ACCOUNTING) && \
+	!IS_ENABLED(CONFIG_PARAVIRT_TIME_ACCOUNTING)
+	{
+		u64 now = sched_clock_cpu(smp_processor_id());
+		u64 start = READ_ONCE(t->se.exec_start);
+
+		if (now > start)
+			slice = now - start;
+	}
+#endif
+	local_irq_restore(flags);
+
+	task_cputime_adjusted(t, &ut, &st);
+	e->sum_exec = sum + slice;
+	old = ut + st;
+	/* The kernel's split of what it accounted, applied to the total. */
+	if (!old) {
+		ut = e->sum_exec;
+	} else if (old < e->sum_exec) {
+		ut = mul_u64_u64_div_u64(ut, e->sum_exec, old);
+		st = e->sum_exec - ut;
+	}
+	e->utime = ut;
+	e->stime = st;
+}
+
+/*
+ * Runs in the exiting thread (current), after exit_mm(), before it dies:
+ * what it does after this (its last few microseconds) is not counted.
  */
 static void ts_probe_exit(void *data, struct task_struct *t)
 {
 	struct ts_event e;
-	u64 ut, st;
 
 	ts_ev_identify(&e, THREADSTAT_EVENT_TYPE_EXIT, t);
 	e.lifetime = e.time - t->start_time;
-	task_cputime_adjusted(t, &ut, &st);
-	e.utime = ut;
-	e.stime = st;
-	e.sum_exec = t->se.sum_exec_runtime;
+	ts_exit_cputime(t, &e);
 	e.nvcsw = t->nvcsw;
 	e.nivcsw = t->nivcsw;
 	e.migrations = t->se.nr_migrations;

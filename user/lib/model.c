@@ -451,7 +451,6 @@ static void tomb_from_event(struct ts_model *m, struct ts_mthread *mt,
 {
 	struct ts_model_stage *st = m->stage;
 	uint64_t start = e->time > e->lifetime ? e->time - e->lifetime : 0;
-	uint64_t before = 0;
 	uint32_t k;
 
 	if (st->has_system && st->system.uptime > st->mono_ns + 1000000000ull)
@@ -477,20 +476,23 @@ static void tomb_from_event(struct ts_model *m, struct ts_mthread *mt,
 		mt->s.flags = (uint8_t)((mt->s.flags & ~TS_MF_KTHREAD) |
 					(leader->s.flags & TS_MF_KTHREAD));
 	}
-	/* A tomb of the published sample whose event came late. */
-	if (ts_idmap_get(&st->tids, e->tid, &k) && k < m->n_threads &&
-	    (m->threads[k].s.flags & TS_MF_EXITED)) {
-		before = m->threads[k].s.runtime;
-		mt->s.start_time = m->threads[k].s.start_time;
-		mt->s.uid = m->threads[k].s.uid;
-	}
-	tomb_final(st, mt, e, before);
+	tomb_final(st, mt, e, 0);
+}
+
+/* The published sample showed @tid's tomb already: its event came late. */
+static bool buried_before(const struct ts_model *m, uint32_t tid)
+{
+	uint32_t k;
+
+	return ts_idmap_get(&m->stage->tids, tid, &k) && k < m->n_threads &&
+	       (m->threads[k].s.flags & TS_MF_EXITED);
 }
 
 /*
  * Apply the exit events: a tomb that bury() made gets the final numbers,
  * a thread no sample saw gets a tomb. An exit of a thread this sample
- * dumped alive is kept for the next commit (once).
+ * dumped alive is kept for the next commit (once); one whose tomb the
+ * previous sample showed is dropped (a tomb is shown once).
  */
 static int apply_exits(struct ts_model *m, size_t *n_exited)
 {
@@ -519,6 +521,8 @@ static int apply_exits(struct ts_model *m, size_t *n_exited)
 			if (mt->s.flags & TS_MF_FINAL)
 				continue;	/* the same exit twice */
 			tomb_final(st, mt, e, mt->s.runtime);
+		} else if (buried_before(m, e->tid)) {
+			continue;
 		} else {
 			if (grow((void **)&st->threads, &st->cap, st->n + 1,
 				 sizeof(*st->threads)))

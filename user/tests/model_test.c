@@ -986,6 +986,11 @@ TEST_F(model, exit_events_make_final_tombs)
 	EXPECT_EQ(1U, self->m.n_exited);
 	EXPECT_EQ(0U, self->m.events_lost);
 	EXPECT_EQ(NULL, ts_model_thread(&self->m, 103));
+	/* The published tomb of 101 is shown once: a late event is dropped. */
+	ASSERT_EQ(0, sample_with_exits(&self->m, 3500 * MS, self->s, 2, &ev[3],
+				       1));
+	EXPECT_EQ(NULL, ts_model_thread(&self->m, 101));
+	EXPECT_EQ(0U, self->m.n_exited);
 
 	/* A carried exit whose thread is still dumped is dropped. */
 	ev[0] = exit_event(1, 1, "init", 3500 * MS, 3000 * MS, 0);

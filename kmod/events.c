@@ -354,11 +354,23 @@ static void ts_ev_send_to(struct ts_subscriber *s, const struct ts_event *ev,
 	}
 }
 
+/*
+ * Sends what the ring holds, at most a ring's worth per run (then it
+ * queues itself again), so that a barrier (ts_events_subscribe_doit)
+ * waits for a bounded amount of work under an exit storm.
+ */
 static void ts_ev_send_work(struct work_struct *work)
 {
+	unsigned int sent = 0;
+
 	for (;;) {
 		struct ts_subscriber *s;
 		unsigned int n = 0;
+
+		if (sent >= TS_EV_RING) {
+			queue_work(system_unbound_wq, &ts_ev_work);
+			return;
+		}
 
 		spin_lock_irq(&ts_ring_lock);
 		while (n < TS_EV_BATCH && ts_ring_tail != ts_ring_head) {
@@ -374,6 +386,7 @@ static void ts_ev_send_work(struct work_struct *work)
 		list_for_each_entry(s, &ts_subs, node)
 			ts_ev_send_to(s, ts_ev_batch, n);
 		mutex_unlock(&ts_ev_mutex);
+		sent += n;
 		cond_resched();
 	}
 }
@@ -496,7 +509,10 @@ static int ts_events_reply(struct genl_info *info, u32 types, u32 tgid)
  *
  * Subscribes the requesting socket (or changes or ends its subscription);
  * the probes are registered before the reply, so every event after it
- * arrives or is counted lost.
+ * arrives or is counted lost. It is also a barrier, from any socket: the
+ * events the probes took before the request have been sent (or counted
+ * lost) when it returns. A sampler that asks for it after a dump has the
+ * exits of every thread missing from the dump in its event socket.
  *
  * Return: 0 or a negative errno, with an extack message.
  */
@@ -528,6 +544,7 @@ int ts_events_subscribe_doit(struct sk_buff *skb, struct genl_info *info)
 			       "this kernel lacks a lifecycle tracepoint");
 		return -EOPNOTSUPP;
 	}
+	flush_work(&ts_ev_work);
 
 	mutex_lock(&ts_ev_mutex);
 	s = ts_sub_find(net, info->snd_portid);

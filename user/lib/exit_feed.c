@@ -19,7 +19,8 @@
 #define FEED_RCVBUF	(4 << 20)
 
 struct ts_exit_feed {
-	struct ts_client *c;
+	struct ts_client *c;	/* subscribed */
+	struct ts_client *sync;	/* asks for the barrier before a drain */
 };
 
 int ts_exit_feed_open(struct ts_exit_feed **out, uint32_t tgid,
@@ -30,7 +31,7 @@ int ts_exit_feed_open(struct ts_exit_feed **out, uint32_t tgid,
 	*out = NULL;
 	if (!f)
 		return ts_fail(err, ENOMEM, "out of memory");
-	if (ts_open(&f->c, err))
+	if (ts_open(&f->c, err) || ts_open(&f->sync, err))
 		goto fail;
 	ts_set_rcvbuf(f->c, FEED_RCVBUF);
 	if (ts_events_subscribe(f->c, 1u << THREADSTAT_EVENT_TYPE_EXIT, tgid,
@@ -40,6 +41,7 @@ int ts_exit_feed_open(struct ts_exit_feed **out, uint32_t tgid,
 	return 0;
 fail:
 	ts_close(f->c);
+	ts_close(f->sync);
 	free(f);
 	return -1;
 }
@@ -65,6 +67,9 @@ int ts_exit_feed_drain(struct ts_exit_feed *f, struct ts_model *m,
 
 	if (!f)
 		return 0;
+	/* The exits of the threads the dump missed are sent before this. */
+	if (ts_events_sync(f->sync, err))
+		return -1;
 	err->msg[0] = '\0';
 	/* Subscribed: this sample's tombs are complete, events or not. */
 	ts_model_add_event(m, &(struct ts_event){ .type = UINT32_MAX });
@@ -86,5 +91,6 @@ void ts_exit_feed_close(struct ts_exit_feed *f)
 	if (!f)
 		return;
 	ts_close(f->c);
+	ts_close(f->sync);
 	free(f);
 }

@@ -48,7 +48,9 @@ int ts_sample_record_open(struct ts_rec_writer **w, const char *path,
  * Exits between samples (exit_feed.c): subscribe to the exit events of
  * process @tgid (0: all), then after each ts_sample_take() drain what came
  * into the staged sample (ts_model_add_event), so that threads that lived
- * and died between two samples are its tombs. Needs the module.
+ * and died between two samples are its tombs. A drain first asks the
+ * module for a barrier (ts_events_sync), so the exit of every thread the
+ * dump missed is in it. Needs the module.
  */
 struct ts_exit_feed;
 int ts_exit_feed_open(struct ts_exit_feed **f, uint32_t tgid,

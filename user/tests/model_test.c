@@ -899,11 +899,8 @@ static int sample_with_exits(struct ts_model *m, uint64_t t_ns,
 {
 	size_t i;
 
-	if (ts_model_begin(m, t_ns, 1700000000 * SEC + t_ns))
+	if (synth_stage(m, t_ns, s, n))
 		return -1;
-	for (i = 0; i < n; i++)
-		if (synth_add(m, &s[i]))
-			return -1;
 	for (i = 0; i < n_ev; i++)
 		if (ts_model_add_event(m, &ev[i]))
 			return -1;

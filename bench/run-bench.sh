@@ -33,8 +33,10 @@
 # walked. Then (section "exporter") bench/exporter_bench.py: threadstat
 # exporter against prometheus-process-exporter (threads on) scraping the
 # same threads, for N in BENCH_EXPORTER_THREADS (default "1000 10000
-# 50000"). BENCH_SECTIONS (default "snapshot cpu-system exporter") picks
-# the parts.
+# 50000"). Then (section "events") bench/events_bench.sh: the cost of the
+# lifecycle events and latency histograms on hackbench beside runqlat.bt,
+# and an exit storm to one events listener. BENCH_SECTIONS (default
+# "snapshot cpu-system exporter events") picks the parts.
 #
 # Runs are interleaved: round r runs every method once, so a burst of load
 # from elsewhere on the host hits all methods alike and the ratios stay
@@ -55,7 +57,7 @@ bin=build/bench
 kver=$(uname -r)
 counts=${BENCH_THREADS:-1000 10000 50000 100000}
 cpu_counts=${BENCH_CPU_THREADS:-1000 10000 100000}
-sections=${BENCH_SECTIONS:-snapshot cpu-system exporter}
+sections=${BENCH_SECTIONS:-snapshot cpu-system exporter events}
 full_max=${BENCH_FULL_MAX:-10000}
 [[ " $sections " == *" snapshot "* ]] || counts=
 [[ " $sections " == *" cpu-system "* ]] || cpu_counts=
@@ -380,4 +382,9 @@ if [[ -n $exporter_counts ]]; then
 	echo "== $kver: threadstat exporter vs prometheus-process-exporter"
 	BENCH_EXPORTER_THREADS=$exporter_counts python3 bench/exporter_bench.py build/release/threadstat ||
 		echo "run-bench: exporter_bench.py failed" >&2
+fi
+
+if [[ " $sections " == *" events "* ]]; then
+	echo
+	bench/events_bench.sh || echo "run-bench: events_bench.sh failed" >&2
 fi

@@ -26,11 +26,13 @@
  */
 #include <linux/capability.h>
 #include <linux/cred.h>
+#include <linux/math64.h>
 #include <linux/mutex.h>
 #include <linux/netlink.h>
 #include <linux/notifier.h>
 #include <linux/pid_namespace.h>
 #include <linux/rculist.h>
+#include <linux/sched/clock.h>
 #include <linux/sched/cputime.h>
 #include <linux/sched/signal.h>
 #include <linux/slab.h>
@@ -205,23 +207,61 @@ static void ts_probe_rename(void *data, struct task_struct *t,
 }
 
 /*
- * Runs in the exiting thread (current), after exit_mm(), before it dies.
- * CPU times are what the scheduler has accounted so far: the slice since
- * its last tick or switch is not in se.sum_exec_runtime yet (/proc's
- * task_sched_runtime() adds it, and is not exported), so a thread that
- * lives less than a tick without leaving its CPU can report 0.
+ * The CPU time @t (current) has used up to now, in ns, and its user and
+ * system parts, scaled to it as /proc scales them. se.sum_exec_runtime
+ * lacks the slice since the thread's last tick or switch: a worker that
+ * runs less than a tick without leaving its CPU would report 0. That
+ * slice is what task_sched_runtime() (not exported) adds: the run queue
+ * clock now less se.exec_start. Without IRQ or paravirt time accounting
+ * (Debian's 6.1 and 6.12 configs) the run queue's task clock is
+ * sched_clock_cpu() of the CPU, which is exported; with either, the task
+ * clock runs behind it and the slice cannot be told, so it is left out.
+ * Interrupts are off so that a tick cannot account the slice in between.
+ */
+static void ts_exit_cputime(struct task_struct *t, struct ts_event *e)
+{
+	u64 sum, slice = 0, ut, st, old;
+	unsigned long flags;
+
+	local_irq_save(flags);
+	sum = t->se.sum_exec_runtime;
+#if !IS_ENABLED(CONFIG_IRQ_TIME_ACCOUNTING) && \
+	!IS_ENABLED(CONFIG_PARAVIRT_TIME_ACCOUNTING)
+	{
+		u64 now = sched_clock_cpu(smp_processor_id());
+		u64 start = READ_ONCE(t->se.exec_start);
+
+		if (now > start)
+			slice = now - start;
+	}
+#endif
+	local_irq_restore(flags);
+
+	task_cputime_adjusted(t, &ut, &st);
+	e->sum_exec = sum + slice;
+	old = ut + st;
+	/* The kernel's split of what it accounted, applied to the total. */
+	if (!old) {
+		ut = e->sum_exec;
+	} else if (old < e->sum_exec) {
+		ut = mul_u64_u64_div_u64(ut, e->sum_exec, old);
+		st = e->sum_exec - ut;
+	}
+	e->utime = ut;
+	e->stime = st;
+}
+
+/*
+ * Runs in the exiting thread (current), after exit_mm(), before it dies:
+ * what it does after this (its last few microseconds) is not counted.
  */
 static void ts_probe_exit(void *data, struct task_struct *t)
 {
 	struct ts_event e;
-	u64 ut, st;
 
 	ts_ev_identify(&e, THREADSTAT_EVENT_TYPE_EXIT, t);
 	e.lifetime = e.time - t->start_time;
-	task_cputime_adjusted(t, &ut, &st);
-	e.utime = ut;
-	e.stime = st;
-	e.sum_exec = t->se.sum_exec_runtime;
+	ts_exit_cputime(t, &e);
 	e.nvcsw = t->nvcsw;
 	e.nivcsw = t->nivcsw;
 	e.migrations = t->se.nr_migrations;
@@ -314,11 +354,23 @@ static void ts_ev_send_to(struct ts_subscriber *s, const struct ts_event *ev,
 	}
 }
 
+/*
+ * Sends what the ring holds, at most a ring's worth per run (then it
+ * queues itself again), so that a barrier (ts_events_subscribe_doit)
+ * waits for a bounded amount of work under an exit storm.
+ */
 static void ts_ev_send_work(struct work_struct *work)
 {
+	unsigned int sent = 0;
+
 	for (;;) {
 		struct ts_subscriber *s;
 		unsigned int n = 0;
+
+		if (sent >= TS_EV_RING) {
+			queue_work(system_unbound_wq, &ts_ev_work);
+			return;
+		}
 
 		spin_lock_irq(&ts_ring_lock);
 		while (n < TS_EV_BATCH && ts_ring_tail != ts_ring_head) {
@@ -334,6 +386,7 @@ static void ts_ev_send_work(struct work_struct *work)
 		list_for_each_entry(s, &ts_subs, node)
 			ts_ev_send_to(s, ts_ev_batch, n);
 		mutex_unlock(&ts_ev_mutex);
+		sent += n;
 		cond_resched();
 	}
 }
@@ -444,7 +497,10 @@ static int ts_events_reply(struct genl_info *info, u32 types, u32 tgid)
  *
  * Subscribes the requesting socket (or changes or ends its subscription);
  * the probes are registered before the reply, so every event after it
- * arrives or is counted lost.
+ * arrives or is counted lost. It is also a barrier, from any socket: the
+ * events the probes took before the request have been sent (or counted
+ * lost) when it returns. A sampler that asks for it after a dump has the
+ * exits of every thread missing from the dump in its event socket.
  *
  * Return: 0 or a negative errno, with an extack message.
  */
@@ -476,6 +532,7 @@ int ts_events_subscribe_doit(struct sk_buff *skb, struct genl_info *info)
 			       "this kernel lacks a lifecycle tracepoint");
 		return -EOPNOTSUPP;
 	}
+	flush_work(&ts_ev_work);
 
 	mutex_lock(&ts_ev_mutex);
 	s = ts_sub_find(net, info->snd_portid);

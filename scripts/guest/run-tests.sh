@@ -97,6 +97,8 @@ run_suite proc-vs-module user/tests/proc_vs_module_test.py build/release/threads
 	build/release/threadtop
 # threadstat exporter under a real Prometheus scraping it every second.
 run_suite exporter user/tests/exporter_test.py build/asan/threadstat
+# threadtop's exited rows: a pool of short-lived workers, from exit events.
+run_suite exits user/tests/exits_test.py build/asan/threadtop
 
 if rmmod threadstat; then
 	tally "rmmod" ok 1 0

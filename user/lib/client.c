@@ -365,3 +365,11 @@ void ts_set_no_enobufs(struct ts_client *c)
 
 	mnl_socket_setsockopt(c->nl, NETLINK_NO_ENOBUFS, &one, sizeof(one));
 }
+
+void ts_set_rcvbuf(struct ts_client *c, int bytes)
+{
+	int fd = mnl_socket_get_fd(c->nl);
+
+	if (setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &bytes, sizeof(bytes)))
+		setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &bytes, sizeof(bytes));
+}

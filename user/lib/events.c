@@ -98,6 +98,14 @@ int ts_events_subscribe(struct ts_client *c, uint32_t types, uint32_t tgid,
 			  tgid ? 2 : 1, NULL, NULL, NULL, err);
 }
 
+int ts_events_sync(struct ts_client *c, struct ts_error *err)
+{
+	struct ts_req_attr attr = { THREADSTAT_A_EVENT_TYPES, 0 };
+
+	return ts_request(c, THREADSTAT_CMD_EVENTS_SUBSCRIBE, false, &attr, 1,
+			  NULL, NULL, NULL, err);
+}
+
 struct ts_event_read {
 	ts_event_cb cb;
 	void *arg;

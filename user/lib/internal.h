@@ -56,6 +56,8 @@ int ts_recv_notifications(struct ts_client *c, int timeout_ms, ts_msg_cb cb,
 			  void *arg, struct ts_error *err);
 /* Lost notifications are counted by the kernel: no ENOBUFS errors. */
 void ts_set_no_enobufs(struct ts_client *c);
+/* Ask for a socket receive buffer of @bytes (forced if privileged). */
+void ts_set_rcvbuf(struct ts_client *c, int bytes);
 
 /* Decode attributes of @set into @rec; unknown types are skipped. */
 int ts_decode_set(const struct ts_set *set, void *rec, const void *data,

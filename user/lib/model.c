@@ -41,6 +41,15 @@ struct ts_model_stage {
 	size_t threads_cap;		/* of model->threads */
 	uint8_t *seen;			/* per published thread: staged again */
 	size_t seen_cap;
+
+	/* Exit events: exits[0 .. n_carried) came from the last commit
+	 * (their threads were still dumped), the rest since.
+	 */
+	struct ts_event *exits;
+	size_t n_exits, cap_exits, n_carried;
+	bool has_exits;
+	uint64_t lost;
+	struct ts_idmap staged;		/* tid -> threads[], at commit */
 };
 
 void ts_model_init(struct ts_model *m)
@@ -96,6 +105,10 @@ void ts_model_abort(struct ts_model *m)
 	st->has_detail = false;
 	if (st->seen)
 		memset(st->seen, 0, st->seen_cap);
+	/* Events of a sample that failed are gone; carried ones stay. */
+	st->n_exits = st->n_carried;
+	st->has_exits = false;
+	st->lost = 0;
 }
 
 void ts_model_free(struct ts_model *m)
@@ -109,6 +122,8 @@ void ts_model_free(struct ts_model *m)
 		free(st->cpus);
 		free(st->procs);
 		free(st->seen);
+		free(st->exits);
+		ts_idmap_free(&st->staged);
 		ts_idmap_free(&st->tids);
 		ts_idmap_free(&st->tgids);
 		free(st);
@@ -205,6 +220,22 @@ void ts_model_set_detail(struct ts_model *m, struct ts_thread *t)
 	st->detail = *t;
 	st->has_detail = true;
 	memset(t, 0, sizeof(*t));
+}
+
+int ts_model_add_event(struct ts_model *m, const struct ts_event *ev)
+{
+	struct ts_model_stage *st = m->stage;
+
+	st->has_exits = true;
+	st->lost += ev->lost;
+	if (ev->type != THREADSTAT_EVENT_TYPE_EXIT ||
+	    !ts_present(&ts_event_set, ev, THREADSTAT_A_EVENT_TID))
+		return 0;
+	if (grow((void **)&st->exits, &st->cap_exits, st->n_exits + 1,
+		 sizeof(*st->exits)))
+		return -1;
+	st->exits[st->n_exits++] = *ev;
+	return 0;
 }
 
 static uint64_t delta(uint64_t now, uint64_t before)
@@ -384,6 +415,128 @@ static int bury(struct ts_model *m, uint32_t **vanished, size_t *n_vanished)
 	return 0;
 }
 
+/* @mt's counters become the exit event's final ones. */
+static void tomb_final(const struct ts_model_stage *st, struct ts_mthread *mt,
+		       const struct ts_event *e, uint64_t before)
+{
+	mt->s.flags |= TS_MF_FINAL | TS_MF_SCHED;
+	mt->s.runtime = e->sum_exec_runtime > before ? e->sum_exec_runtime :
+						       before;
+	mt->exit_delta = mt->s.runtime - before;
+	mt->lifetime = e->lifetime;
+	mt->utime = e->utime;
+	mt->stime = e->stime;
+	mt->nvcsw = e->nvcsw;
+	mt->nivcsw = e->nivcsw;
+	mt->migrations = e->nr_migrations;
+	mt->min_flt = e->min_flt;
+	mt->maj_flt = e->maj_flt;
+	mt->run_delay = e->run_delay;
+	memcpy(mt->s.comm, e->comm, sizeof(mt->s.comm));
+	/* What it used in this interval: a thread born and gone within
+	 * one shows its whole life here.
+	 */
+	if (st->interval_ns)
+		mt->s.cpu_pct = share(mt->exit_delta, st->interval_ns);
+}
+
+/*
+ * A tomb for a thread this sample did not dump. Its start is in boot
+ * time like the dump's: CLOCK_BOOTTIME runs ahead of CLOCK_MONOTONIC (the
+ * events' clock) by the time suspended, which the sample's uptime and
+ * clock tell (less than a second apart: none).
+ */
+static void tomb_from_event(struct ts_model *m, struct ts_mthread *mt,
+			    const struct ts_event *e)
+{
+	struct ts_model_stage *st = m->stage;
+	uint64_t start = e->time > e->lifetime ? e->time - e->lifetime : 0;
+	uint32_t k;
+
+	if (st->has_system && st->system.uptime > st->mono_ns + 1000000000ull)
+		start += st->system.uptime - st->mono_ns;
+	memset(mt, 0, sizeof(*mt));
+	mt->s.id = e->tid;
+	mt->s.tgid = e->tgid;
+	mt->s.ppid = e->ppid;
+	mt->s.start_time = start;
+	mt->s.n_threads = 1;
+	mt->s.state = 'X';
+	mt->s.cpu = e->cpu;
+	mt->s.flags = TS_MF_EXITED;
+	mt->prev_cpu = e->cpu;
+	mt->proc_rec = NO_INDEX;
+	/* Kernel threads are kthreadd's children (no event says more). */
+	if (e->ppid == 2 || e->tid == 2)
+		mt->s.flags |= TS_MF_KTHREAD;
+	if (ts_idmap_get(&st->staged, e->tgid, &k)) {
+		const struct ts_mthread *leader = &st->threads[k];
+
+		mt->s.uid = leader->s.uid;
+		mt->s.flags = (uint8_t)((mt->s.flags & ~TS_MF_KTHREAD) |
+					(leader->s.flags & TS_MF_KTHREAD));
+	}
+	tomb_final(st, mt, e, 0);
+}
+
+/* The published sample showed @tid's tomb already: its event came late. */
+static bool buried_before(const struct ts_model *m, uint32_t tid)
+{
+	uint32_t k;
+
+	return ts_idmap_get(&m->stage->tids, tid, &k) && k < m->n_threads &&
+	       (m->threads[k].s.flags & TS_MF_EXITED);
+}
+
+/*
+ * Apply the exit events: a tomb that bury() made gets the final numbers,
+ * a thread no sample saw gets a tomb. An exit of a thread this sample
+ * dumped alive is kept for the next commit (once); one whose tomb the
+ * previous sample showed is dropped (a tomb is shown once).
+ */
+static int apply_exits(struct ts_model *m, size_t *n_exited)
+{
+	struct ts_model_stage *st = m->stage;
+	size_t i, keep = 0;
+
+	*n_exited = 0;
+	if (!st->n_exits)
+		return 0;
+	if (ts_idmap_reset(&st->staged, st->n + st->n_exits))
+		return -1;
+	for (i = 0; i < st->n; i++)
+		ts_idmap_put(&st->staged, st->threads[i].s.id, (uint32_t)i);
+	for (i = 0; i < st->n_exits; i++) {
+		const struct ts_event *e = &st->exits[i];
+		struct ts_mthread *mt;
+		uint32_t k;
+
+		if (ts_idmap_get(&st->staged, e->tid, &k)) {
+			mt = &st->threads[k];
+			if (!(mt->s.flags & TS_MF_EXITED)) {
+				if (i >= st->n_carried)
+					st->exits[keep++] = *e;
+				continue;
+			}
+			if (mt->s.flags & TS_MF_FINAL)
+				continue;	/* the same exit twice */
+			tomb_final(st, mt, e, mt->s.runtime);
+		} else if (buried_before(m, e->tid)) {
+			continue;
+		} else {
+			if (grow((void **)&st->threads, &st->cap, st->n + 1,
+				 sizeof(*st->threads)))
+				return -1;
+			mt = &st->threads[st->n];
+			tomb_from_event(m, mt, e);
+			ts_idmap_put(&st->staged, e->tid, (uint32_t)st->n++);
+		}
+		(*n_exited)++;
+	}
+	st->n_carried = keep;
+	return 0;
+}
+
 /*
  * Fold thread @t into process @p; the leader names the process. Tombs are
  * grouped with it but add nothing: their time is in the exited totals.
@@ -415,8 +568,10 @@ static void process_add(struct ts_mprocess *p, const struct ts_mthread *t,
 		p->s.state = sum.n_threads ? sum.state : '?';
 	}
 	p->n_threads++;
-	if (t->s.flags & TS_MF_EXITED)
+	if (t->s.flags & TS_MF_EXITED) {
+		p->exit_delta += t->exit_delta;
 		return;
+	}
 	p->s.runtime += t->s.runtime;
 	p->s.cpu_pct += t->s.cpu_pct;
 	p->s.wait_pct += t->s.wait_pct;
@@ -498,6 +653,10 @@ static void process_finish(struct ts_model *m, struct ts_mprocess *p)
 			p->has_process = prev->has_process;
 			p->proc = prev->proc;
 		}
+		/* Its threads' exit events tell what it used since. */
+		p->s.runtime += p->exit_delta;
+		if (interval)
+			p->s.cpu_pct = share(p->exit_delta, interval);
 		return;
 	}
 	if (!p->has_process)
@@ -768,7 +927,7 @@ int ts_model_commit(struct ts_model *m, bool complete)
 	struct ts_mprocess *procs = NULL;
 	struct ts_mcpu *cpus = NULL;
 	uint32_t *vanished = NULL, *by_process = NULL, *by_cpu = NULL;
-	size_t n_vanished, np = 0, nc = 0, i, n_new = 0;
+	size_t n_vanished, np = 0, nc = 0, i, n_new = 0, n_exited = 0;
 	struct ts_mthread *old = m->threads;
 
 	if (!st || !st->active) {
@@ -776,6 +935,7 @@ int ts_model_commit(struct ts_model *m, bool complete)
 		return -1;
 	}
 	if (bury(m, &vanished, &n_vanished) ||
+	    apply_exits(m, &n_exited) ||
 	    build_processes(m, st->threads, st->n, &procs, &np, &by_process) ||
 	    build_cpus(m, st->threads, st->n, &cpus, &nc, &by_cpu) ||
 	    ts_idmap_reset(&st->tids, st->n) ||
@@ -807,6 +967,13 @@ int ts_model_commit(struct ts_model *m, bool complete)
 	m->vanished = vanished;
 	m->n_vanished = n_vanished;
 	m->n_new = n_new;
+	m->has_exits = st->has_exits;
+	m->n_exited = n_exited;
+	m->events_lost = st->lost;
+	/* Only the carried exits stay staged. */
+	st->n_exits = st->n_carried;
+	st->has_exits = false;
+	st->lost = 0;
 	m->has_system = st->has_system;
 	m->system = st->system;
 	m->has_meminfo = st->has_meminfo;

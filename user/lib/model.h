@@ -30,6 +30,8 @@ enum ts_mflag {
 				 * once with its last values (state 'X') */
 	TS_MF_MEM = 64,		/* res, shr, virt below are known: the
 				 * process has an mm and its set was sent */
+	TS_MF_FINAL = 128,	/* a tomb with its exit event's numbers: final
+				 * TIME and switches, lifetime known */
 };
 
 /* What a row shows, for a thread or (summed) for a process. */
@@ -63,6 +65,11 @@ struct ts_mthread {
 	uint32_t prev_cpu;	/* CPU a sample ago (== s.cpu when new) */
 	uint32_t process;	/* index in ts_model.processes */
 	uint32_t proc_rec;	/* private: its process set while staged */
+	/* TS_MF_FINAL tombs: ns it lived, and the TIME its exit event added
+	 * to what the previous sample knew (all of it for a thread that
+	 * came and went between two samples).
+	 */
+	uint64_t lifetime, exit_delta;
 };
 
 /*
@@ -79,6 +86,7 @@ struct ts_mprocess {
 	bool has_process;	/* proc below was received */
 	struct ts_process proc;	/* memory, exited threads' totals */
 	uint64_t nvcsw, nivcsw;	/* cumulative, exited threads' included */
+	uint64_t exit_delta;	/* TIME its tombs' exit events added */
 };
 
 struct ts_mcpu {
@@ -144,6 +152,14 @@ struct ts_model {
 	size_t n_vanished;
 	size_t n_new;
 
+	/* Exit events (ts_model_add_event, fed while subscribed): */
+	bool has_exits;		/* this sample's tombs are complete: threads
+				 * that came and went between two samples
+				 * are tombs too (TS_MF_FINAL) */
+	size_t n_exited;	/* TS_MF_FINAL tombs of this sample */
+	uint64_t events_lost;	/* exit events lost since the previous
+				 * sample: that many exits are not shown */
+
 	bool has_detail;	/* every group of one thread, if asked */
 	struct ts_thread detail;
 
@@ -160,6 +176,17 @@ void ts_model_set_system(struct ts_model *m, const struct ts_system *sys);
 void ts_model_set_meminfo(struct ts_model *m, const struct ts_meminfo *mi);
 int ts_model_add_cpu(struct ts_model *m, const struct ts_cpu *cpu);
 int ts_model_add_thread(struct ts_model *m, const struct ts_thread *t);
+/*
+ * Stage an event of an events subscription (ts_events_subscribe) received
+ * since the previous sample. An exit makes its thread a tomb of this
+ * sample with its final numbers (TS_MF_FINAL), whether the previous sample
+ * saw the thread or not; an exit of a thread still in this sample's dump
+ * (it exited after being dumped) waits for the next sample. A thread that
+ * is not in the dump and has no process in it becomes a tomb process with
+ * it. The event's lost count goes to events_lost. Other types are ignored.
+ * Marks the sample has_exits.
+ */
+int ts_model_add_event(struct ts_model *m, const struct ts_event *ev);
 /* Take ownership of @t (every group of one thread); @t is cleared. */
 void ts_model_set_detail(struct ts_model *m, struct ts_thread *t);
 /*

@@ -44,6 +44,22 @@ int ts_sample_record_open(struct ts_rec_writer **w, const char *path,
 			  const char *writer, uint32_t fields,
 			  struct ts_error *err);
 
+/*
+ * Exits between samples (exit_feed.c): subscribe to the exit events of
+ * process @tgid (0: all), then after each ts_sample_take() drain what came
+ * into the staged sample (ts_model_add_event), so that threads that lived
+ * and died between two samples are its tombs. A drain first asks the
+ * module for a barrier (ts_events_sync), so the exit of every thread the
+ * dump missed is in it. Needs the module.
+ */
+struct ts_exit_feed;
+int ts_exit_feed_open(struct ts_exit_feed **f, uint32_t tgid,
+		      struct ts_error *err);
+/* Returns 0, or -1 with @err (out of memory, a socket error). */
+int ts_exit_feed_drain(struct ts_exit_feed *f, struct ts_model *m,
+		       struct ts_error *err);
+void ts_exit_feed_close(struct ts_exit_feed *f);
+
 uint64_t ts_clock_ns(int clock);	/* clock_gettime() in ns */
 
 #endif /* THREADSTAT_SAMPLE_H */

@@ -392,6 +392,12 @@ int64_t ts_event_types_parse(const char *list, char *bad, size_t bad_len);
 int ts_events_subscribe(struct ts_client *c, uint32_t types, uint32_t tgid,
 			struct ts_error *err);
 /*
+ * A barrier, on a socket that is not subscribed (it would end its
+ * subscription): when it returns 0, every event that happened before it
+ * is in the subscribers' sockets (or counted lost).
+ */
+int ts_events_sync(struct ts_client *c, struct ts_error *err);
+/*
  * Wait up to @timeout_ms (-1: forever) for events and give each to @cb;
  * returns 0 (also on timeout), @cb's non-zero value, or -1 with @err.
  */

@@ -870,4 +870,134 @@ TEST_F(model, memory_comes_from_the_process_nest)
 	EXPECT_FALSE(ts_model_thread(&self->m, 101)->s.flags & TS_MF_MEM);
 }
 
+/* An exit event of @tid in process @tgid, as the module sends one. */
+static struct ts_event exit_event(uint32_t tid, uint32_t tgid,
+				  const char *comm, uint64_t time,
+				  uint64_t lifetime, uint64_t cpu)
+{
+	struct ts_event e;
+
+	memset(&e, 0, sizeof(e));
+	e.present[0] = 1ull << THREADSTAT_A_EVENT_TYPE |
+		       1ull << THREADSTAT_A_EVENT_TID;
+	e.type = THREADSTAT_EVENT_TYPE_EXIT;
+	e.tid = tid;
+	e.tgid = tgid;
+	e.ppid = 1;
+	snprintf(e.comm, sizeof(e.comm), "%s", comm);
+	e.time = time;
+	e.lifetime = lifetime;
+	e.sum_exec_runtime = cpu;
+	e.nvcsw = 3;
+	e.nivcsw = 2;
+	return e;
+}
+
+static int sample_with_exits(struct ts_model *m, uint64_t t_ns,
+			     const struct synth *s, size_t n,
+			     const struct ts_event *ev, size_t n_ev)
+{
+	size_t i;
+
+	if (synth_stage(m, t_ns, s, n))
+		return -1;
+	for (i = 0; i < n_ev; i++)
+		if (ts_model_add_event(m, &ev[i]))
+			return -1;
+	return ts_model_commit(m, true);
+}
+
+TEST_F(model, exit_events_make_final_tombs)
+{
+	const struct ts_mthread *t;
+	const struct ts_mprocess *p;
+	struct ts_event ev[4];
+
+	self->s[3].runtime = 200 * MS;
+	ASSERT_EQ(0, synth_sample(&self->m, SEC, self->s, N(base), true));
+	EXPECT_FALSE(self->m.has_exits);
+
+	/* 102 was seen and is gone; 103 and process 300 came and went
+	 * between the samples; 101 exited after this dump.
+	 */
+	ev[0] = exit_event(102, 100, "worker-b", 1500 * MS, 1400 * MS,
+			   260 * MS);
+	ev[1] = exit_event(103, 100, "brief", 1600 * MS, 30 * MS, 20 * MS);
+	ev[1].lost = 3;
+	ev[2] = exit_event(300, 300, "oneshot", 1700 * MS, 50 * MS, 40 * MS);
+	ev[3] = exit_event(101, 100, "worker-a", 2100 * MS, 2000 * MS,
+			   900 * MS);
+	ASSERT_EQ(0, sample_with_exits(&self->m, 2 * SEC, self->s, 3, ev, 4));
+	/* 200 vanished too, without an event: a tomb, not a final one. */
+	EXPECT_TRUE(self->m.has_exits);
+	EXPECT_EQ(3U, self->m.n_exited);
+	EXPECT_EQ(3U, self->m.events_lost);
+
+	t = ts_model_thread(&self->m, 102);
+	ASSERT_NE(NULL, t);
+	EXPECT_EQ(TS_MF_EXITED | TS_MF_FINAL,
+		  t->s.flags & (TS_MF_EXITED | TS_MF_FINAL));
+	EXPECT_EQ(260 * MS, t->s.runtime);
+	EXPECT_EQ(60 * MS, t->exit_delta);
+	EXPECT_EQ(1400 * MS, t->lifetime);
+	EXPECT_EQ(3U, t->nvcsw);
+	EXPECT_EQ(6000, milli(t->s.cpu_pct));	/* 60 ms of 1 s */
+
+	t = ts_model_thread(&self->m, 103);
+	ASSERT_NE(NULL, t);
+	EXPECT_TRUE(t->s.flags & TS_MF_FINAL);
+	EXPECT_EQ('X', t->s.state);
+	EXPECT_STREQ("brief", t->s.comm);
+	EXPECT_EQ(20 * MS, t->s.runtime);
+	EXPECT_EQ(30 * MS, t->lifetime);
+	EXPECT_EQ(1570 * MS, t->s.start_time);
+	EXPECT_EQ(100U, self->m.processes[t->process].s.id);
+	/* Grouped with its live process, which still counts as live. */
+	p = ts_model_process(&self->m, 100);
+	ASSERT_NE(NULL, p);
+	EXPECT_FALSE(p->s.flags & TS_MF_EXITED);
+	EXPECT_EQ(2U, p->s.n_threads);
+	EXPECT_EQ(4U, p->n_threads);
+
+	p = ts_model_process(&self->m, 300);
+	ASSERT_NE(NULL, p);
+	EXPECT_TRUE(p->s.flags & TS_MF_EXITED);
+	EXPECT_STREQ("oneshot", p->s.comm);
+	EXPECT_EQ(40 * MS, p->s.runtime);
+	EXPECT_EQ(4000, milli(p->s.cpu_pct));
+
+	t = ts_model_thread(&self->m, 200);
+	ASSERT_NE(NULL, t);
+	EXPECT_TRUE(t->s.flags & TS_MF_EXITED);
+	EXPECT_FALSE(t->s.flags & TS_MF_FINAL);
+
+	/* 101 was dumped alive: its exit waited; now it is gone. */
+	t = ts_model_thread(&self->m, 101);
+	ASSERT_NE(NULL, t);
+	EXPECT_FALSE(t->s.flags & TS_MF_EXITED);
+	ASSERT_EQ(0, sample_with_exits(&self->m, 3 * SEC, self->s, 2, NULL, 0));
+	t = ts_model_thread(&self->m, 101);
+	ASSERT_NE(NULL, t);
+	EXPECT_TRUE(t->s.flags & TS_MF_FINAL);
+	EXPECT_EQ(900 * MS, t->s.runtime);
+	EXPECT_EQ(1U, self->m.n_exited);
+	EXPECT_EQ(0U, self->m.events_lost);
+	EXPECT_EQ(NULL, ts_model_thread(&self->m, 103));
+	/* The published tomb of 101 is shown once: a late event is dropped. */
+	ASSERT_EQ(0, sample_with_exits(&self->m, 3500 * MS, self->s, 2, &ev[3],
+				       1));
+	EXPECT_EQ(NULL, ts_model_thread(&self->m, 101));
+	EXPECT_EQ(0U, self->m.n_exited);
+
+	/* A carried exit whose thread is still dumped is dropped. */
+	ev[0] = exit_event(1, 1, "init", 3500 * MS, 3000 * MS, 0);
+	ASSERT_EQ(0, sample_with_exits(&self->m, 4 * SEC, self->s, 2, ev, 1));
+	ASSERT_EQ(0, sample_with_exits(&self->m, 5 * SEC, self->s, 2, NULL, 0));
+	ASSERT_EQ(0, sample_with_exits(&self->m, 6 * SEC, self->s, 1, NULL, 0));
+	t = ts_model_thread(&self->m, 100);
+	ASSERT_NE(NULL, t);
+	EXPECT_FALSE(t->s.flags & TS_MF_FINAL);
+	EXPECT_EQ(0U, self->m.n_exited);
+}
+
 TEST_HARNESS_MAIN

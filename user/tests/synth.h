@@ -186,9 +186,9 @@ static inline int synth_add_cpu(struct ts_model *m, uint32_t cpu,
 	return ts_model_add_cpu(m, &c);
 }
 
-/* A whole sample of @n threads at @t_ns. */
-static inline int synth_sample(struct ts_model *m, uint64_t t_ns,
-			       const struct synth *s, size_t n, bool complete)
+/* Stage a sample of @n threads at @t_ns (not committed). */
+static inline int synth_stage(struct ts_model *m, uint64_t t_ns,
+			      const struct synth *s, size_t n)
 {
 	size_t i;
 
@@ -197,6 +197,15 @@ static inline int synth_sample(struct ts_model *m, uint64_t t_ns,
 	for (i = 0; i < n; i++)
 		if (synth_add(m, &s[i]))
 			return -1;
+	return 0;
+}
+
+/* A whole sample of @n threads at @t_ns. */
+static inline int synth_sample(struct ts_model *m, uint64_t t_ns,
+			       const struct synth *s, size_t n, bool complete)
+{
+	if (synth_stage(m, t_ns, s, n))
+		return -1;
 	return ts_model_commit(m, complete);
 }
 

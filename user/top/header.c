@@ -241,6 +241,11 @@ static void totals_draw(struct top *t, struct surface *s)
 	if (m->seq > 1)
 		surf_printf(s, ROLE_NORMAL, "; new %zu, gone %zu", m->n_new,
 			    m->n_vanished);
+	if (m->seq > 1 && m->has_exits)
+		surf_printf(s, ROLE_NORMAL, "; exited %zu", m->n_exited);
+	if (m->events_lost)
+		surf_printf(s, ROLE_ERROR, " (%llu exit events lost: not shown)",
+			    (unsigned long long)m->events_lost);
 	if (!m->has_cpus && m->seq)
 		surf_put(s, ROLE_DIM, "  (no CPU data from the module: "
 			 "meters from threads)");

@@ -51,6 +51,7 @@ static void colours(void)
 		{ ROLE_TAGGED, COLOR_YELLOW, -1, A_BOLD },
 		{ ROLE_PROGRAM, -1, -1, A_BOLD },
 		{ ROLE_METER_MEM, COLOR_GREEN, -1, 0 },
+		{ ROLE_EXITED, COLOR_BLACK, COLOR_RED, 0 },
 	};
 	size_t i;
 
@@ -80,6 +81,7 @@ static void monochrome(void)
 	attrs[ROLE_CPU] = A_BOLD;
 	attrs[ROLE_TAGGED] = A_BOLD | A_UNDERLINE;
 	attrs[ROLE_PROGRAM] = A_BOLD;
+	attrs[ROLE_EXITED] = A_DIM | A_UNDERLINE;
 }
 
 static FILE *tty_in;

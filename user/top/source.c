@@ -17,6 +17,7 @@ int source_open(struct source *s, const struct options *o,
 		struct ts_error *err)
 {
 	char why[sizeof(err->msg)];
+	struct ts_error feed_err = { 0 };
 	FILE *f;
 
 	memset(s, 0, sizeof(*s));
@@ -61,6 +62,14 @@ int source_open(struct source *s, const struct options *o,
 	}
 	if (s->writer)
 		s->opts.cmdlines = &s->recording;
+	/* Without events (refused, an older module) tombs are what two
+	 * samples show: the threads that lived through one.
+	 */
+	if (!ts_client_proc(s->client) &&
+	    ts_exit_feed_open(&s->exits, s->opts.tgid, &feed_err))
+		snprintf(s->notice, sizeof(s->notice),
+			 "no exit events (%s): threads that come and go "
+			 "between refreshes are not shown", feed_err.msg);
 	return 0;
 }
 
@@ -76,7 +85,8 @@ int source_next(struct source *s, struct ts_model *m, pthread_mutex_t *lock,
 				      &complete, err);
 	else
 		rc = ts_sample_take(s->client, &s->opts, m, s->writer, &complete,
-				    err) ? -1 : 1;
+				    err) ||
+		     ts_exit_feed_drain(s->exits, m, err) ? -1 : 1;
 	if (!rc)
 		snprintf(err->msg, sizeof(err->msg), "%s",
 			 ts_rec_warning(s->reader) ?: "end of the recording");
@@ -131,6 +141,7 @@ int source_close(struct source *s, struct ts_error *err)
 
 	ts_rec_close_reader(s->reader);
 	ts_close(s->client);
+	ts_exit_feed_close(s->exits);
 	ts_cmdlines_free(&s->recording);
 	ts_cmdlines_free(&s->replayed);
 	memset(s, 0, sizeof(*s));

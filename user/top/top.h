@@ -82,6 +82,8 @@ struct source {
 	/* -r: a sample's, staged without the lock, then moved to shown */
 	struct ts_cmdlines replayed;
 	struct ts_cmdlines *shown;	/* the screen's (set by its owner) */
+	/* module: exit events, so threads between samples are tombs too */
+	struct ts_exit_feed *exits;
 };
 
 int source_open(struct source *s, const struct options *o,
@@ -104,6 +106,7 @@ enum role {
 	ROLE_METER_USER, ROLE_METER_SYS, ROLE_METER_IRQ, ROLE_METER_STEAL,
 	ROLE_METER_FRAME, ROLE_FKEY, ROLE_FKEY_LABEL, ROLE_PROMPT, ROLE_ERROR,
 	ROLE_CPU, ROLE_TAGGED, ROLE_PROGRAM, ROLE_METER_MEM,
+	ROLE_EXITED,
 	ROLES
 };
 

@@ -14,7 +14,7 @@ static enum role cell_role(enum ts_col c, const struct ts_mstat *st,
 			   const struct ts_row *r)
 {
 	if (st->flags & TS_MF_EXITED)	/* a tomb, shown this once */
-		return ROLE_DIM;
+		return c == TS_COL_ID ? ROLE_EXITED : ROLE_DIM;
 	if (c == TS_COL_ID && (st->flags & TS_MF_NEW))
 		return ROLE_NEW;
 	if (c == TS_COL_STATE && st->state == 'R')
@@ -61,6 +61,17 @@ static bool cmdline_draw(struct top *t, struct surface *s,
 	return true;
 }
 
+/* A tomb with its exit event: how long it lived, what it used. */
+static void exited_note(struct surface *s, const struct ts_mthread *th,
+			bool selected)
+{
+	surf_printf(s, selected ? ROLE_SELECTED : ROLE_EXITED,
+		    "  exited: lived %.1f ms, CPU %.1f ms, switches %llu+%llu",
+		    th->lifetime / 1e6, th->s.runtime / 1e6,
+		    (unsigned long long)th->nvcsw,
+		    (unsigned long long)th->nivcsw);
+}
+
 /* The cells of a process or thread row, from @lead on. */
 static void stat_cells(struct top *t, struct surface *s,
 		       const struct ts_row *r, const struct ts_mstat *st,
@@ -93,6 +104,9 @@ static void stat_cells(struct top *t, struct surface *s,
 				  r->kind == TS_ROW_THREAD);
 			surf_put(s, role, buf);
 		}
+		if (c == TS_COL_COMMAND && r->kind == TS_ROW_THREAD &&
+		    (st->flags & TS_MF_FINAL))
+			exited_note(s, (const void *)st, selected);
 		if (c == TS_COL_COMMAND &&
 		    t->view == VIEW_CORES && (st->flags & TS_MF_HOPPED)) {
 			const struct ts_mthread *th = (const void *)st;

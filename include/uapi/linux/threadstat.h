@@ -485,6 +485,9 @@ enum {
  * "lost": how many events (of the types and process it asked for) were
  * dropped just before it. Received + lost = events that happened.
  * The client should set NETLINK_NO_ENOBUFS (the count replaces the error).
+ * A subscribe request from any socket is also a barrier: when its reply
+ * comes, every event the probes took before it was sent or counted lost
+ * (types = 0 from a socket without a subscription does nothing else).
  *
  * Ids are those of the initial pid namespace; a subscription from any
  * other pid namespace is refused (EPERM, with an extack message). Events

@@ -42,11 +42,11 @@ static void json_cpuset(FILE *out, const uint64_t *set, size_t words)
 	unsigned int cpu;
 
 	fputc('[', out);
-	for (cpu = 0; cpu < words * 64; cpu++) {
-		if (ts_cpuset_has(set, words, cpu)) {
-			fprintf(out, "%s%u", sep, cpu);
-			sep = ",";
-		}
+	for (cpu = ts_cpuset_next(set, words, 0); cpu < words * 64;
+	     cpu = ts_cpuset_next(set, words, cpu + 1)) {
+		fputs(sep, out);
+		json_u64(out, cpu);
+		sep = ",";
 	}
 	fputc(']', out);
 }

@@ -9,7 +9,8 @@
 # get a CPU besides the measuring process), BENCH_TIMEOUT (s per kernel,
 # default 3600), TS_VM_ACCEL (default tcg,thread=single), BENCH_THREADS,
 # BENCH_RUNS, BENCH_PS_ALL, BENCH_CPU_THREADS and BENCH_SECTIONS (passed to
-# run-bench.sh). Each kernel's output is also kept in
+# run-bench.sh), BENCH_EXPORTER_THREADS, _ROUNDS and _START (passed on
+# to bench/exporter_bench.py). Each kernel's output is also kept in
 # build/bench/results-KVER.txt, the VM's run dir in build/bench/vm-KVER.
 #
 # The VM is qemu TCG (no KVM here): absolute numbers are those of an
@@ -36,7 +37,7 @@ echo "  tools: build/bench/* (gcc -O2), build/release/libthreadstat.a"
 
 # The guest does not inherit our environment: settings go in its command.
 cmd=bench/run-bench.sh
-for v in BENCH_PS_ALL BENCH_RUNS BENCH_THREADS BENCH_CPU_THREADS BENCH_SECTIONS BENCH_FULL_MAX BENCH_EXPORTER_THREADS; do
+for v in BENCH_PS_ALL BENCH_RUNS BENCH_THREADS BENCH_CPU_THREADS BENCH_SECTIONS BENCH_FULL_MAX BENCH_EXPORTER_THREADS BENCH_EXPORTER_ROUNDS BENCH_EXPORTER_START; do
 	[[ -z ${!v:-} ]] || cmd="$v=$(printf %q "${!v}") $cmd"
 done
 

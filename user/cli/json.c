@@ -3,72 +3,78 @@
  * JSON output, driven by the library's field tables so that every key is
  * the spec's attribute name and a new field needs no code here.
  */
-#include <inttypes.h>
 #include <string.h>
 
 #include "output.h"
 
-/* @n bytes of @s as a JSON string: valid UTF-8 whatever the bytes. */
-static void json_text(FILE *out, const char *s, size_t n)
-{
-	struct ts_str j = { 0 };
+/*
+ * A record is built in memory and written with one fwrite: stdio's
+ * locking and buffer checks per fputc/fputs were most of --json's
+ * formatting cost (callgrind), and --json writes one record per thread.
+ */
 
-	if (ts_text_plain(s, n) == n) {	/* nothing to escape */
-		fputc('"', out);
-		fwrite(s, 1, n, out);
-		fputc('"', out);
-		return;
-	}
-	ts_text_json(&j, s, n);
-	fwrite(ts_str_get(&j), 1, j.len, out);
-	ts_str_free(&j);
+/* @n bytes of @s as a JSON string: valid UTF-8 whatever the bytes. */
+static void json_text(struct ts_str *out, const char *s, size_t n)
+{
+	ts_text_json(out, s, n);
+}
+
+static void json_add(struct ts_str *out, const char *s)
+{
+	ts_str_add(out, s, strlen(s));
 }
 
 void json_string(FILE *out, const char *s)
 {
-	json_text(out, s, strlen(s));
+	struct ts_str j = { 0 };
+
+	json_text(&j, s, strlen(s));
+	fwrite(ts_str_get(&j), 1, j.len, out);
+	ts_str_free(&j);
 }
 
-static void json_u64(FILE *out, uint64_t v)
-{
-	char buf[TS_DEC_MAX];
-
-	fwrite(buf, 1, ts_dec_u64(buf, v), out);
-}
-
-static void json_cpuset(FILE *out, const uint64_t *set, size_t words)
+static void json_cpuset(struct ts_str *out, const uint64_t *set,
+			size_t words)
 {
 	const char *sep = "";
 	unsigned int cpu;
 
-	fputc('[', out);
-	for (cpu = 0; cpu < words * 64; cpu++) {
-		if (ts_cpuset_has(set, words, cpu)) {
-			fprintf(out, "%s%u", sep, cpu);
-			sep = ",";
-		}
+	ts_str_add(out, "[", 1);
+	for (cpu = ts_cpuset_next(set, words, 0); cpu < words * 64;
+	     cpu = ts_cpuset_next(set, words, cpu + 1)) {
+		json_add(out, sep);
+		ts_str_u64(out, cpu);
+		sep = ",";
 	}
-	fputc(']', out);
+	ts_str_add(out, "]", 1);
 }
 
-static void json_groups(FILE *out, uint32_t mask)
+static void json_groups(struct ts_str *out, uint32_t mask)
 {
 	const char *sep = "";
 	unsigned int bit;
 
-	fputc('[', out);
+	ts_str_add(out, "[", 1);
 	for (bit = 1; bit && bit <= THREADSTAT_FIELDS_ALL; bit <<= 1) {
 		if (mask & bit) {
-			fprintf(out, "%s\"%s\"", sep, ts_group_name(bit));
+			json_add(out, sep);
+			ts_str_add(out, "\"", 1);
+			json_add(out, ts_group_name(bit));
+			ts_str_add(out, "\"", 1);
 			sep = ",";
 		}
 	}
-	fputc(']', out);
+	ts_str_add(out, "]", 1);
 }
 
-static void json_value(FILE *out, const struct ts_field *f, const void *rec)
+static void json_object(struct ts_str *out, const struct ts_set *set,
+			const void *rec);
+
+static void json_value(struct ts_str *out, const struct ts_field *f,
+		       const void *rec)
 {
 	const char *p = (const char *)rec + f->offset;
+	const char *name;
 	uint32_t u32;
 	int32_t s32;
 	uint64_t u64;
@@ -76,29 +82,26 @@ static void json_value(FILE *out, const struct ts_field *f, const void *rec)
 
 	switch (f->kind) {
 	case TS_KIND_U8:
-		json_u64(out, *(const uint8_t *)p);
+		ts_str_u64(out, *(const uint8_t *)p);
 		break;
 	case TS_KIND_CHAR:
 		json_text(out, p, 1);
 		break;
 	case TS_KIND_BOOL:
 	case TS_KIND_FLAG:
-		fputs(*(const bool *)p ? "true" : "false", out);
+		json_add(out, *(const bool *)p ? "true" : "false");
 		break;
 	case TS_KIND_U32:
 		memcpy(&u32, p, 4);
-		json_u64(out, u32);
+		ts_str_u64(out, u32);
 		break;
-	case TS_KIND_S32: {
-		char buf[TS_DEC_MAX];
-
+	case TS_KIND_S32:
 		memcpy(&s32, p, 4);
-		fwrite(buf, 1, ts_dec_s64(buf, s32), out);
+		ts_str_s64(out, s32);
 		break;
-	}
 	case TS_KIND_U64:
 		memcpy(&u64, p, 8);
-		json_u64(out, u64);
+		ts_str_u64(out, u64);
 		break;
 	case TS_KIND_STRING:
 		json_text(out, p, strnlen(p, f->size));
@@ -108,7 +111,8 @@ static void json_value(FILE *out, const struct ts_field *f, const void *rec)
 		break;
 	case TS_KIND_POLICY:
 		memcpy(&u32, p, 4);
-		json_string(out, ts_policy_name(u32));
+		name = ts_policy_name(u32);
+		json_text(out, name, strlen(name));
 		break;
 	case TS_KIND_GROUPS:
 		memcpy(&u32, p, 4);
@@ -116,7 +120,8 @@ static void json_value(FILE *out, const struct ts_field *f, const void *rec)
 		break;
 	case TS_KIND_KSTACK_MISSING:
 		memcpy(&u32, p, 4);
-		json_string(out, ts_kstack_missing_name(u32));
+		name = ts_kstack_missing_name(u32);
+		json_text(out, name, strlen(name));
 		break;
 	case TS_KIND_LATENCY_MISSING:
 		memcpy(&u32, p, 4);
@@ -127,47 +132,59 @@ static void json_value(FILE *out, const struct ts_field *f, const void *rec)
 		uint32_t n;
 
 		memcpy(&n, (const char *)rec + f->size, 4);
-		fputc('[', out);
+		ts_str_add(out, "[", 1);
 		for (i = 0; s && i < n; i++, s += strlen(s) + 1) {
 			if (i)
-				fputc(',', out);
-			json_string(out, s);
+				ts_str_add(out, ",", 1);
+			json_text(out, s, strlen(s));
 		}
-		fputc(']', out);
+		ts_str_add(out, "]", 1);
 		break;
 	}
 	case TS_KIND_NEST:
-		json_record(out, f->nest, p);
+		json_object(out, f->nest, p);
 		break;
 	case TS_KIND_U64_ARRAY:
-		fputc('[', out);
+		ts_str_add(out, "[", 1);
 		for (i = 0; i < f->size / 8; i++) {
 			memcpy(&u64, p + i * 8, 8);
-			fprintf(out, "%s%" PRIu64, i ? "," : "", u64);
+			if (i)
+				ts_str_add(out, ",", 1);
+			ts_str_u64(out, u64);
 		}
-		fputc(']', out);
+		ts_str_add(out, "]", 1);
 		break;
 	}
 }
 
-void json_record(FILE *out, const struct ts_set *set, const void *rec)
+static void json_object(struct ts_str *out, const struct ts_set *set,
+			const void *rec)
 {
 	const char *sep = "";
 	size_t i;
 
-	fputc('{', out);
+	ts_str_add(out, "{", 1);
 	for (i = 0; i < set->n_fields; i++) {
 		const struct ts_field *f = &set->fields[i];
 
 		if (!ts_present(set, rec, f->type))
 			continue;
 		/* Keys are the spec's names: plain ASCII, no escaping. */
-		fputs(sep, out);
-		fputc('"', out);
-		fputs(f->name, out);
-		fputs("\":", out);
+		json_add(out, sep);
+		ts_str_add(out, "\"", 1);
+		json_add(out, f->name);
+		ts_str_add(out, "\":", 2);
 		json_value(out, f, rec);
 		sep = ",";
 	}
-	fputc('}', out);
+	ts_str_add(out, "}", 1);
+}
+
+void json_record(FILE *out, const struct ts_set *set, const void *rec)
+{
+	struct ts_str j = { 0 };
+
+	json_object(&j, set, rec);
+	fwrite(ts_str_get(&j), 1, j.len, out);
+	ts_str_free(&j);
 }

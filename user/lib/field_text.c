@@ -14,16 +14,17 @@ static void cpuset_text(struct ts_str *out, const uint64_t *set, size_t words)
 	unsigned int cpu, first;
 	const char *sep = "";
 
-	for (cpu = 0; cpu < words * 64; cpu++) {
-		if (!ts_cpuset_has(set, words, cpu))
-			continue;
+	for (cpu = ts_cpuset_next(set, words, 0); cpu < words * 64;
+	     cpu = ts_cpuset_next(set, words, cpu + 1)) {
 		first = cpu;
 		while (ts_cpuset_has(set, words, cpu + 1))
 			cpu++;
-		if (first == cpu)
-			ts_str_printf(out, "%s%u", sep, first);
-		else
-			ts_str_printf(out, "%s%u-%u", sep, first, cpu);
+		ts_str_add(out, sep, strlen(sep));
+		ts_str_u64(out, first);
+		if (first != cpu) {
+			ts_str_add(out, "-", 1);
+			ts_str_u64(out, cpu);
+		}
 		sep = ",";
 	}
 }

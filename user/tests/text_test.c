@@ -158,6 +158,35 @@ TEST(field_text_is_never_cut)
 	free(frames);
 }
 
+/* CPU lists: ranges, word edges, the last CPU, an empty mask. */
+TEST(cpuset_text_and_next)
+{
+	const struct ts_field *f;
+	struct ts_thread t;
+	struct ts_str s = { 0 };
+
+	f = ts_field_by_name(&ts_thread_set, "cpus-allowed");
+	ASSERT_NE(NULL, f);
+	memset(&t, 0, sizeof(t));
+	ts_field_str(&s, f, &t);
+	EXPECT_STREQ("", ts_str_get(&s));
+	EXPECT_EQ(TS_CPUSET_WORDS * 64,
+		  ts_cpuset_next(t.cpus_allowed, TS_CPUSET_WORDS, 0));
+	t.cpus_allowed[0] = 0x1dULL | 1ULL << 63;	/* 0,2-4,63 */
+	t.cpus_allowed[1] = 3;				/* 64-65 */
+	t.cpus_allowed[3] = 1ULL << 2;			/* 194 */
+	t.cpus_allowed[TS_CPUSET_WORDS - 1] = 1ULL << 63;
+	ts_str_clear(&s);
+	ts_field_str(&s, f, &t);
+	EXPECT_STREQ("0,2-4,63-65,194,1023", ts_str_get(&s));
+	EXPECT_EQ(2u, ts_cpuset_next(t.cpus_allowed, TS_CPUSET_WORDS, 1));
+	EXPECT_EQ(63u, ts_cpuset_next(t.cpus_allowed, TS_CPUSET_WORDS, 5));
+	EXPECT_EQ(194u, ts_cpuset_next(t.cpus_allowed, TS_CPUSET_WORDS, 66));
+	EXPECT_EQ(1023u, ts_cpuset_next(t.cpus_allowed, TS_CPUSET_WORDS, 195));
+	EXPECT_EQ(1024u, ts_cpuset_next(t.cpus_allowed, TS_CPUSET_WORDS, 1024));
+	ts_str_free(&s);
+}
+
 /* The printf-free number formatting agrees with printf at the edges. */
 TEST(numbers_match_printf)
 {

@@ -43,6 +43,7 @@ struct adder {
 	struct ts_model *m;
 	struct capture *cap;
 	struct ts_cmdlines *cmdlines;	/* recording: NULL otherwise */
+	struct ts_thread_list *keep;	/* the wait graph's: NULL otherwise */
 };
 
 /* A process's command line into the recording, at its leader's row. */
@@ -69,6 +70,16 @@ static int add_thread(const struct ts_thread *t, void *arg)
 
 	if (ts_model_add_thread(a->m, t))
 		return -1;
+	if (a->keep) {
+		struct ts_thread copy = *t;
+
+		/* the groups kept here never carry the kernel stack */
+		copy.kernel_stack = NULL;
+		copy.n_kernel_stack = 0;
+		if (ts_vec_push((void **)&a->keep->v, &a->keep->n,
+				&a->keep->cap, sizeof(copy), &copy))
+			return -1;
+	}
 	if (a->cmdlines && t->tid == t->tgid && !t->kthread)
 		record_cmdline(a, t);
 	return 0;
@@ -91,7 +102,8 @@ static int take(struct ts_client *c, const struct ts_sample_opts *o,
 	struct ts_cpu_list cpus;
 	struct ts_system sys;
 	struct ts_thread detail;
-	struct adder add = { m, cap, cap->w ? o->cmdlines : NULL };
+	struct adder add = { m, cap, cap->w ? o->cmdlines : NULL,
+			     o->waits ? &o->waits->list : NULL };
 	size_t i;
 
 	cap->kind = TS_REC_SYSTEM;
@@ -120,6 +132,11 @@ static int take(struct ts_client *c, const struct ts_sample_opts *o,
 		return -1;
 	}
 	*complete = !info.interrupted;
+	if (o->waits) {
+		o->waits->list.interrupted = info.interrupted;
+		if (ts_waits_build(o->waits, &ts_wait_source_live, err))
+			return -1;
+	}
 
 	/* The thread under detail may be gone: that is no error. */
 	cap->kind = TS_REC_DETAIL;

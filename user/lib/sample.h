@@ -9,6 +9,7 @@
 
 #include "model.h"
 #include "record.h"
+#include "waits.h"
 
 struct ts_sample_opts {
 	uint32_t fields;	/* groups per thread; 0: sched */
@@ -17,6 +18,9 @@ struct ts_sample_opts {
 	/* While recording: each process's command line, read through this
 	 * cache (once per process lifetime), goes into every sample. */
 	struct ts_cmdlines *cmdlines;
+	/* Not NULL: every thread is kept here too, and the wait graph and
+	 * tree built from them (ask for THREADSTAT_FIELDS_WAIT in fields). */
+	struct ts_waits *waits;
 };
 
 /*

@@ -61,6 +61,10 @@ int source_open(struct source *s, const struct options *o,
 	}
 	if (s->writer)
 		s->opts.cmdlines = &s->recording;
+	/* What blocked threads wait on: the module only looks at blocked
+	 * threads, and sends it only where we may ptrace (else withheld). */
+	if (!ts_client_proc(s->client))
+		s->opts.fields |= THREADSTAT_FIELDS_WAIT;
 	return 0;
 }
 
@@ -74,9 +78,14 @@ int source_next(struct source *s, struct ts_model *m, pthread_mutex_t *lock,
 		rc = ts_sample_replay(s->reader, m,
 				      s->shown ? &s->replayed : NULL,
 				      &complete, err);
-	else
+	else {
+		ts_waits_free(&s->waits_staged);
+		s->opts.waits = s->waits_shown &&
+				(s->opts.fields & THREADSTAT_FIELDS_WAIT) ?
+				&s->waits_staged : NULL;
 		rc = ts_sample_take(s->client, &s->opts, m, s->writer, &complete,
 				    err) ? -1 : 1;
+	}
 	if (!rc)
 		snprintf(err->msg, sizeof(err->msg), "%s",
 			 ts_rec_warning(s->reader) ?: "end of the recording");
@@ -89,6 +98,13 @@ int source_next(struct source *s, struct ts_model *m, pthread_mutex_t *lock,
 	/* The sample's command lines with it: both or neither on screen. */
 	if (s->reader && s->shown && ts_cmdlines_move(s->shown, &s->replayed))
 		rc = -1;
+	/* and its wait graph: the one shown goes to be freed next time */
+	if (s->opts.waits) {
+		struct ts_waits old = *s->waits_shown;
+
+		*s->waits_shown = s->waits_staged;
+		s->waits_staged = old;
+	}
 	if (lock)
 		pthread_mutex_unlock(lock);
 	if (s->writer)
@@ -133,6 +149,7 @@ int source_close(struct source *s, struct ts_error *err)
 	ts_close(s->client);
 	ts_cmdlines_free(&s->recording);
 	ts_cmdlines_free(&s->replayed);
+	ts_waits_free(&s->waits_staged);
 	memset(s, 0, sizeof(*s));
 	return rc;
 }

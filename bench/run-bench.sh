@@ -33,8 +33,11 @@
 # walked. Then (section "exporter") bench/exporter_bench.py: threadstat
 # exporter against prometheus-process-exporter (threads on) scraping the
 # same threads, for N in BENCH_EXPORTER_THREADS (default "1000 10000
-# 50000"). BENCH_SECTIONS (default "snapshot cpu-system exporter") picks
-# the parts.
+# 50000"). Then (section "waits") bench/wait_cost.c: at
+# BENCH_WAIT_THREADS (default 10000) threads, 1000 of them contending one
+# held mutex, the default dump against the dump with the wait group (the
+# group's cost per thread) and the wait graph's build time. BENCH_SECTIONS
+# (default "snapshot cpu-system exporter waits") picks the parts.
 #
 # Runs are interleaved: round r runs every method once, so a burst of load
 # from elsewhere on the host hits all methods alike and the ratios stay
@@ -55,7 +58,7 @@ bin=build/bench
 kver=$(uname -r)
 counts=${BENCH_THREADS:-1000 10000 50000 100000}
 cpu_counts=${BENCH_CPU_THREADS:-1000 10000 100000}
-sections=${BENCH_SECTIONS:-snapshot cpu-system exporter}
+sections=${BENCH_SECTIONS:-snapshot cpu-system exporter waits}
 full_max=${BENCH_FULL_MAX:-10000}
 [[ " $sections " == *" snapshot "* ]] || counts=
 [[ " $sections " == *" cpu-system "* ]] || cpu_counts=
@@ -380,4 +383,11 @@ if [[ -n $exporter_counts ]]; then
 	echo "== $kver: threadstat exporter vs prometheus-process-exporter"
 	BENCH_EXPORTER_THREADS=$exporter_counts python3 bench/exporter_bench.py build/release/threadstat ||
 		echo "run-bench: exporter_bench.py failed" >&2
+fi
+
+if [[ " $sections " == *" waits "* ]]; then
+	echo
+	echo "== $kver: wait chains (bench/wait_cost.c)"
+	"$bin/wait_cost" "${BENCH_WAIT_THREADS:-10000}" 1000 7 ||
+		echo "run-bench: wait_cost failed" >&2
 fi

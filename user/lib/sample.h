@@ -43,6 +43,16 @@ int ts_sample_replay(struct ts_rec_reader *r, struct ts_model *m,
 		     struct ts_cmdlines *cmdlines, bool *complete,
 		     struct ts_error *err);
 
+/*
+ * ts_sample_replay(), and when @waits is not NULL the sample's threads
+ * and wait graph into it (owners and lock names as the recorder found
+ * them: its WAITER frames). @waits is emptied first.
+ */
+int ts_sample_replay_waits(struct ts_rec_reader *r, struct ts_model *m,
+			   struct ts_cmdlines *cmdlines,
+			   struct ts_waits *waits, bool *complete,
+			   struct ts_error *err);
+
 /* Start recording into @path: this machine's description, then samples. */
 int ts_sample_record_open(struct ts_rec_writer **w, const char *path,
 			  const char *writer, uint32_t fields,

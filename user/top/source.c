@@ -52,6 +52,10 @@ int source_open(struct source *s, const struct options *o,
 			return -1;
 		}
 	}
+	/* What blocked threads wait on: the module only looks at blocked
+	 * threads, and sends it only where we may ptrace (else withheld). */
+	if (!ts_client_proc(s->client))
+		s->opts.fields |= THREADSTAT_FIELDS_WAIT;
 	if (o->write_path &&
 	    ts_sample_record_open(&s->writer, o->write_path, WRITER,
 				  s->opts.fields, err)) {
@@ -61,28 +65,28 @@ int source_open(struct source *s, const struct options *o,
 	}
 	if (s->writer)
 		s->opts.cmdlines = &s->recording;
-	/* What blocked threads wait on: the module only looks at blocked
-	 * threads, and sends it only where we may ptrace (else withheld). */
-	if (!ts_client_proc(s->client))
-		s->opts.fields |= THREADSTAT_FIELDS_WAIT;
 	return 0;
 }
 
 int source_next(struct source *s, struct ts_model *m, pthread_mutex_t *lock,
 		struct ts_error *err)
 {
-	bool complete = true;
+	bool complete = true, waits;
 	int rc;
 
-	if (s->reader)
-		rc = ts_sample_replay(s->reader, m,
-				      s->shown ? &s->replayed : NULL,
-				      &complete, err);
-	else {
-		ts_waits_free(&s->waits_staged);
-		s->opts.waits = s->waits_shown &&
-				(s->opts.fields & THREADSTAT_FIELDS_WAIT) ?
-				&s->waits_staged : NULL;
+	ts_waits_free(&s->waits_staged);
+	if (s->reader) {
+		/* a recording made with the wait group has the wait chains */
+		waits = s->waits_shown && (ts_rec_info(s->reader)->fields &
+					   THREADSTAT_FIELDS_WAIT);
+		rc = ts_sample_replay_waits(s->reader, m,
+					    s->shown ? &s->replayed : NULL,
+					    waits ? &s->waits_staged : NULL,
+					    &complete, err);
+	} else {
+		waits = s->waits_shown &&
+			(s->opts.fields & THREADSTAT_FIELDS_WAIT);
+		s->opts.waits = waits ? &s->waits_staged : NULL;
 		rc = ts_sample_take(s->client, &s->opts, m, s->writer, &complete,
 				    err) ? -1 : 1;
 	}
@@ -99,7 +103,7 @@ int source_next(struct source *s, struct ts_model *m, pthread_mutex_t *lock,
 	if (s->reader && s->shown && ts_cmdlines_move(s->shown, &s->replayed))
 		rc = -1;
 	/* and its wait graph: the one shown goes to be freed next time */
-	if (s->opts.waits) {
+	if (waits) {
 		struct ts_waits old = *s->waits_shown;
 
 		*s->waits_shown = s->waits_staged;

@@ -2,8 +2,9 @@
 /*
  * The wait view (w, --view waits): the library's wait tree of the last
  * sample, an owner then the threads waiting for what it holds, indented
- * a level per link of the chain; threads in a deadlock in red. Live from
- * the module only: a replay or /proc has no wait graph, and says so.
+ * a level per link of the chain; threads in a deadlock in red. From the
+ * module, or a recording made with the wait group (owners and lock names
+ * as the recorder found them); /proc has no wait graph, and says so.
  */
 #include "top.h"
 
@@ -38,7 +39,8 @@ void view_waits_draw(struct top *t, struct surface *s)
 		surf_newline(s);
 	if (!w->valid) {
 		surf_put(s, ROLE_PROMPT, t->src.reader ?
-			 "Wait chains are not in recordings yet." :
+			 "This recording has no wait chains (recorded "
+			 "without the wait group)." :
 			 "Wait chains need the module (--source module).");
 		surf_newline(s);
 		surf_finish(s);

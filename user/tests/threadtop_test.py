@@ -22,6 +22,7 @@ import time
 import unicodedata
 import zlib
 
+import hung
 from hostile import hostile_process, shown
 from suite import Skip, Suite
 
@@ -1609,25 +1610,11 @@ DEADLOCK_PROG = os.path.join(os.path.dirname(os.path.dirname(BIN)),
                              "release", "tests", "deadlock_prog")
 
 
-class Hung:
-    """deadlock_prog SCENARIO; .pid and .tids as it reports them."""
-
-    def __init__(self, scenario):
-        import json
-        if not os.path.exists(DEADLOCK_PROG):
-            raise Skip(f"{DEADLOCK_PROG} is not built")
-        self.p = subprocess.Popen([DEADLOCK_PROG, scenario],
-                                  stdout=subprocess.PIPE, text=True,
-                                  start_new_session=True)
-        info = json.loads(self.p.stdout.readline())
-        self.pid, self.tids = info["pid"], info["tids"]
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc):
-        os.killpg(self.p.pid, signal.SIGKILL)
-        self.p.wait()
+def Hung(scenario):
+    """deadlock_prog SCENARIO, or a skip when it is not built."""
+    if not os.path.exists(DEADLOCK_PROG):
+        raise Skip(f"{DEADLOCK_PROG} is not built")
+    return hung.Hung(DEADLOCK_PROG, scenario)
 
 
 def waits_frame(pid, ok):
@@ -1681,6 +1668,30 @@ def wait_view_batch_writer_above_its_readers_no_alarm():
                             rf"state S: blocked \d+\.\d s in "
                             rf"futex_wait_bitset on rw_lock \(rwlock\) held "
                             rf"by {w} \[layout\]$", row), (tid, rows)
+
+
+@test
+def wait_view_replays_from_a_recorded_hang():
+    with Hung("abba-normal") as h:
+        t1, t2 = h.tids["t1"], h.tids["t2"]
+        waits_frame(h.pid, lambda f: "DEADLOCK" in f)
+        rec = os.path.join(WORK, "hang.tsr")
+        run("-b", "-n", "2", "-d", "2", "-p", str(h.pid), "-w", rec)
+    # replayed after the program is gone: owners and names from the file
+    p = run("-b", "-r", rec, "--view", "waits")
+    fr = frames(p.stdout)
+    assert len(fr) == 1, p.stdout
+    f = fr[0]
+    assert "DEADLOCK: 1 wait cycle (w: the wait chains)" in f, f
+    rows = [l for l in f.splitlines() if re.match(r"^ +(`- )?\d+ \(", l)]
+    assert len(rows) == 3, rows
+    assert re.match(rf"^ {t1} \(deadlock_prog\) .* on lock_b \(mutex\) "
+                    rf"held by {t2} \[layout\]$", rows[0]), rows
+    assert re.match(rf"^   `- {t2} \(deadlock_prog\) .* on lock_a \(mutex\) "
+                    rf"held by {t1} \[layout\]$", rows[1]), rows
+    # the processes view of the same replay carries the alarm too
+    p = run("-b", "-r", rec)
+    assert "DEADLOCK: 1 wait cycle" in p.stdout, p.stdout
 
 
 @test

@@ -11,11 +11,11 @@ Ends with "waits: N passed, N failed".
 """
 import json
 import os
-import signal
 import subprocess
 import sys
 import time
 
+from hung import Hung
 from suite import Suite
 
 BIN, PROG = sys.argv[1], sys.argv[2]
@@ -29,24 +29,9 @@ def run(*args, pre=()):
                           timeout=120)
 
 
-class Scenario:
+def Scenario(*args, pre=()):
     """deadlock_prog SCENARIO, killed (with its children) at the end."""
-
-    def __init__(self, *args, pre=()):
-        self.p = subprocess.Popen([*pre, PROG, *args], stdout=subprocess.PIPE,
-                                  text=True, start_new_session=True)
-        line = self.p.stdout.readline()
-        if not line:
-            raise AssertionError(f"{args}: no report, exit {self.p.wait()}")
-        info = json.loads(line)
-        self.pid, self.tids = info["pid"], info["tids"]
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc):
-        os.killpg(self.p.pid, signal.SIGKILL)
-        self.p.wait()
+    return Hung(PROG, *args, pre=pre)
 
 
 def poll(args, ok, pre=()):

@@ -31,6 +31,13 @@ static void switch_view(struct top *t, enum view v)
 		t->detail_tid = 0;
 		pthread_mutex_unlock(&t->lock);
 	}
+	if ((t->view == VIEW_WAITS) != (v == VIEW_WAITS)) {
+		pthread_mutex_lock(&t->lock);
+		t->waits_view = v == VIEW_WAITS;
+		pthread_mutex_unlock(&t->lock);
+		if (v == VIEW_WAITS)
+			sampler_poke(t);	/* its data now, not in a while */
+	}
 	t->view = v;
 	if (v == VIEW_PROCESSES || v == VIEW_CORES || v == VIEW_WAITS)
 		t->o.view = v;	/* the view a restart comes back to */

@@ -274,6 +274,7 @@ int main(int argc, char **argv)
 	ts_model_init(&t.model);
 	memcpy(t.cols, t.o.cols, sizeof(t.cols));
 	t.view = t.back = t.o.view;
+	t.waits_view = t.src.waits_view = t.view == VIEW_WAITS;
 	t.rows_dirty = true;
 	rc = t.o.batch ? batch_run(&t) : ui_run(&t);
 	if (!t.o.batch && settings_save(&t.o, before, warn, sizeof(warn)))

@@ -52,9 +52,10 @@ int source_open(struct source *s, const struct options *o,
 			return -1;
 		}
 	}
-	/* What blocked threads wait on: the module only looks at blocked
-	 * threads, and sends it only where we may ptrace (else withheld). */
-	if (!ts_client_proc(s->client))
+	/* What blocked threads wait on (source_next() says when): the
+	 * module only looks at blocked threads, and sends it only where we
+	 * may ptrace (else withheld). A recording has it in every sample. */
+	if (!ts_client_proc(s->client) && o->write_path)
 		s->opts.fields |= THREADSTAT_FIELDS_WAIT;
 	if (o->write_path &&
 	    ts_sample_record_open(&s->writer, o->write_path, WRITER,
@@ -84,8 +85,12 @@ int source_next(struct source *s, struct ts_model *m, pthread_mutex_t *lock,
 					    waits ? &s->waits_staged : NULL,
 					    &complete, err);
 	} else {
-		waits = s->waits_shown &&
-			(s->opts.fields & THREADSTAT_FIELDS_WAIT);
+		/* the wait view, a recording, or not too many threads */
+		waits = s->waits_shown && !ts_client_proc(s->client) &&
+			(s->waits_view || s->writer ||
+			 m->n_threads <= WAITS_ALWAYS_MAX);
+		s->opts.fields = THREADSTAT_FIELDS_SCHED |
+				 (waits ? THREADSTAT_FIELDS_WAIT : 0);
 		s->opts.waits = waits ? &s->waits_staged : NULL;
 		rc = ts_sample_take(s->client, &s->opts, m, s->writer, &complete,
 				    err) ? -1 : 1;

@@ -88,7 +88,12 @@ struct source {
 	 * swapped into the screen's (waits_shown, set by its owner) */
 	struct ts_waits waits_staged;
 	struct ts_waits *waits_shown;
+	bool waits_view;	/* the wait view is shown: always sample it */
 };
+
+/* Above this many threads the wait group is sampled only for the wait
+ * view and recordings (README: what it costs per blocked thread). */
+#define WAITS_ALWAYS_MAX	10000
 
 int source_open(struct source *s, const struct options *o,
 		struct ts_error *err);
@@ -211,6 +216,7 @@ struct top {
 	size_t replay_at, replay_total;	/* 1-based shown; complete so far */
 	bool replay_known;		/* replay_total is final */
 	uint32_t detail_tid;	/* the thread under detail, for the sampler */
+	bool waits_view;	/* the wait view is shown, for the sampler */
 	int wake_fd[2];		/* the sampler -> the UI: a sample is in */
 
 	/* The UI's own. */

@@ -41,7 +41,9 @@ void view_waits_draw(struct top *t, struct surface *s)
 		surf_put(s, ROLE_PROMPT, t->src.reader ?
 			 "This recording has no wait chains (recorded "
 			 "without the wait group)." :
-			 "Wait chains need the module (--source module).");
+			 ts_client_proc(t->src.client) ?
+			 "Wait chains need the module (--source module)." :
+			 "Sampling what blocked threads wait on...");
 		surf_newline(s);
 		surf_finish(s);
 		return;

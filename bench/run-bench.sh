@@ -35,8 +35,12 @@
 # same threads, for N in BENCH_EXPORTER_THREADS (default "1000 10000
 # 50000"). Then (section "events") bench/events_bench.sh: the cost of the
 # lifecycle events and latency histograms on hackbench beside runqlat.bt,
-# and an exit storm to one events listener. BENCH_SECTIONS (default
-# "snapshot cpu-system exporter events") picks the parts.
+# and an exit storm to one events listener. Then (section "waits")
+# bench/wait_cost.c: at BENCH_WAIT_THREADS (default 10000) threads, 1000 of
+# them contending one held mutex, the default dump against the dump with
+# the wait group (the group's cost per thread) and the wait graph's build
+# time. BENCH_SECTIONS (default "snapshot cpu-system exporter events
+# waits") picks the parts.
 #
 # Runs are interleaved: round r runs every method once, so a burst of load
 # from elsewhere on the host hits all methods alike and the ratios stay
@@ -57,7 +61,7 @@ bin=build/bench
 kver=$(uname -r)
 counts=${BENCH_THREADS:-1000 10000 50000 100000}
 cpu_counts=${BENCH_CPU_THREADS:-1000 10000 100000}
-sections=${BENCH_SECTIONS:-snapshot cpu-system exporter events}
+sections=${BENCH_SECTIONS:-snapshot cpu-system exporter events waits}
 full_max=${BENCH_FULL_MAX:-10000}
 [[ " $sections " == *" snapshot "* ]] || counts=
 [[ " $sections " == *" cpu-system "* ]] || cpu_counts=
@@ -387,4 +391,11 @@ fi
 if [[ " $sections " == *" events "* ]]; then
 	echo
 	bench/events_bench.sh || echo "run-bench: events_bench.sh failed" >&2
+fi
+
+if [[ " $sections " == *" waits "* ]]; then
+	echo
+	echo "== $kver: wait chains (bench/wait_cost.c)"
+	"$bin/wait_cost" "${BENCH_WAIT_THREADS:-10000}" 1000 7 ||
+		echo "run-bench: wait_cost failed" >&2
 fi

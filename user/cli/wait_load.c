@@ -131,19 +131,6 @@ const char *wait_process_name(const struct wait_ctx *ctx, uint32_t tgid)
 	return "";
 }
 
-const char *wait_op(const struct ts_waiter *w, char *buf, size_t len)
-{
-	const char *op = ts_wait_op_name(w);
-
-	if (op)
-		return op;
-	if (w->fd >= 0)
-		snprintf(buf, len, "syscall %d fd %d", w->syscall, w->fd);
-	else
-		snprintf(buf, len, "syscall %d", w->syscall);
-	return buf;
-}
-
 static void text_name(const char *s)
 {
 	print_cell(s, 0, true);
@@ -159,7 +146,7 @@ void wait_text_line(const struct wait_ctx *ctx, const struct ts_waiter *w)
 	printf(") of %u (", w->tgid);
 	text_name(wait_process_name(ctx, w->tgid));
 	printf("): blocked %.1f s in %s", w->blocked_ns / NS_PER_SEC,
-	       wait_op(w, buf, sizeof(buf)));
+	       ts_wait_op_text(w, buf, sizeof(buf)));
 	if (w->lock != SIZE_MAX) {
 		const struct ts_lock *l = &ctx->g.locks[w->lock];
 
@@ -194,7 +181,7 @@ void wait_json_waiter(const struct wait_ctx *ctx, const struct ts_waiter *w)
 	json_string(stdout, wait_process_name(ctx, w->tgid));
 	printf(",\"state\":\"%c\",\"syscall\":%d,\"op\":", t->state ? t->state : '?',
 	       w->syscall);
-	json_string(stdout, wait_op(w, buf, sizeof(buf)));
+	json_string(stdout, ts_wait_op_text(w, buf, sizeof(buf)));
 	printf(",\"blocked-ns\":%" PRIu64, w->blocked_ns);
 	if (w->fd >= 0)
 		printf(",\"fd\":%d", w->fd);

@@ -31,7 +31,6 @@ int wait_load(int argc, char **argv, const char *usage, struct wait_ctx *ctx);
 void wait_free(struct wait_ctx *ctx);
 void wait_withheld_note(const struct wait_ctx *ctx);
 const char *wait_process_name(const struct wait_ctx *ctx, uint32_t tgid);
-const char *wait_op(const struct ts_waiter *w, char *buf, size_t len);
 void wait_text_line(const struct wait_ctx *ctx, const struct ts_waiter *w);
 void wait_json_waiter(const struct wait_ctx *ctx, const struct ts_waiter *w);
 

@@ -25,7 +25,7 @@ _threadtop()
 	case $prev in
 	--view)
 		# shellcheck disable=SC2207
-		COMPREPLY=($(compgen -W "processes cores" -- "$cur"))
+		COMPREPLY=($(compgen -W "processes cores waits" -- "$cur"))
 		return 0 ;;
 	--source)
 		# shellcheck disable=SC2207

@@ -16,6 +16,7 @@
 
 #include "internal.h"
 #include "record.h"
+#include "waits.h"
 
 /* ---- payload attributes ---- */
 
@@ -61,6 +62,25 @@ static const struct ts_field cmdline_fields[] = {
 	FIELD(ts_rec_cmdline, CMDLINE, PROG_LEN, U32, "prog-len", prog_len),
 };
 
+static const struct ts_field waiter_fields[] = {
+	FIELD(ts_rec_waiter, WAITER, TID, U32, "tid", tid),
+	FIELD(ts_rec_waiter, WAITER, TGID, U32, "tgid", tgid),
+	FIELD(ts_rec_waiter, WAITER, ADDR, U64, "addr", addr),
+	FIELD(ts_rec_waiter, WAITER, KIND, U32, "kind", kind),
+	FIELD(ts_rec_waiter, WAITER, OWNER_HOW, U32, "owner-how", owner_how),
+	FIELD(ts_rec_waiter, WAITER, OWNER_TID, U32, "owner-tid", owner_tid),
+	FIELD(ts_rec_waiter, WAITER, LOCK_NAME, STRING, "lock-name", name),
+	FIELD(ts_rec_waiter, WAITER, DEV, U64, "dev", dev),
+	FIELD(ts_rec_waiter, WAITER, INO, U64, "ino", ino),
+	FIELD(ts_rec_waiter, WAITER, OFFSET, U64, "offset", offset),
+};
+
+_Static_assert(TS_REC_LOCK_NAME_LEN == TS_LOCK_NAME_LEN,
+	       "a recorded lock name holds a graph's");
+
+static const struct ts_set waiter_set = TS_SET("waiter", ts_rec_waiter,
+					      waiter_fields,
+					      __TS_REC_A_WAITER_MAX - 1);
 static const struct ts_set mem_set = TS_SET("meminfo", ts_rec_mem,
 					   mem_fields, __TS_REC_A_MEM_MAX - 1);
 static const struct ts_set cmdline_set = TS_SET("cmdline", ts_rec_cmdline,
@@ -141,6 +161,38 @@ int ts_rec_decode_cmdline(const void *data, size_t len,
 	n = strlen(out->text);
 	if (out->prog_off > n || out->prog_len > n - out->prog_off)
 		return ts_fail(err, EPROTO, "command line's program outside it");
+	return 0;
+}
+
+int ts_rec_decode_waiter(const void *data, size_t len,
+			 struct ts_rec_waiter *out, struct ts_error *err)
+{
+	static const uint16_t need[] = {
+		TS_REC_A_WAITER_TID, TS_REC_A_WAITER_TGID,
+		TS_REC_A_WAITER_KIND, TS_REC_A_WAITER_OWNER_HOW,
+		TS_REC_A_WAITER_LOCK_NAME,
+	};
+	size_t i;
+
+	memset(out, 0, sizeof(*out));
+	if (ts_decode_set(&waiter_set, out, data, len, err))
+		return -1;
+	for (i = 0; i < sizeof(need) / sizeof(need[0]); i++)
+		if (!ts_present(&waiter_set, out, need[i]))
+			return ts_fail(err, EPROTO, "waiter without its %s",
+				       waiter_fields[need[i] - 2].name);
+	if (!out->tid || !out->tgid)
+		return ts_fail(err, EPROTO, "waiter with tid or tgid 0");
+	if (out->kind < TS_LOCK_FUTEX || out->kind > TS_LOCK_RWLOCK)
+		return ts_fail(err, EPROTO, "waiter on a lock of kind %u",
+			       out->kind);
+	if (out->owner_how < TS_OWNER_KERNEL ||
+	    out->owner_how > TS_OWNER_UNKNOWN)
+		return ts_fail(err, EPROTO, "waiter's owner found as %u",
+			       out->owner_how);
+	if ((out->owner_how == TS_OWNER_UNKNOWN) != !out->owner_tid)
+		return ts_fail(err, EPROTO, "waiter's owner %u does not fit "
+			       "how it was found", out->owner_tid);
 	return 0;
 }
 

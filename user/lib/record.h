@@ -45,7 +45,8 @@
 
 #define TS_REC_MAGIC		"TSTATREC"
 #define TS_REC_MAJOR		1
-#define TS_REC_MINOR		1	/* 1: MEMINFO and CMDLINE frames */
+#define TS_REC_MINOR		2	/* 1: MEMINFO and CMDLINE frames;
+					 * 2: WAITER frames */
 #define TS_REC_FILE_HDR		20
 #define TS_REC_FRAME_HDR	24
 #define TS_REC_MAX_HDR		4096
@@ -61,6 +62,9 @@ enum ts_rec_kind {
 	TS_REC_SAMPLE_END,	/* TS_REC_A_END_* */
 	TS_REC_MEMINFO,		/* TS_REC_A_MEM_*: /proc/meminfo's totals */
 	TS_REC_CMDLINE,		/* TS_REC_A_CMDLINE_*: one process's */
+	TS_REC_WAITER,		/* TS_REC_A_WAITER_*: what the library
+				 * found out about one lock waiter (its
+				 * owner, the lock's name) */
 };
 
 enum {
@@ -113,6 +117,21 @@ enum {
 	__TS_REC_A_CMDLINE_MAX,
 };
 
+enum {
+	TS_REC_A_WAITER_PAD = 1,
+	TS_REC_A_WAITER_TID,		/* u32: the waiter */
+	TS_REC_A_WAITER_TGID,		/* u32: its process */
+	TS_REC_A_WAITER_ADDR,		/* u64: the lock (an rwlock's start) */
+	TS_REC_A_WAITER_KIND,		/* u32: enum ts_lock_kind */
+	TS_REC_A_WAITER_OWNER_HOW,	/* u32: enum ts_owner_how */
+	TS_REC_A_WAITER_OWNER_TID,	/* u32: the recorder's pid namespace */
+	TS_REC_A_WAITER_LOCK_NAME,	/* string: symbol, else mapping+off */
+	TS_REC_A_WAITER_DEV,		/* u64: a shared lock's file ... */
+	TS_REC_A_WAITER_INO,		/* u64 */
+	TS_REC_A_WAITER_OFFSET,		/* u64: ... and offset in it */
+	__TS_REC_A_WAITER_MAX,
+};
+
 #define TS_REC_END_INTERRUPTED	1	/* the thread set changed mid-dump */
 #define TS_REC_END_FAILED	2	/* the sample failed; skip it */
 
@@ -153,6 +172,17 @@ struct ts_rec_cmdline {
 	uint32_t prog_off, prog_len;
 };
 
+#define TS_REC_LOCK_NAME_LEN	160	/* = TS_LOCK_NAME_LEN (waits.h) */
+
+struct ts_rec_waiter {
+	uint64_t present[2];
+	uint32_t tid, tgid;
+	uint64_t addr;
+	uint32_t kind, owner_how, owner_tid;
+	char name[TS_REC_LOCK_NAME_LEN];
+	uint64_t dev, ino, offset;
+};
+
 /* Decode the payload of an INFO, SAMPLE_BEGIN or SAMPLE_END frame. */
 int ts_rec_decode_info(const void *data, size_t len, struct ts_rec_info *out,
 		       struct ts_error *err);
@@ -166,6 +196,11 @@ int ts_rec_decode_mem(const void *data, size_t len, struct ts_rec_mem *out,
 /* ... of a CMDLINE frame (TGID and START_TIME required; prog in text) */
 int ts_rec_decode_cmdline(const void *data, size_t len,
 			  struct ts_rec_cmdline *out, struct ts_error *err);
+
+/* ... of a WAITER frame (tid, tgid, kind, owner-how and name required,
+ * kind and owner-how known, an owner when owner-how says there is one) */
+int ts_rec_decode_waiter(const void *data, size_t len,
+			 struct ts_rec_waiter *out, struct ts_error *err);
 
 /* A buffer of attributes, for the payloads the recorder itself makes. */
 struct ts_attrbuf {

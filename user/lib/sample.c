@@ -7,6 +7,7 @@
  * very bytes the live run decoded.
  */
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/utsname.h>
@@ -43,6 +44,7 @@ struct adder {
 	struct ts_model *m;
 	struct capture *cap;
 	struct ts_cmdlines *cmdlines;	/* recording: NULL otherwise */
+	struct ts_thread_list *keep;	/* the wait graph's: NULL otherwise */
 };
 
 /* A process's command line into the recording, at its leader's row. */
@@ -63,12 +65,56 @@ static void record_cmdline(struct adder *a, const struct ts_thread *t)
 		     b.buf, b.len);
 }
 
+/* What the library found about each lock waiter, for a replay to build
+ * the same graph (the thread frames carry what the module said).
+ */
+static void record_waiters(struct ts_rec_writer *w, const struct ts_waits *ws)
+{
+	struct ts_attrbuf b;
+	size_t i;
+
+	for (i = 0; i < ws->g.n; i++) {
+		const struct ts_waiter *x = &ws->g.w[i];
+		const struct ts_lock *l;
+
+		if (x->lock == SIZE_MAX)
+			continue;
+		l = &ws->g.locks[x->lock];
+		b.len = 0;
+		ts_attr_u32(&b, TS_REC_A_WAITER_TID, x->tid);
+		ts_attr_u32(&b, TS_REC_A_WAITER_TGID, x->tgid);
+		ts_attr_u64(&b, TS_REC_A_WAITER_ADDR, x->addr);
+		ts_attr_u32(&b, TS_REC_A_WAITER_KIND, x->kind);
+		ts_attr_u32(&b, TS_REC_A_WAITER_OWNER_HOW, x->owner_how);
+		if (x->owner_tid)
+			ts_attr_u32(&b, TS_REC_A_WAITER_OWNER_TID, x->owner_tid);
+		ts_attr_str(&b, TS_REC_A_WAITER_LOCK_NAME, l->name);
+		if (l->ino) {
+			ts_attr_u64(&b, TS_REC_A_WAITER_DEV, l->dev);
+			ts_attr_u64(&b, TS_REC_A_WAITER_INO, l->ino);
+			ts_attr_u64(&b, TS_REC_A_WAITER_OFFSET, l->offset);
+		}
+		ts_rec_write(w, TS_REC_WAITER, ts_clock_ns(CLOCK_MONOTONIC),
+			     b.buf, b.len);
+	}
+}
+
 static int add_thread(const struct ts_thread *t, void *arg)
 {
 	struct adder *a = arg;
 
 	if (ts_model_add_thread(a->m, t))
 		return -1;
+	if (a->keep) {
+		struct ts_thread copy = *t;
+
+		/* the groups kept here never carry the kernel stack */
+		copy.kernel_stack = NULL;
+		copy.n_kernel_stack = 0;
+		if (ts_vec_push((void **)&a->keep->v, &a->keep->n,
+				&a->keep->cap, sizeof(copy), &copy))
+			return -1;
+	}
 	if (a->cmdlines && t->tid == t->tgid && !t->kthread)
 		record_cmdline(a, t);
 	return 0;
@@ -91,7 +137,8 @@ static int take(struct ts_client *c, const struct ts_sample_opts *o,
 	struct ts_cpu_list cpus;
 	struct ts_system sys;
 	struct ts_thread detail;
-	struct adder add = { m, cap, cap->w ? o->cmdlines : NULL };
+	struct adder add = { m, cap, cap->w ? o->cmdlines : NULL,
+			     o->waits ? &o->waits->list : NULL };
 	size_t i;
 
 	cap->kind = TS_REC_SYSTEM;
@@ -120,6 +167,13 @@ static int take(struct ts_client *c, const struct ts_sample_opts *o,
 		return -1;
 	}
 	*complete = !info.interrupted;
+	if (o->waits) {
+		o->waits->list.interrupted = info.interrupted;
+		if (ts_waits_build(o->waits, &ts_wait_source_live, err))
+			return -1;
+		if (cap->w)
+			record_waiters(cap->w, o->waits);
+	}
 
 	/* The thread under detail may be gone: that is no error. */
 	cap->kind = TS_REC_DETAIL;
@@ -183,9 +237,82 @@ int ts_sample_take(struct ts_client *c, const struct ts_sample_opts *o,
 	return rc;
 }
 
+/* A replay's wait data: the sample's threads and its WAITER frames. */
+struct replay_waits {
+	struct ts_waits *waits;
+	struct ts_rec_waiter *v;
+	size_t n, cap;
+};
+
+static const struct ts_rec_waiter *recorded(const struct replay_waits *rw,
+					    uint32_t tid, uint32_t tgid,
+					    uint64_t addr)
+{
+	size_t i;
+
+	for (i = 0; i < rw->n; i++)
+		if (tid ? rw->v[i].tid == tid :
+			  rw->v[i].tgid == tgid && rw->v[i].addr == addr)
+			return &rw->v[i];
+	return NULL;
+}
+
+/* The recorded source: owners and names as the recorder found them. */
+static void recorded_owner(const struct ts_thread *t, struct ts_waiter *w,
+			   struct ts_wait_graph *g, void *arg)
+{
+	const struct ts_rec_waiter *r = recorded(arg, t->tid, 0, 0);
+
+	(void)g;
+	w->kind = r ? (uint8_t)r->kind : TS_LOCK_FUTEX;
+	w->owner_how = r ? (uint8_t)r->owner_how : TS_OWNER_UNKNOWN;
+	w->owner_tid = r ? r->owner_tid : 0;
+	if (r)
+		w->addr = r->addr;
+}
+
+static void recorded_name(uint32_t tgid, uint64_t addr, struct ts_lock *l,
+			  void *arg)
+{
+	const struct ts_rec_waiter *r = recorded(arg, 0, tgid, addr);
+
+	if (!r) {
+		snprintf(l->name, sizeof(l->name), "0x%llx",
+			 (unsigned long long)addr);
+		return;
+	}
+	snprintf(l->name, sizeof(l->name), "%s", r->name);
+	l->dev = r->dev;
+	l->ino = r->ino;
+	l->offset = r->offset;
+}
+
+static int replay_waits_msg(struct replay_waits *rw,
+			    const struct ts_rec_frame *f,
+			    const struct ts_thread *t, struct ts_error *err)
+{
+	struct ts_thread_list *l = &rw->waits->list;
+	struct ts_rec_waiter x;
+
+	if (t) {
+		struct ts_thread copy = *t;
+
+		copy.kernel_stack = NULL;
+		copy.n_kernel_stack = 0;
+		return ts_vec_push((void **)&l->v, &l->n, &l->cap,
+				   sizeof(copy), &copy) ?
+		       ts_fail(err, ENOMEM, "out of memory") : 0;
+	}
+	if (ts_rec_decode_waiter(f->data, f->len, &x, err))
+		return -1;
+	return ts_vec_push((void **)&rw->v, &rw->n, &rw->cap, sizeof(x), &x) ?
+	       ts_fail(err, ENOMEM, "out of memory") : 0;
+}
+
 /* Feed one recorded message of a sample to the model. */
 static int replay_msg(struct ts_model *m, struct ts_cmdlines *cmdlines,
-		      const struct ts_rec_frame *f, struct ts_error *err)
+		      struct replay_waits *rw, const struct ts_rec_frame *f,
+		      struct ts_error *err)
 {
 	struct ts_rec_cmdline cl;
 	struct ts_rec_mem mem;
@@ -211,8 +338,12 @@ static int replay_msg(struct ts_model *m, struct ts_cmdlines *cmdlines,
 			return -1;
 		if (ts_model_add_thread(m, &t))
 			rc = ts_fail(err, ENOMEM, "out of memory");
+		else if (rw)
+			rc = replay_waits_msg(rw, f, &t, err);
 		ts_thread_release(&t);
 		return rc;
+	case TS_REC_WAITER:
+		return rw ? replay_waits_msg(rw, f, NULL, err) : 0;
 	case TS_REC_DETAIL:
 		if (ts_thread_decode(f->data, f->len, &t, err))
 			return -1;
@@ -249,10 +380,49 @@ static int replay_fail(struct ts_model *m, const struct ts_rec_frame *f,
 		       (unsigned long long)f->offset, why);
 }
 
+static void replay_waits_reset(struct replay_waits *rw)
+{
+	ts_waits_free(rw->waits);
+	free(rw->v);
+	rw->v = NULL;
+	rw->n = rw->cap = 0;
+}
+
+static int replay_fail_waits(struct ts_model *m, struct replay_waits *rw,
+			     const struct ts_rec_frame *f,
+			     struct ts_error *err)
+{
+	if (rw)
+		replay_waits_reset(rw);
+	return replay_fail(m, f, err);
+}
+
 int ts_sample_replay(struct ts_rec_reader *r, struct ts_model *m,
 		     struct ts_cmdlines *cmdlines, bool *complete,
 		     struct ts_error *err)
 {
+	return ts_sample_replay_waits(r, m, cmdlines, NULL, complete, err);
+}
+
+/* The sample's graph from its threads and WAITER frames (then dropped). */
+static int replay_waits_build(struct replay_waits *rw, struct ts_error *err)
+{
+	const struct ts_wait_source src = { recorded_owner, recorded_name, rw };
+	int rc = ts_waits_build(rw->waits, &src, err);
+
+	free(rw->v);
+	rw->v = NULL;
+	rw->n = rw->cap = 0;
+	return rc;
+}
+
+int ts_sample_replay_waits(struct ts_rec_reader *r, struct ts_model *m,
+			   struct ts_cmdlines *cmdlines,
+			   struct ts_waits *waits, bool *complete,
+			   struct ts_error *err)
+{
+	struct replay_waits rws = { .waits = waits };
+	struct replay_waits *rw = waits ? &rws : NULL;
 	struct ts_rec_frame f;
 	struct ts_rec_begin begin;
 	struct ts_rec_end end;
@@ -262,26 +432,34 @@ int ts_sample_replay(struct ts_rec_reader *r, struct ts_model *m,
 	while ((rc = ts_rec_next(r, &f, err)) > 0) {
 		if (f.kind == TS_REC_SAMPLE_BEGIN) {
 			if (ts_rec_decode_begin(f.data, f.len, &begin, err))
-				return replay_fail(m, &f, err);
+				return replay_fail_waits(m, rw, &f, err);
 			if (ts_model_begin(m, f.mono_ns, begin.real_ns))
 				return ts_fail(err, ENOMEM, "out of memory");
+			if (rw)		/* a sample the live run skipped */
+				replay_waits_reset(rw);
 			in_sample = true;
 		} else if (f.kind == TS_REC_SAMPLE_END && in_sample) {
 			if (ts_rec_decode_end(f.data, f.len, &end, err))
-				return replay_fail(m, &f, err);
+				return replay_fail_waits(m, rw, &f, err);
 			in_sample = false;
 			if (end.flags & TS_REC_END_FAILED) {
 				ts_model_abort(m);
 				continue;	/* the live run skipped it too */
 			}
 			*complete = !(end.flags & TS_REC_END_INTERRUPTED);
+			if (rw && replay_waits_build(rw, err)) {
+				ts_model_abort(m);
+				return -1;
+			}
 			return 1;
-		} else if (in_sample && replay_msg(m, cmdlines, &f, err)) {
-			return replay_fail(m, &f, err);
+		} else if (in_sample && replay_msg(m, cmdlines, rw, &f, err)) {
+			return replay_fail_waits(m, rw, &f, err);
 		}
 	}
 	if (in_sample)
 		ts_model_abort(m);
+	if (rw)
+		replay_waits_reset(rw);
 	return rc;
 }
 

@@ -9,6 +9,7 @@
 
 #include "model.h"
 #include "record.h"
+#include "waits.h"
 
 struct ts_sample_opts {
 	uint32_t fields;	/* groups per thread; 0: sched */
@@ -17,6 +18,9 @@ struct ts_sample_opts {
 	/* While recording: each process's command line, read through this
 	 * cache (once per process lifetime), goes into every sample. */
 	struct ts_cmdlines *cmdlines;
+	/* Not NULL: every thread is kept here too, and the wait graph and
+	 * tree built from them (ask for THREADSTAT_FIELDS_WAIT in fields). */
+	struct ts_waits *waits;
 };
 
 /*
@@ -38,6 +42,16 @@ int ts_sample_take(struct ts_client *c, const struct ts_sample_opts *o,
 int ts_sample_replay(struct ts_rec_reader *r, struct ts_model *m,
 		     struct ts_cmdlines *cmdlines, bool *complete,
 		     struct ts_error *err);
+
+/*
+ * ts_sample_replay(), and when @waits is not NULL the sample's threads
+ * and wait graph into it (owners and lock names as the recorder found
+ * them: its WAITER frames). @waits is emptied first.
+ */
+int ts_sample_replay_waits(struct ts_rec_reader *r, struct ts_model *m,
+			   struct ts_cmdlines *cmdlines,
+			   struct ts_waits *waits, bool *complete,
+			   struct ts_error *err);
 
 /* Start recording into @path: this machine's description, then samples. */
 int ts_sample_record_open(struct ts_rec_writer **w, const char *path,

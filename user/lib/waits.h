@@ -137,6 +137,57 @@ const char *ts_wait_op_name(const struct ts_waiter *w);
  */
 int ts_wait_sentence(const struct ts_thread *t, char *buf, size_t len);
 
+/* "futex_wait", ..., else "syscall N" or "syscall N fd F" in @buf. */
+const char *ts_wait_op_text(const struct ts_waiter *w, char *buf, size_t len);
+
+/* The wait view (wait_tree.c): the graph as a tree, owners first. */
+enum ts_wait_row_kind {
+	TS_WROW_THREAD,		/* a thread: an owner, a waiter, or both */
+	TS_WROW_LOCK,		/* a lock with no owner in the dump: its
+				 * waiters follow, one level deeper */
+	TS_WROW_BACK,		/* a thread already shown above: the edge
+				 * that closes a cycle */
+};
+
+struct ts_wait_row {
+	uint8_t kind;		/* enum ts_wait_row_kind */
+	bool in_cycle;		/* a waiter in a deadlock */
+	unsigned int depth;	/* 0: a root */
+	size_t thread;		/* index in the thread list; SIZE_MAX */
+	size_t waiter;		/* index in the graph's waiters; SIZE_MAX */
+	size_t lock;		/* TS_WROW_LOCK: index in the graph's locks */
+};
+
+struct ts_wait_tree {
+	struct ts_wait_row *v;
+	size_t n, cap;
+};
+
+int ts_wait_tree_build(const struct ts_thread_list *list,
+		       const struct ts_wait_graph *g, struct ts_wait_tree *tree);
+void ts_wait_tree_free(struct ts_wait_tree *tree);
+void ts_wait_row_text(const struct ts_thread_list *list,
+		      const struct ts_wait_graph *g,
+		      const struct ts_wait_row *r, char *buf, size_t len);
+
+/*
+ * Everything a view of the waits needs from one sample, owned together:
+ * the threads (each with the wait group when it was sent), their graph
+ * and tree. threadtop builds one per sample.
+ */
+struct ts_waits {
+	struct ts_thread_list list;
+	struct ts_wait_graph g;
+	struct ts_wait_tree tree;
+	size_t withheld;	/* threads whose wait group was withheld */
+	bool valid;		/* built from a sample with the wait group */
+};
+
+/* Build @w's graph and tree from @w->list: 0, or -1 (@err says). */
+int ts_waits_build(struct ts_waits *w, const struct ts_wait_source *src,
+		   struct ts_error *err);
+void ts_waits_free(struct ts_waits *w);
+
 /* glibc layouts (wait_owner.c); exposed for the unit test. */
 enum ts_owner_how ts_glibc_mutex_owner(const int32_t mutex[5],
 				       uint32_t futex_op, uint32_t *owner);

@@ -110,6 +110,7 @@ def threadtop_options_views_columns():
     for opt in ("-b", "--batch", "--view", "--source", "-p", "--columns"):
         assert opt in usage and opt in offered, (opt, offered)
     assert complete("threadtop", "--view", "c") == {"cores"}
+    assert complete("threadtop", "--view", "w") == {"waits"}
     assert complete("threadtop", "--so") == {"--sort", "--source"}
     assert complete("threadtop", "-s", "mem") == {"mem-pct"}
     assert complete("threadtop", "-o", "tid,cpu-") == {"tid,cpu-pct"}

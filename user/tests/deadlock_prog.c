@@ -8,6 +8,10 @@
  *
  *   abba-normal, abba-recursive, abba-errorcheck, abba-pi, abba-robust
  *        t1 holds lock_a and wants lock_b, t2 holds lock_b and wants lock_a
+ *   pi-cycle  t1 holds lock_a (PI) and wants lock_b (normal), t2 holds
+ *             lock_b and wants lock_a: a cycle with a kernel-defined edge
+ *             that the kernel's own PI deadlock check cannot see (it
+ *             follows PI waits only, and t1 waits in FUTEX_WAIT)
  *   cycle3    t1 a->b, t2 b->c, t3 c->a
  *   self      t1 locks lock_a (normal) twice
  *   rwlock    "writer" holds rw_lock for writing; r1, r2 want to read
@@ -267,6 +271,12 @@ int main(int argc, char **argv)
 
 		init_mutex(&lock_a, s + 5);
 		init_mutex(&lock_b, s + 5);
+		cycle(2, l);
+	} else if (!strcmp(s, "pi-cycle")) {
+		pthread_mutex_t *l[2] = { &lock_a, &lock_b };
+
+		init_mutex(&lock_a, "pi");
+		init_mutex(&lock_b, "normal");
 		cycle(2, l);
 	} else if (!strcmp(s, "cycle3")) {
 		pthread_mutex_t *l[3] = { &lock_a, &lock_b, &lock_c };

@@ -861,4 +861,149 @@ TEST_F(rec, not_a_recording)
 	EXPECT_STREQ("not a threadtop recording", self->err.msg);
 }
 
+/* ---- wait chains: the threads' wait nests and the WAITER frames ---- */
+
+static const struct synth hung[] = {
+	{ .tid = 60, .comm = "hung", .state = 'S' },
+	{ .tid = 61, .tgid = 60, .comm = "t1", .state = 'S',
+	  .wait_futex = 0x40b0, .wait_ns = 7 * SEC },
+	{ .tid = 62, .tgid = 60, .comm = "t2", .state = 'S',
+	  .wait_futex = 0x40a0, .wait_ns = 5 * SEC },
+};
+
+/* A WAITER frame as the recorder writes it (@name NULL: left out). */
+static void waiter_frame(struct rec *r, uint32_t tid, uint64_t addr,
+			 uint32_t kind, uint32_t how, uint32_t owner,
+			 const char *name)
+{
+	struct ts_attrbuf b = { .len = 0 };
+
+	ts_attr_u32(&b, TS_REC_A_WAITER_TID, tid);
+	ts_attr_u32(&b, TS_REC_A_WAITER_TGID, 60);
+	ts_attr_u64(&b, TS_REC_A_WAITER_ADDR, addr);
+	ts_attr_u32(&b, TS_REC_A_WAITER_KIND, kind);
+	ts_attr_u32(&b, TS_REC_A_WAITER_OWNER_HOW, how);
+	if (owner)
+		ts_attr_u32(&b, TS_REC_A_WAITER_OWNER_TID, owner);
+	if (name)
+		ts_attr_str(&b, TS_REC_A_WAITER_LOCK_NAME, name);
+	ts_rec_write(r->w, TS_REC_WAITER, SEC, b.buf, b.len);
+}
+
+/* A hung AB-BA sample, then @bad (if any) as a WAITER frame's payload. */
+static void hung_sample(struct rec *r, const void *bad, size_t bad_len)
+{
+	struct ts_attrbuf b = { .len = 0 };
+	struct synth_msg m;
+	size_t i;
+
+	ts_attr_u64(&b, TS_REC_A_BEGIN_REALTIME, 1700000000 * SEC);
+	ts_rec_write(r->w, TS_REC_SAMPLE_BEGIN, SEC, b.buf, b.len);
+	for (i = 0; i < N(hung); i++) {
+		synth_thread_msg(&m, &hung[i]);
+		rec_msg(r, TS_REC_THREAD, SEC, &m);
+	}
+	waiter_frame(r, 61, 0x40b0, TS_LOCK_MUTEX, TS_OWNER_LAYOUT, 62,
+		     "lock_b");
+	waiter_frame(r, 62, 0x40a0, TS_LOCK_MUTEX, TS_OWNER_LAYOUT, 61,
+		     "lock_a");
+	if (bad)
+		ts_rec_write(r->w, TS_REC_WAITER, SEC, bad, bad_len);
+	b.len = 0;
+	ts_attr_u32(&b, TS_REC_A_END_THREADS, N(hung));
+	ts_rec_write(r->w, TS_REC_SAMPLE_END, SEC, b.buf, b.len);
+}
+
+TEST_F(rec, a_recorded_deadlock_replays_as_the_same_graph)
+{
+	struct ts_waits w = { 0 };
+	bool complete;
+
+	hung_sample(&self->r, NULL, 0);
+	ASSERT_EQ(0, rec_finish(&self->r));
+	ASSERT_EQ(0, open_mem(&self->reader, self->r.buf, self->r.len,
+			      &self->err)) TH_LOG("%s", self->err.msg);
+	ASSERT_EQ(1, ts_sample_replay_waits(self->reader, &self->replayed,
+					    NULL, &w, &complete, &self->err))
+		TH_LOG("%s", self->err.msg);
+	ASSERT_TRUE(w.valid);
+	EXPECT_EQ(3U, w.list.n);
+	ASSERT_EQ(2U, w.g.n);
+	ASSERT_EQ(1U, w.g.n_cycles);
+	ASSERT_EQ(2U, w.g.cycles[0].n);
+	EXPECT_EQ(61U, w.g.w[w.g.cycles[0].w[0]].tid);
+	EXPECT_EQ(62U, w.g.w[w.g.cycles[0].w[0]].owner_tid);
+	EXPECT_EQ(TS_OWNER_LAYOUT, w.g.w[w.g.cycles[0].w[0]].owner_how);
+	EXPECT_STREQ("lock_b", w.g.locks[w.g.w[w.g.cycles[0].w[0]].lock].name);
+	EXPECT_STREQ("lock_a", w.g.locks[w.g.w[w.g.cycles[0].w[1]].lock].name);
+	/* the tree: t1, t2 beneath, and the edge back to t1 */
+	ASSERT_EQ(3U, w.tree.n);
+	EXPECT_EQ(TS_WROW_BACK, w.tree.v[2].kind);
+	EXPECT_EQ(0, ts_model_commit(&self->replayed, complete));
+	ts_waits_free(&w);
+	/* a reader that does not ask for waits replays it as before */
+	ts_rec_close_reader(self->reader);
+	ASSERT_EQ(0, open_mem(&self->reader, self->r.buf, self->r.len,
+			      &self->err));
+	EXPECT_EQ(1, ts_sample_replay(self->reader, &self->replayed, NULL,
+				      &complete, &self->err))
+		TH_LOG("%s", self->err.msg);
+}
+
+TEST_F(rec, hostile_waiter_frames_are_refused_and_say_where)
+{
+	static const struct {
+		uint32_t kind, how, owner, tid;
+		const char *name, *why;
+	} bad[] = {
+		{ 99, TS_OWNER_LAYOUT, 62, 61, "x", "kind 99" },
+		{ TS_LOCK_MUTEX, 7, 62, 61, "x", "found as 7" },
+		{ TS_LOCK_MUTEX, TS_OWNER_LAYOUT, 0, 61, "x", "does not fit" },
+		{ TS_LOCK_MUTEX, TS_OWNER_UNKNOWN, 5, 61, "x", "does not fit" },
+		{ TS_LOCK_MUTEX, TS_OWNER_LAYOUT, 62, 0, "x", "tid or tgid 0" },
+		{ TS_LOCK_MUTEX, TS_OWNER_LAYOUT, 62, 61, NULL, "lock-name" },
+	};
+	struct ts_waits w = { 0 };
+	struct ts_attrbuf b;
+	bool complete;
+	size_t i;
+
+	for (i = 0; i < N(bad); i++) {
+		b.len = 0;
+		ts_attr_u32(&b, TS_REC_A_WAITER_TID, bad[i].tid);
+		ts_attr_u32(&b, TS_REC_A_WAITER_TGID, 60);
+		ts_attr_u32(&b, TS_REC_A_WAITER_KIND, bad[i].kind);
+		ts_attr_u32(&b, TS_REC_A_WAITER_OWNER_HOW, bad[i].how);
+		if (bad[i].owner)
+			ts_attr_u32(&b, TS_REC_A_WAITER_OWNER_TID,
+				    bad[i].owner);
+		if (bad[i].name)
+			ts_attr_str(&b, TS_REC_A_WAITER_LOCK_NAME,
+				    bad[i].name);
+		hung_sample(&self->r, b.buf, b.len);
+	}
+	/* a name that is not a string: no NUL in the attribute */
+	b.len = 0;
+	ts_attr_u32(&b, TS_REC_A_WAITER_TID, 61);
+	memcpy(b.buf + b.len, "\x08\x00\x08\x00" "abcd", 8);
+	b.len += 8;
+	hung_sample(&self->r, b.buf, b.len);
+	ASSERT_EQ(0, rec_finish(&self->r));
+	ASSERT_EQ(0, open_mem(&self->reader, self->r.buf, self->r.len,
+			      &self->err)) TH_LOG("%s", self->err.msg);
+	for (i = 0; i <= N(bad); i++) {
+		EXPECT_EQ(-1, ts_sample_replay_waits(self->reader,
+						     &self->replayed, NULL, &w,
+						     &complete, &self->err));
+		EXPECT_NE(NULL, strstr(self->err.msg, "corrupt recording at "
+				       "byte ")) TH_LOG("%s", self->err.msg);
+		if (i < N(bad))
+			EXPECT_NE(NULL, strstr(self->err.msg, bad[i].why))
+				TH_LOG("%zu: %s", i, self->err.msg);
+		EXPECT_FALSE(w.valid);
+		EXPECT_EQ(0U, w.list.n);
+	}
+	ts_waits_free(&w);
+}
+
 TEST_HARNESS_MAIN

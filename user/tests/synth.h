@@ -35,6 +35,8 @@ struct synth {
 	uint64_t rss_anon;
 	bool mm;		/* with vm-size, rss-file, rss-shmem */
 	uint64_t vm_size, rss_file, rss_shmem;
+	/* The wait nest: blocked in FUTEX_WAIT on this private futex */
+	uint64_t wait_futex, wait_ns;
 };
 
 struct synth_msg {
@@ -87,6 +89,19 @@ static inline void synth_thread_msg(struct synth_msg *m, const struct synth *s)
 	if (s->utime || s->stime) {
 		mnl_attr_put_u64(n, THREADSTAT_A_THREAD_UTIME, s->utime);
 		mnl_attr_put_u64(n, THREADSTAT_A_THREAD_STIME, s->stime);
+	}
+	if (s->wait_futex) {
+		struct nlattr *nest = mnl_attr_nest_start(n,
+						THREADSTAT_A_THREAD_WAIT);
+
+		mnl_attr_put_u32(n, THREADSTAT_A_WAIT_SYSCALL, 202);
+		mnl_attr_put_u64(n, THREADSTAT_A_WAIT_BLOCKED_NS, s->wait_ns);
+		mnl_attr_put_u64(n, THREADSTAT_A_WAIT_FUTEX_ADDR, s->wait_futex);
+		mnl_attr_put_u32(n, THREADSTAT_A_WAIT_FUTEX_OP, 0);
+		mnl_attr_put_u8(n, THREADSTAT_A_WAIT_FUTEX_PRIVATE, 1);
+		mnl_attr_put_u32(n, THREADSTAT_A_WAIT_FUTEX_VAL, 2);
+		mnl_attr_put_u32(n, THREADSTAT_A_WAIT_FUTEX_WORD, 2);
+		mnl_attr_nest_end(n, nest);
 	}
 	if (s->proc) {
 		struct nlattr *nest = mnl_attr_nest_start(n,

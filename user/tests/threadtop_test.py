@@ -22,6 +22,7 @@ import time
 import unicodedata
 import zlib
 
+import hung
 from hostile import hostile_process, shown
 from suite import Skip, Suite
 
@@ -1601,6 +1602,114 @@ def absurd_interval_never_gives_absurd_cpu():
             if len(cells) == len(head) and cells[0].isdigit():
                 v = float(cells[col])
                 assert 0 <= v <= 100 * os.cpu_count(), line
+
+
+# ---- the wait view and the deadlock alarm ----
+# deadlock_prog (user/tests/deadlock_prog.c), built beside the tests.
+DEADLOCK_PROG = os.path.join(os.path.dirname(os.path.dirname(BIN)),
+                             "release", "tests", "deadlock_prog")
+
+
+def Hung(scenario):
+    """deadlock_prog SCENARIO, or a skip when it is not built."""
+    if not os.path.exists(DEADLOCK_PROG):
+        raise Skip(f"{DEADLOCK_PROG} is not built")
+    return hung.Hung(DEADLOCK_PROG, scenario)
+
+
+def waits_frame(pid, ok):
+    """The last batch frame of --view waits for @pid once @ok accepts it
+    (the threads block a moment after the program says they are ready)."""
+    deadline = time.time() + 90
+    while True:
+        p = run("-b", "-n", "1", "-d", "2", "--view", "waits", "-p",
+                str(pid))
+        f = frames(p.stdout)[-1]
+        if ok(f) or time.time() > deadline:
+            return f
+        time.sleep(0.5)
+
+
+@test
+def wait_view_batch_shows_the_cycle_as_a_tree_and_the_alarm():
+    with Hung("abba-normal") as h:
+        t1, t2 = h.tids["t1"], h.tids["t2"]
+        f = waits_frame(h.pid, lambda f: "DEADLOCK" in f)
+        lines = f.splitlines()
+        assert "DEADLOCK: 1 wait cycle (w: the wait chains)" in lines, f
+        assert "Wait chains: 3 blocked, 2 locks waited on, 1 deadlock" in f
+        rows = [l for l in lines if re.match(r"^ +(`- )?\d+ \(", l)]
+        # the cycle from its lowest tid: t1, t2 beneath it, then t1 again
+        assert re.match(rf"^ {t1} \(deadlock_prog\) of {h.pid}, state S: "
+                        rf"blocked \d+\.\d s in futex_wait on lock_b "
+                        rf"\(mutex\) held by {t2} \[layout\]$", rows[0]), rows
+        assert re.match(rf"^   `- {t2} \(deadlock_prog\) of {h.pid}, state "
+                        rf"S: blocked \d+\.\d s in futex_wait on lock_a "
+                        rf"\(mutex\) held by {t1} \[layout\]$", rows[1]), rows
+        assert rows[2] == f"     `- {t1} (deadlock_prog): the cycle closes " \
+            "here", rows
+        assert len(rows) == 3, rows
+
+
+@test
+def wait_view_batch_writer_above_its_readers_no_alarm():
+    with Hung("rwlock") as h:
+        w, r1, r2 = h.tids["writer"], h.tids["r1"], h.tids["r2"]
+        f = waits_frame(h.pid, lambda f: f.count("on rw_lock") == 2)
+        assert "DEADLOCK" not in f, f
+        assert "0 deadlocks" in f, f
+        rows = [l for l in f.splitlines() if re.match(r"^ +(`- )?\d+ \(", l)]
+        assert rows[0].startswith(f" {w} (deadlock_prog) of {h.pid}, state "
+                                  "S"), rows
+        assert "on rw_lock" not in rows[0], rows
+        kids = sorted(rows[1:3])
+        for tid, row in zip(sorted([r1, r2], key=str), kids):
+            assert re.match(rf"^   `- {tid} \(deadlock_prog\) of {h.pid}, "
+                            rf"state S: blocked \d+\.\d s in "
+                            rf"futex_wait_bitset on rw_lock \(rwlock\) held "
+                            rf"by {w} \[layout\]$", row), (tid, rows)
+
+
+@test
+def wait_view_replays_from_a_recorded_hang():
+    with Hung("abba-normal") as h:
+        t1, t2 = h.tids["t1"], h.tids["t2"]
+        waits_frame(h.pid, lambda f: "DEADLOCK" in f)
+        rec = os.path.join(WORK, "hang.tsr")
+        run("-b", "-n", "2", "-d", "2", "-p", str(h.pid), "-w", rec)
+    # replayed after the program is gone: owners and names from the file
+    p = run("-b", "-r", rec, "--view", "waits")
+    fr = frames(p.stdout)
+    assert len(fr) == 2, p.stdout     # 3 samples: 2 with rates
+    for f in fr:
+        assert "DEADLOCK: 1 wait cycle (w: the wait chains)" in f, f
+        rows = [l for l in f.splitlines()
+                if re.match(r"^ +(`- )?\d+ \(", l)]
+        assert len(rows) == 3, rows
+        assert re.match(rf"^ {t1} \(deadlock_prog\) .* on lock_b "
+                        rf"\(mutex\) held by {t2} \[layout\]$", rows[0]), rows
+        assert re.match(rf"^   `- {t2} \(deadlock_prog\) .* on lock_a "
+                        rf"\(mutex\) held by {t1} \[layout\]$", rows[1]), rows
+    # the processes view of the same replay carries the alarm too
+    p = run("-b", "-r", rec)
+    assert "DEADLOCK: 1 wait cycle" in p.stdout, p.stdout
+
+
+@test
+def wait_view_key_w_and_the_alarm_on_screen():
+    with Hung("cycle3") as h:
+        start("-p", str(h.pid), "-d", "5")
+        wait_for(lambda s: "DEADLOCK: 1 wait cycle" in s, "the alarm")
+        keys("w")
+        s = wait_for(lambda s: "Wait chains:" in s and "the cycle closes"
+                     in s, "the wait view")
+        for name in ("t1", "t2", "t3"):
+            assert f"{h.tids[name]} (deadlock_prog)" in s, s
+        assert "4 blocked, 3 locks waited on, 1 deadlock" in s, s
+        keys("p")
+        wait_for(lambda s: "PID" in s and "COMMAND" in s, "processes")
+        keys("q")
+        assert exit_status() == 0
 
 
 work.kill()

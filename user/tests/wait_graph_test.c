@@ -185,6 +185,67 @@ TEST(process_shared_cycle_meets_at_one_lock_per_file_offset)
 	ts_wait_graph_free(&g);
 }
 
+TEST(tree_cycle_first_then_chains_then_unowned_locks)
+{
+	const struct ts_wait_row *r;
+	struct ts_wait_tree tree;
+	struct ts_wait_graph g;
+	struct ts_error err;
+	char text[256];
+
+	reset();
+	thread(31, 30, 0xb0, 32, 1);		/* cycle 31 -> 32 -> 31 */
+	thread(32, 30, 0xa0, 31, 1);
+	thread(34, 30, 0xa0, 31, 9);		/* tail into the cycle */
+	thread(40, 40, 0xd0, 41, 3);		/* chain 42 -> 40 -> 41 */
+	thread(41, 40, 0, 0, 0);		/* 41 runs */
+	thread(42, 40, 0xe0, 40, 2);
+	thread(50, 50, 0xf0, 0, 4);		/* owner unknown */
+	thread(51, 50, 0xf0, 0, 5);
+	ASSERT_EQ(0, ts_wait_graph_build(&list, &fake, &g, &err));
+	ASSERT_EQ(0, ts_wait_tree_build(&list, &g, &tree));
+	ASSERT_EQ(10, tree.n);
+	/* the cycle from its lowest tid, its waiters longest first, and
+	 * the edge back to where it began
+	 */
+	r = &tree.v[0];
+	EXPECT_EQ(TS_WROW_THREAD, r->kind);
+	EXPECT_EQ(31, list.v[r->thread].tid);
+	EXPECT_EQ(0, r->depth);
+	EXPECT_TRUE(r->in_cycle);
+	EXPECT_EQ(34, list.v[tree.v[1].thread].tid);
+	EXPECT_EQ(1, tree.v[1].depth);
+	EXPECT_FALSE(tree.v[1].in_cycle);
+	EXPECT_EQ(32, list.v[tree.v[2].thread].tid);
+	EXPECT_EQ(1, tree.v[2].depth);
+	EXPECT_TRUE(tree.v[2].in_cycle);
+	EXPECT_EQ(TS_WROW_BACK, tree.v[3].kind);
+	EXPECT_EQ(31, list.v[tree.v[3].thread].tid);
+	EXPECT_EQ(2, tree.v[3].depth);
+	/* the unowned lock with two waiters comes first among the locks */
+	EXPECT_EQ(TS_WROW_LOCK, tree.v[4].kind);
+	ts_wait_row_text(&list, &g, &tree.v[4], text, sizeof(text));
+	EXPECT_STREQ("lock_f0 (mutex) of 50: 2 waiters, owner unknown", text);
+	EXPECT_EQ(51, list.v[tree.v[5].thread].tid);
+	EXPECT_EQ(50, list.v[tree.v[6].thread].tid);
+	EXPECT_EQ(1, tree.v[6].depth);
+	/* the chain from its top: 41 (running), 40, 42 */
+	EXPECT_EQ(41, list.v[tree.v[7].thread].tid);
+	EXPECT_EQ(SIZE_MAX, tree.v[7].waiter);
+	EXPECT_EQ(40, list.v[tree.v[8].thread].tid);
+	EXPECT_EQ(42, list.v[tree.v[9].thread].tid);
+	EXPECT_EQ(2, tree.v[9].depth);
+	threads[4].state = 'R';
+	ts_wait_row_text(&list, &g, &tree.v[7], text, sizeof(text));
+	EXPECT_STREQ("41 () of 40, state R", text);
+	threads[5].state = 'S';
+	ts_wait_row_text(&list, &g, &tree.v[9], text, sizeof(text));
+	EXPECT_STREQ("42 () of 40, state S: blocked 0.0 s in futex_wait on "
+		     "lock_e0 (mutex) held by 40 [layout]", text);
+	ts_wait_tree_free(&tree);
+	ts_wait_graph_free(&g);
+}
+
 TEST(glibc_mutex_layout)
 {
 	/* __lock, __count, __owner, __nusers, __kind */

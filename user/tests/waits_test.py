@@ -11,11 +11,11 @@ Ends with "waits: N passed, N failed".
 """
 import json
 import os
-import signal
 import subprocess
 import sys
 import time
 
+from hung import Hung
 from suite import Suite
 
 BIN, PROG = sys.argv[1], sys.argv[2]
@@ -29,24 +29,9 @@ def run(*args, pre=()):
                           timeout=120)
 
 
-class Scenario:
+def Scenario(*args, pre=()):
     """deadlock_prog SCENARIO, killed (with its children) at the end."""
-
-    def __init__(self, *args, pre=()):
-        self.p = subprocess.Popen([*pre, PROG, *args], stdout=subprocess.PIPE,
-                                  text=True, start_new_session=True)
-        line = self.p.stdout.readline()
-        if not line:
-            raise AssertionError(f"{args}: no report, exit {self.p.wait()}")
-        info = json.loads(line)
-        self.pid, self.tids = info["pid"], info["tids"]
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc):
-        os.killpg(self.p.pid, signal.SIGKILL)
-        self.p.wait()
+    return Hung(PROG, *args, pre=pre)
 
 
 def poll(args, ok, pre=()):
@@ -137,6 +122,65 @@ def abba_pi_mutexes_chain_owner_from_kernel():
                              else "lock_a"), w
         assert by[other]["op"] == "futex_wait_bitset", by[other]
         assert by[other]["owner-how"] == "unknown", by[other]
+
+
+@test
+def pi_mutex_cycle_through_a_normal_mutex():
+    """A PI cycle the kernel lets form: t2 waits in FUTEX_LOCK_PI for t1
+    (owner from the kernel), t1 in FUTEX_WAIT on a normal mutex for t2
+    (owner from glibc's layout). The rt_mutex chain walk follows PI waits
+    only, so it sees no deadlock and t2 stays blocked."""
+    with Scenario("pi-cycle") as s:
+        p, doc = deadlocks(s.pid)
+        assert p.returncode == 3, (p.returncode, p.stdout, p.stderr)
+        cyc = cycle_of(doc)
+        t1, t2 = s.tids["t1"], s.tids["t2"]
+        assert sorted(cyc) == sorted([t1, t2]), cyc
+        w1, w2 = cyc[t1], cyc[t2]
+        assert (w1["lock"], w1["kind"], w1["owner-how"], w1["op"]) == \
+            ("lock_b", "mutex", "layout", "futex_wait"), w1
+        assert w1["owner-tid"] == t2, w1
+        assert w2["lock"] == "lock_a" and w2["kind"] == "pi-futex", w2
+        assert w2["owner-how"] == "kernel" and w2["owner-tid"] == t1, w2
+        assert w2["op"].startswith("futex_lock_pi"), w2
+
+
+def ns_tids(pid):
+    """{tid in its own pid namespace: tid in ours} for process @pid."""
+    out = {}
+    for t in os.listdir(f"/proc/{pid}/task"):
+        with open(f"/proc/{pid}/task/{t}/status") as f:
+            for line in f:
+                if line.startswith("NSpid:"):
+                    ids = [int(x) for x in line.split()[1:]]
+                    out[ids[-1]] = ids[0]
+    return out
+
+
+@test
+def deadlock_in_child_pid_namespace_seen_with_our_tids():
+    with Scenario("abba-normal", pre=["unshare", "--pid", "--fork"]) as s:
+        assert s.pid == 1, s.pid    # its own view: init of the namespace
+        with open(f"/proc/{s.p.pid}/task/{s.p.pid}/children") as f:
+            host = int(f.read().split()[0])
+        ours = ns_tids(host)
+        assert ours[1] == host and len(ours) == 3, ours
+        t1, t2 = ours[s.tids["t1"]], ours[s.tids["t2"]]
+        assert t1 != s.tids["t1"] and t2 != s.tids["t2"], (ours, s.tids)
+        # from the parent's namespace, the whole machine: one cycle
+        p, doc = poll(["deadlocks", "--json"], lambda p, d: p.returncode == 3)
+        assert p.returncode == 3, (p.returncode, p.stdout, p.stderr)
+        cyc = cycle_of(doc)
+        assert sorted(cyc) == sorted([t1, t2]), (cyc, ours)
+        assert cyc[t1]["owner-tid"] == t2 and cyc[t2]["owner-tid"] == t1, cyc
+        assert cyc[t1]["lock"] == "lock_b" and cyc[t2]["lock"] == "lock_a"
+        for w in cyc.values():
+            assert w["tgid"] == host and w["owner-how"] == "layout", w
+        text = run("deadlocks", "--pid", str(host))
+        assert text.returncode == 3, (text.returncode, text.stderr)
+        assert f"{t1} (deadlock_prog) of {host} (deadlock_prog)" in \
+            text.stdout, text.stdout
+        assert f"held by {t2} (deadlock_prog" in text.stdout, text.stdout
 
 
 @test

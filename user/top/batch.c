@@ -46,6 +46,8 @@ static void frame(struct top *t)
 	top_rows(t);
 	if (t->view == VIEW_CORES)
 		view_cores_draw(t, &s);
+	else if (t->view == VIEW_WAITS)
+		view_waits_draw(t, &s);
 	else
 		view_processes_draw(t, &s);
 	surf_finish(&s);

@@ -258,6 +258,14 @@ int header_draw(struct top *t, struct surface *s)
 
 	title_draw(t, s);
 	surf_newline(s);
+	/* the alarm: a wait cycle in this sample */
+	if (t->waits.g.n_cycles) {
+		surf_printf(s, ROLE_ERROR, "DEADLOCK: %zu wait cycle%s (w: the "
+			    "wait chains)", t->waits.g.n_cycles,
+			    t->waits.g.n_cycles == 1 ? "" : "s");
+		surf_pad(s, ROLE_NORMAL, -1);
+		surf_newline(s);
+	}
 	for (k = 0; k < METERS; k++) {
 		enum meter_id id = (enum meter_id)t->o.meter_order[k];
 		bool is_half = id == METER_MEM || id == METER_SWAP;

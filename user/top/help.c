@@ -7,6 +7,7 @@ static const char *const keys[][2] = {
 	{ "Enter", "process: show/hide its threads; thread: its detail" },
 	{ "+ -", "show / hide the selected process's threads" },
 	{ "p  c", "processes view / cores view" },
+	{ "w", "wait view: blocked threads under who holds their lock" },
 	{ "H", "a row per thread (flat) / per process" },
 	{ "t  F5", "tree of processes on/off" },
 	{ "K", "kernel threads shown/hidden" },
@@ -35,6 +36,7 @@ static const char *const marks[] = {
 	"'+' a process with hidden threads, '-' one showing them.",
 	"Meters: '|' user, '#' system, '*' irq, '!' steal time.",
 	"WAIT%: share of the interval runnable but waiting for a CPU.",
+	"Wait view: an owner, then its waiters indented; red: a deadlock.",
 };
 
 /* Line @n of the help, or false past the end. */

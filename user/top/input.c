@@ -31,8 +31,15 @@ static void switch_view(struct top *t, enum view v)
 		t->detail_tid = 0;
 		pthread_mutex_unlock(&t->lock);
 	}
+	if ((t->view == VIEW_WAITS) != (v == VIEW_WAITS)) {
+		pthread_mutex_lock(&t->lock);
+		t->waits_view = v == VIEW_WAITS;
+		pthread_mutex_unlock(&t->lock);
+		if (v == VIEW_WAITS)
+			sampler_poke(t);	/* its data now, not in a while */
+	}
 	t->view = v;
-	if (v == VIEW_PROCESSES || v == VIEW_CORES)
+	if (v == VIEW_PROCESSES || v == VIEW_CORES || v == VIEW_WAITS)
 		t->o.view = v;	/* the view a restart comes back to */
 	t->menu = MENU_NONE;
 	changed(t);
@@ -327,7 +334,11 @@ static void renice(struct top *t, int by)
 /* Keys of the detail and help screens. */
 static bool page_key(struct top *t, int key)
 {
-	if (t->view != VIEW_DETAIL && t->view != VIEW_HELP)
+	if (t->view == VIEW_WAITS && key != KEY_UP && key != KEY_DOWN &&
+	    key != KEY_PPAGE && key != KEY_NPAGE && key != KEY_HOME)
+		return false;	/* the wait view scrolls; other keys as usual */
+	if (t->view != VIEW_DETAIL && t->view != VIEW_HELP &&
+	    t->view != VIEW_WAITS)
 		return false;
 	switch (key) {
 	case KEY_UP:
@@ -451,7 +462,9 @@ void input_key(struct top *t, int key)
 	case '?':
 	case KEY_F(1):
 		if (t->view != VIEW_HELP) {
-			enum view back = list_view(t) ? t->view : t->back;
+			enum view back = list_view(t) ||
+					 t->view == VIEW_WAITS ? t->view :
+								 t->back;
 
 			switch_view(t, VIEW_HELP);
 			t->back = back;
@@ -463,6 +476,10 @@ void input_key(struct top *t, int key)
 		return;
 	case 'c':
 		switch_view(t, VIEW_CORES);
+		return;
+	case 'w':
+		switch_view(t, VIEW_WAITS);
+		t->detail_scroll = 0;
 		return;
 	case 'z':
 	case 'Z':

@@ -24,7 +24,8 @@ static const char usage[] =
 	"                         (default 15)\n"
 	"  -b, --batch            plain-text frames on stdout, like top -b\n"
 	"  -n, --frames N         stop after N frames (batch mode)\n"
-	"      --view VIEW        processes (default) or cores\n"
+	"      --view VIEW        processes (default), cores or waits (blocked\n"
+	"                         threads as wait chains, live only)\n"
 	"  -p, --pid PID[,PID..]  only these processes (one: its threads shown)\n"
 	"  -u, --user USER        only USER's processes (a name or a uid)\n"
 	"  -H, --threads          a row per thread instead of per process\n"
@@ -150,9 +151,11 @@ static int parse(int argc, char **argv, struct options *o)
 				o->view = VIEW_PROCESSES;
 			else if (!strcmp(optarg, "cores"))
 				o->view = VIEW_CORES;
+			else if (!strcmp(optarg, "waits"))
+				o->view = VIEW_WAITS;
 			else
-				return bad("--view is processes or cores, not "
-					   "'%s'", optarg);
+				return bad("--view is processes, cores or "
+					   "waits, not '%s'", optarg);
 			break;
 		case 'p':
 			if (parse_pids(o, optarg))
@@ -266,16 +269,19 @@ int main(int argc, char **argv)
 	/* A replay's command lines come from the recording, not /proc. */
 	t.cmdlines.recorded = t.src.reader != NULL;
 	t.src.shown = &t.cmdlines;
+	t.src.waits_shown = &t.waits;
 	pthread_mutex_init(&t.lock, NULL);
 	ts_model_init(&t.model);
 	memcpy(t.cols, t.o.cols, sizeof(t.cols));
 	t.view = t.back = t.o.view;
+	t.waits_view = t.src.waits_view = t.view == VIEW_WAITS;
 	t.rows_dirty = true;
 	rc = t.o.batch ? batch_run(&t) : ui_run(&t);
 	if (!t.o.batch && settings_save(&t.o, before, warn, sizeof(warn)))
 		fprintf(stderr, "threadtop: %s\n", warn);
 	ts_rows_free(&t.rows);
 	ts_cmdlines_free(&t.cmdlines);
+	ts_waits_free(&t.waits);
 	ts_idset_free(&t.expanded);
 	ts_idset_free(&t.tagged_procs);
 	ts_idset_free(&t.tagged_threads);

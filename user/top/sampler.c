@@ -39,6 +39,7 @@ static void *sampler_main(void *arg)
 		delay = (uint64_t)t->o.delay * 100000000u;
 		if (run && ts_clock_ns(CLOCK_MONOTONIC) >= next) {
 			t->src.opts.detail_tid = t->detail_tid;
+			t->src.waits_view = t->waits_view;
 			pthread_mutex_unlock(&t->lock);
 			rc = source_next(&t->src, &t->model, &t->lock, &err);
 			pthread_mutex_lock(&t->lock);

@@ -7,7 +7,7 @@
  *
  *   sort=COLUMN        a column name (threadtop -h lists them)
  *   invert=0|1         reverse the sort order
- *   view=processes|cores
+ *   view=processes|cores|waits
  *   threads=0|1        a row per thread (H)
  *   tree=0|1           process tree (t)
  *   kernel-threads=0|1 (K)
@@ -98,6 +98,8 @@ static int apply(struct options *o, const char *key, const char *v)
 			o->view = VIEW_PROCESSES;
 		else if (!strcmp(v, "cores"))
 			o->view = VIEW_CORES;
+		else if (!strcmp(v, "waits"))
+			o->view = VIEW_WAITS;
 		else
 			return -1;
 		return 0;
@@ -210,7 +212,8 @@ void settings_format(const struct options *o, char *buf, size_t len)
 		 "sort=%s\ninvert=%d\nview=%s\nthreads=%d\ntree=%d\n"
 		 "kernel-threads=%d\ncolumns=%s\nmeters=%s\ndelay=%d\n",
 		 TS_VERSION, columns[o->sort].name, o->invert,
-		 o->view == VIEW_CORES ? "cores" : "processes", o->threads,
+		 o->view == VIEW_CORES ? "cores" :
+		 o->view == VIEW_WAITS ? "waits" : "processes", o->threads,
 		 o->tree, o->kernel, cols, mets, o->delay);
 }
 

@@ -53,6 +53,11 @@ int source_open(struct source *s, const struct options *o,
 			return -1;
 		}
 	}
+	/* What blocked threads wait on (source_next() says when): the
+	 * module only looks at blocked threads, and sends it only where we
+	 * may ptrace (else withheld). A recording has it in every sample. */
+	if (!ts_client_proc(s->client) && o->write_path)
+		s->opts.fields |= THREADSTAT_FIELDS_WAIT;
 	if (o->write_path &&
 	    ts_sample_record_open(&s->writer, o->write_path, WRITER,
 				  s->opts.fields, err)) {
@@ -76,17 +81,30 @@ int source_open(struct source *s, const struct options *o,
 int source_next(struct source *s, struct ts_model *m, pthread_mutex_t *lock,
 		struct ts_error *err)
 {
-	bool complete = true;
+	bool complete = true, waits;
 	int rc;
 
-	if (s->reader)
-		rc = ts_sample_replay(s->reader, m,
-				      s->shown ? &s->replayed : NULL,
-				      &complete, err);
-	else
+	ts_waits_free(&s->waits_staged);
+	if (s->reader) {
+		/* a recording made with the wait group has the wait chains */
+		waits = s->waits_shown && (ts_rec_info(s->reader)->fields &
+					   THREADSTAT_FIELDS_WAIT);
+		rc = ts_sample_replay_waits(s->reader, m,
+					    s->shown ? &s->replayed : NULL,
+					    waits ? &s->waits_staged : NULL,
+					    &complete, err);
+	} else {
+		/* the wait view, a recording, or not too many threads */
+		waits = s->waits_shown && !ts_client_proc(s->client) &&
+			(s->waits_view || s->writer ||
+			 m->n_threads <= WAITS_ALWAYS_MAX);
+		s->opts.fields = THREADSTAT_FIELDS_SCHED |
+				 (waits ? THREADSTAT_FIELDS_WAIT : 0);
+		s->opts.waits = waits ? &s->waits_staged : NULL;
 		rc = ts_sample_take(s->client, &s->opts, m, s->writer, &complete,
 				    err) ||
 		     ts_exit_feed_drain(s->exits, m, err) ? -1 : 1;
+	}
 	if (!rc)
 		snprintf(err->msg, sizeof(err->msg), "%s",
 			 ts_rec_warning(s->reader) ?: "end of the recording");
@@ -99,6 +117,13 @@ int source_next(struct source *s, struct ts_model *m, pthread_mutex_t *lock,
 	/* The sample's command lines with it: both or neither on screen. */
 	if (s->reader && s->shown && ts_cmdlines_move(s->shown, &s->replayed))
 		rc = -1;
+	/* and its wait graph: the one shown goes to be freed next time */
+	if (waits) {
+		struct ts_waits old = *s->waits_shown;
+
+		*s->waits_shown = s->waits_staged;
+		s->waits_staged = old;
+	}
 	if (lock)
 		pthread_mutex_unlock(lock);
 	if (s->writer)
@@ -144,6 +169,7 @@ int source_close(struct source *s, struct ts_error *err)
 	ts_exit_feed_close(s->exits);
 	ts_cmdlines_free(&s->recording);
 	ts_cmdlines_free(&s->replayed);
+	ts_waits_free(&s->waits_staged);
 	memset(s, 0, sizeof(*s));
 	return rc;
 }

@@ -15,6 +15,7 @@
  *   header.c         clock, load, uptime, per-CPU meters, totals
  *   columns.c        the list columns: titles, widths, cells
  *   view_processes.c view_cores.c view_detail.c help.c
+ *   view_waits.c     w: blocked threads as wait chains (owner, waiters)
  *   menu.c           the side panels over the list, their common keys
  *   signal_menu.c    k/F9: which signal;  policy_menu.c  Y: policy, RT prio
  *   affinity_panel.c a: the CPUs a thread may run on
@@ -33,10 +34,11 @@
 #include "actions.h"
 #include "model.h"
 #include "sample.h"
+#include "waits.h"
 
 #define EXIT_USAGE	2
 
-enum view { VIEW_PROCESSES, VIEW_CORES, VIEW_DETAIL, VIEW_HELP };
+enum view { VIEW_PROCESSES, VIEW_CORES, VIEW_DETAIL, VIEW_HELP, VIEW_WAITS };
 
 /* The header's meters, each shown or hidden, in an order (F2). */
 enum meter_id {
@@ -84,7 +86,16 @@ struct source {
 	struct ts_cmdlines *shown;	/* the screen's (set by its owner) */
 	/* module: exit events, so threads between samples are tombs too */
 	struct ts_exit_feed *exits;
+	/* live, from the module: the wait graph of a sample, staged, then
+	 * swapped into the screen's (waits_shown, set by its owner) */
+	struct ts_waits waits_staged;
+	struct ts_waits *waits_shown;
+	bool waits_view;	/* the wait view is shown: always sample it */
 };
+
+/* Above this many threads the wait group is sampled only for the wait
+ * view and recordings (README: what it costs per blocked thread). */
+#define WAITS_ALWAYS_MAX	10000
 
 int source_open(struct source *s, const struct options *o,
 		struct ts_error *err);
@@ -208,6 +219,7 @@ struct top {
 	size_t replay_at, replay_total;	/* 1-based shown; complete so far */
 	bool replay_known;		/* replay_total is final */
 	uint32_t detail_tid;	/* the thread under detail, for the sampler */
+	bool waits_view;	/* the wait view is shown, for the sampler */
 	int wake_fd[2];		/* the sampler -> the UI: a sample is in */
 
 	/* The UI's own. */
@@ -222,6 +234,7 @@ struct top {
 	bool shown[TS_COLS];	/* of those, what fits this frame */
 	struct ts_rows rows;
 	struct ts_cmdlines cmdlines;	/* a replay's come from the file */
+	struct ts_waits waits;	/* the sample's wait graph (live only) */
 	uint64_t rows_seq;	/* model sample the rows were built from */
 	bool rows_dirty;
 	size_t sel, scroll;
@@ -389,6 +402,7 @@ void colhead_draw(struct top *t, struct surface *s, const bool shown[TS_COLS],
 void view_processes_draw(struct top *t, struct surface *s);
 void view_cores_draw(struct top *t, struct surface *s);
 void view_detail_draw(struct top *t, struct surface *s);
+void view_waits_draw(struct top *t, struct surface *s);
 void help_draw(struct top *t, struct surface *s);
 void menu_draw(struct top *t, struct surface *s);
 /* The list area shared by the processes and cores views. */

@@ -103,6 +103,9 @@ static void draw(struct top *t)
 	case VIEW_HELP:
 		help_draw(t, &s);
 		break;
+	case VIEW_WAITS:
+		view_waits_draw(t, &s);
+		break;
 	case VIEW_PROCESSES:
 	default:
 		view_processes_draw(t, &s);

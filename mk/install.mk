@@ -90,9 +90,12 @@ install-module: module-for-kver
 	@{ $(MODULE_LIST); } | $(INSTALL_FILES)
 	$(DEPMOD)
 
+# Built as DKMS builds it: W= drops build-module.sh's W=1 (its extra
+# warnings and its kernel-doc run per source file, 19 perl programs, are
+# the lint stage's job, and every exec is dear in the install test's guest).
 module-for-kver:
 	@test -d "$(KBUILD_DIR)" || { echo "install: no kernel build tree $(KBUILD_DIR) for $(KVER): install linux-headers-$(KVER), or set KVER/KBUILD_DIR"; exit 1; }
-	+@scripts/build-module.sh "$(KVER)" "$(KBUILD_DIR)" "$(O)/kmod/$(KVER)"
+	+@scripts/build-module.sh "$(KVER)" "$(KBUILD_DIR)" "$(O)/kmod/$(KVER)" W=
 
 # Reads the manifest of the same PREFIX (and DESTDIR); depmod then forgets
 # the module for each kernel it was installed for, on this system.

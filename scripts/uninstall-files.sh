@@ -21,7 +21,7 @@ for l in "${lines[@]}"; do
 done
 # Longest path first: children before their parents.
 for l in "${lines[@]}"; do
-	[[ $l == dir\ * ]] && echo "${l#dir }"
+	if [[ $l == dir\ * ]]; then echo "${l#dir }"; fi
 done | awk '{ print length($0) "\t" $0 }' | sort -rn | cut -f2- |
 	while read -r d; do
 		rmdir "$destdir$d" 2>/dev/null || true

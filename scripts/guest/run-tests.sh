@@ -114,8 +114,9 @@ run_cli --module-missing
 run_top --module-missing
 
 # Installing (make install, autoload, make uninstall; the .debs with DKMS)
-# is tested by `make check-install`, not here: in a TCG guest on this
-# 2-core host it did not finish within 10 minutes (README, Installing).
+# is tested by `make check-install`, not here: each of its two module
+# compiles costs ~15 min of TCG CPU (make install's took 32 min wall on this
+# 2-core host under load; README, Installing).
 
 # Last, because Yama's ptrace_scope=3 cannot be lowered until reboot: the
 # privilege test that sets it (not named *_test, so the loop above skips it).

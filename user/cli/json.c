@@ -76,14 +76,17 @@ static void json_value(struct ts_str *out, const struct ts_field *f,
 	const char *p = (const char *)rec + f->offset;
 	const char *name;
 	uint32_t u32;
-	int32_t s32;
 	uint64_t u64;
 	size_t i;
 
+	if (ts_field_number(out, f, rec))
+		return;
+	name = ts_field_enum_name(f, rec);
+	if (name) {
+		json_text(out, name, strlen(name));
+		return;
+	}
 	switch (f->kind) {
-	case TS_KIND_U8:
-		ts_str_u64(out, *(const uint8_t *)p);
-		break;
 	case TS_KIND_CHAR:
 		json_text(out, p, 1);
 		break;
@@ -91,42 +94,15 @@ static void json_value(struct ts_str *out, const struct ts_field *f,
 	case TS_KIND_FLAG:
 		json_add(out, *(const bool *)p ? "true" : "false");
 		break;
-	case TS_KIND_U32:
-		memcpy(&u32, p, 4);
-		ts_str_u64(out, u32);
-		break;
-	case TS_KIND_S32:
-		memcpy(&s32, p, 4);
-		ts_str_s64(out, s32);
-		break;
-	case TS_KIND_U64:
-		memcpy(&u64, p, 8);
-		ts_str_u64(out, u64);
-		break;
 	case TS_KIND_STRING:
 		json_text(out, p, strnlen(p, f->size));
 		break;
 	case TS_KIND_CPUSET:
 		json_cpuset(out, (const uint64_t *)p, f->size / 8);
 		break;
-	case TS_KIND_POLICY:
-		memcpy(&u32, p, 4);
-		name = ts_policy_name(u32);
-		json_text(out, name, strlen(name));
-		break;
 	case TS_KIND_GROUPS:
 		memcpy(&u32, p, 4);
 		json_groups(out, u32);
-		break;
-	case TS_KIND_KSTACK_MISSING:
-		memcpy(&u32, p, 4);
-		name = ts_kstack_missing_name(u32);
-		json_text(out, name, strlen(name));
-		break;
-	case TS_KIND_LATENCY_MISSING:
-		memcpy(&u32, p, 4);
-		name = ts_latency_missing_name(u32);
-		json_text(out, name, strlen(name));
 		break;
 	case TS_KIND_STRINGS: {
 		const char *s = *(char *const *)p;

@@ -29,11 +29,10 @@ static void cpuset_text(struct ts_str *out, const uint64_t *set, size_t words)
 	}
 }
 
-void ts_field_str(struct ts_str *out, const struct ts_field *f,
-		  const void *rec)
+bool ts_field_number(struct ts_str *out, const struct ts_field *f,
+		     const void *rec)
 {
 	const char *p = (const char *)rec + f->offset;
-	const char *s;
 	uint32_t u32;
 	int32_t s32;
 	uint64_t u64;
@@ -41,7 +40,62 @@ void ts_field_str(struct ts_str *out, const struct ts_field *f,
 	switch (f->kind) {
 	case TS_KIND_U8:
 		ts_str_u64(out, *(const uint8_t *)p);
+		return true;
+	case TS_KIND_U32:
+		memcpy(&u32, p, 4);
+		ts_str_u64(out, u32);
+		return true;
+	case TS_KIND_S32:
+		memcpy(&s32, p, 4);
+		ts_str_s64(out, s32);
+		return true;
+	case TS_KIND_U64:
+		memcpy(&u64, p, 8);
+		ts_str_u64(out, u64);
+		return true;
+	default:
+		return false;
+	}
+}
+
+const char *ts_field_enum_name(const struct ts_field *f, const void *rec)
+{
+	const char *(*name)(uint32_t);
+	uint32_t u32;
+
+	switch (f->kind) {
+	case TS_KIND_POLICY:
+		name = ts_policy_name;
 		break;
+	case TS_KIND_KSTACK_MISSING:
+		name = ts_kstack_missing_name;
+		break;
+	case TS_KIND_LATENCY_MISSING:
+		name = ts_latency_missing_name;
+		break;
+	default:
+		return NULL;
+	}
+	memcpy(&u32, (const char *)rec + f->offset, 4);
+	return name(u32);
+}
+
+void ts_field_str(struct ts_str *out, const struct ts_field *f,
+		  const void *rec)
+{
+	const char *p = (const char *)rec + f->offset;
+	const char *s;
+	uint32_t u32;
+	uint64_t u64;
+
+	if (ts_field_number(out, f, rec))
+		return;
+	s = ts_field_enum_name(f, rec);
+	if (s) {
+		ts_str_add(out, s, strlen(s));
+		return;
+	}
+	switch (f->kind) {
 	case TS_KIND_CHAR:
 		ts_str_add(out, p, 1);
 		break;
@@ -50,28 +104,11 @@ void ts_field_str(struct ts_str *out, const struct ts_field *f,
 		ts_str_add(out, *(const bool *)p ? "yes" : "no",
 			   *(const bool *)p ? 3 : 2);
 		break;
-	case TS_KIND_U32:
-		memcpy(&u32, p, 4);
-		ts_str_u64(out, u32);
-		break;
-	case TS_KIND_S32:
-		memcpy(&s32, p, 4);
-		ts_str_s64(out, s32);
-		break;
-	case TS_KIND_U64:
-		memcpy(&u64, p, 8);
-		ts_str_u64(out, u64);
-		break;
 	case TS_KIND_STRING:
 		ts_str_add(out, p, strnlen(p, f->size));
 		break;
 	case TS_KIND_CPUSET:
 		cpuset_text(out, (const uint64_t *)p, f->size / 8);
-		break;
-	case TS_KIND_POLICY:
-		memcpy(&u32, p, 4);
-		s = ts_policy_name(u32);
-		ts_str_add(out, s, strlen(s));
 		break;
 	case TS_KIND_GROUPS: {
 		const char *sep = "";
@@ -86,14 +123,6 @@ void ts_field_str(struct ts_str *out, const struct ts_field *f,
 			}
 		break;
 	}
-	case TS_KIND_KSTACK_MISSING:
-		memcpy(&u32, p, 4);
-		ts_str_printf(out, "%s", ts_kstack_missing_name(u32));
-		break;
-	case TS_KIND_LATENCY_MISSING:
-		memcpy(&u32, p, 4);
-		ts_str_printf(out, "%s", ts_latency_missing_name(u32));
-		break;
 	case TS_KIND_STRINGS: {
 		uint32_t n, i;
 

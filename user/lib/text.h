@@ -108,6 +108,16 @@ void ts_text_json(struct ts_str *out, const char *s, size_t n);
 void ts_text_csv(struct ts_str *out, const char *s, size_t n);
 
 /*
+ * The parts of a field's text that are the same in a table and in JSON:
+ * ts_field_number() appends a number (U8, U32, S32, U64) and returns true,
+ * else appends nothing; ts_field_enum_name() gives the name of a policy or
+ * of a *-missing reason (NULL for other kinds), for the caller to quote.
+ */
+bool ts_field_number(struct ts_str *out, const struct ts_field *f,
+		     const void *rec);
+const char *ts_field_enum_name(const struct ts_field *f, const void *rec);
+
+/*
  * A field's value as text, unescaped (names as the kernel gave them):
  * pass it through ts_text_display() or surf_put() before showing it.
  * ts_field_str() appends all of it; field_text() cuts it at @len - 1.

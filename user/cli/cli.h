@@ -20,6 +20,9 @@ int cmd_latency(int argc, char **argv);
 
 /* Parse [--json] [--help]: -1 to go on, else the exit status to return. */
 int parse_json_option(int argc, char **argv, const char *usage, bool *json);
+/* The same with --pid P too (0 when not given). */
+int parse_pid_json_options(int argc, char **argv, const char *usage,
+			   bool *json, uint32_t *pid);
 
 /*
  * Take --source auto|module|proc out of argv (anywhere before "--");

@@ -5,7 +5,6 @@
  * how a waiter is written (text and JSON). The graph is the library's;
  * this file only reads options and renders.
  */
-#include <getopt.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -19,47 +18,18 @@
 
 int wait_load(int argc, char **argv, const char *usage, struct wait_ctx *ctx)
 {
-	static const struct option opts[] = {
-		{ "pid", required_argument, NULL, 'p' },
-		{ "json", no_argument, NULL, 'j' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
 	struct ts_thread_query q = {
 		.fields = THREADSTAT_FIELDS_SCHED | THREADSTAT_FIELDS_WAIT,
 	};
 	struct ts_error err = { 0 };
 	struct ts_client *c;
 	size_t i;
-	int opt;
+	int rc;
 
 	memset(ctx, 0, sizeof(*ctx));
-	optind = 1;
-	while ((opt = getopt_long(argc, argv, "p:jh", opts, NULL)) != -1) {
-		switch (opt) {
-		case 'p':
-			if (!parse_id(optarg, &q.tgid)) {
-				cli_error("--pid wants a process id, not '%s'",
-					  optarg);
-				return EXIT_USAGE;
-			}
-			break;
-		case 'j':
-			ctx->json = true;
-			break;
-		case 'h':
-			fputs(usage, stdout);
-			return 0;
-		default:
-			fputs(usage, stderr);
-			return EXIT_USAGE;
-		}
-	}
-	if (optind < argc) {
-		cli_error("unexpected argument '%s'", argv[optind]);
-		fputs(usage, stderr);
-		return EXIT_USAGE;
-	}
+	rc = parse_pid_json_options(argc, argv, usage, &ctx->json, &q.tgid);
+	if (rc >= 0)
+		return rc;
 	if (ts_open(&c, &err)) {
 		cli_error("%s", err.msg);
 		return 1;

@@ -351,6 +351,11 @@ int ts_recv_notifications(struct ts_client *c, int timeout_ms, ts_msg_cb cb,
 		if (nlh->nlmsg_type != c->family || nlh->nlmsg_seq ||
 		    mnl_nlmsg_get_payload_len(nlh) < GENL_HDRLEN)
 			continue;
+		if (c->capture)
+			c->capture(c->cmd, (const char *)mnl_nlmsg_get_payload(nlh) +
+				   GENL_HDRLEN,
+				   mnl_nlmsg_get_payload_len(nlh) - GENL_HDRLEN,
+				   c->capture_arg);
 		rc = cb((const char *)mnl_nlmsg_get_payload(nlh) + GENL_HDRLEN,
 			mnl_nlmsg_get_payload_len(nlh) - GENL_HDRLEN, arg);
 		if (rc)

@@ -112,17 +112,23 @@ struct ts_event_read {
 	struct ts_error *err;
 };
 
+int ts_event_decode(const void *attrs, size_t len, struct ts_event *ev,
+		    struct ts_error *err)
+{
+	memset(ev, 0, sizeof(*ev));
+	if (ts_decode_set(&ts_event_set, ev, attrs, len, err))
+		return -1;
+	/* without a type: not an event we can tell anything about */
+	return ts_present(&ts_event_set, ev, THREADSTAT_A_EVENT_TYPE);
+}
+
 static int ts_event_one(const void *attrs, size_t len, void *arg)
 {
 	struct ts_event_read *r = arg;
 	struct ts_event ev;
+	int rc = ts_event_decode(attrs, len, &ev, r->err);
 
-	memset(&ev, 0, sizeof(ev));
-	if (ts_decode_set(&ts_event_set, &ev, attrs, len, r->err))
-		return -1;
-	if (!ts_present(&ts_event_set, &ev, THREADSTAT_A_EVENT_TYPE))
-		return 0;	/* not an event we can tell anything about */
-	return r->cb(&ev, r->arg);
+	return rc > 0 ? r->cb(&ev, r->arg) : rc;
 }
 
 int ts_events_read(struct ts_client *c, int timeout_ms, ts_event_cb cb,

@@ -71,8 +71,7 @@ int ts_exit_feed_drain(struct ts_exit_feed *f, struct ts_model *m,
 	if (ts_events_sync(f->sync, err))
 		return -1;
 	err->msg[0] = '\0';
-	/* Subscribed: this sample's tombs are complete, events or not. */
-	ts_model_add_event(m, &(struct ts_event){ .type = UINT32_MAX });
+	ts_exit_feed_mark(m);
 	for (i = 0; i < FEED_MAX_READS; i++) {
 		size_t before = r.got;
 		int rc = ts_events_read(f->c, 0, feed_one, &r, err);
@@ -84,6 +83,18 @@ int ts_exit_feed_drain(struct ts_exit_feed *f, struct ts_model *m,
 			break;
 	}
 	return 0;
+}
+
+int ts_exit_feed_mark(struct ts_model *m)
+{
+	/* Subscribed: this sample's tombs are complete, events or not. */
+	return ts_model_add_event(m, &(struct ts_event){ .type = UINT32_MAX });
+}
+
+void ts_exit_feed_capture(struct ts_exit_feed *f, ts_capture_cb cb,
+			  void *arg)
+{
+	ts_set_capture(f->c, cb, arg);
 }
 
 void ts_exit_feed_close(struct ts_exit_feed *f)

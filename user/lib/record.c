@@ -196,6 +196,22 @@ int ts_rec_decode_waiter(const void *data, size_t len,
 	return 0;
 }
 
+int ts_rec_decode_exit(const void *data, size_t len, struct ts_event *out,
+		       struct ts_error *err)
+{
+	int rc = ts_event_decode(data, len, out, err);
+
+	if (rc < 0)
+		return -1;
+	if (!rc)
+		return ts_fail(err, EPROTO, "exit event without a type");
+	if (out->type != THREADSTAT_EVENT_TYPE_EXIT)
+		return 0;	/* only its lost count matters */
+	if (!out->tid || !out->tgid)
+		return ts_fail(err, EPROTO, "exit event with tid or tgid 0");
+	return 0;
+}
+
 void ts_attr_u32(struct ts_attrbuf *b, uint16_t type, uint32_t v)
 {
 	attr_put(b, type, &v, sizeof(v));
@@ -592,6 +608,7 @@ static bool index_frame(struct ts_rec_reader *r, const struct ts_rec_frame *f,
 	case TS_REC_CPU:
 	case TS_REC_THREAD:
 	case TS_REC_DETAIL:
+	case TS_REC_EXIT:
 		if (!r->in_sample) {
 			*why = "a message outside any sample";
 			return false;

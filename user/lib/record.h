@@ -23,7 +23,9 @@
  *    hdr_len: payload    netlink attributes
  *
  * The first frame is TS_REC_INFO; then each sample is SAMPLE_BEGIN, its
- * messages, SAMPLE_END. A reader skips frames of kinds it does not know,
+ * messages, SAMPLE_END. Since minor 3 a sample taken with the exit feed
+ * (ts_sample_opts.exits) holds an EXIT frame for each event notification
+ * drained into it, and its SAMPLE_END says TS_REC_END_EXITS. A reader skips frames of kinds it does not know,
  * and attributes it does not know inside known frames (the decoder does),
  * so files stay readable in both directions as the format grows.
  *
@@ -45,8 +47,9 @@
 
 #define TS_REC_MAGIC		"TSTATREC"
 #define TS_REC_MAJOR		1
-#define TS_REC_MINOR		2	/* 1: MEMINFO and CMDLINE frames;
-					 * 2: WAITER frames */
+#define TS_REC_MINOR		3	/* 1: MEMINFO and CMDLINE frames;
+					 * 2: WAITER frames;
+					 * 3: EXIT frames, END_EXITS */
 #define TS_REC_FILE_HDR		20
 #define TS_REC_FRAME_HDR	24
 #define TS_REC_MAX_HDR		4096
@@ -65,6 +68,8 @@ enum ts_rec_kind {
 	TS_REC_WAITER,		/* TS_REC_A_WAITER_*: what the library
 				 * found out about one lock waiter (its
 				 * owner, the lock's name) */
+	TS_REC_EXIT,		/* an event notification of the exit feed
+				 * (THREADSTAT_A_EVENT_*), as received */
 };
 
 enum {
@@ -134,6 +139,8 @@ enum {
 
 #define TS_REC_END_INTERRUPTED	1	/* the thread set changed mid-dump */
 #define TS_REC_END_FAILED	2	/* the sample failed; skip it */
+#define TS_REC_END_EXITS	4	/* the exit feed was drained into it:
+					 * its tombs are complete */
 
 struct ts_rec_info {
 	uint64_t present[2];
@@ -201,6 +208,10 @@ int ts_rec_decode_cmdline(const void *data, size_t len,
  * kind and owner-how known, an owner when owner-how says there is one) */
 int ts_rec_decode_waiter(const void *data, size_t len,
 			 struct ts_rec_waiter *out, struct ts_error *err);
+
+/* ... of an EXIT frame (a type; an exit with its tid and tgid, not 0) */
+int ts_rec_decode_exit(const void *data, size_t len, struct ts_event *out,
+		       struct ts_error *err);
 
 /* A buffer of attributes, for the payloads the recorder itself makes. */
 struct ts_attrbuf {

@@ -220,6 +220,15 @@ int ts_sample_take(struct ts_client *c, const struct ts_sample_opts *o,
 		}
 	}
 	rc = take(c, o, m, &cap, complete, err);
+	if (!rc && o->exits) {
+		/* Each notification drained is recorded, as received. */
+		cap.kind = TS_REC_EXIT;
+		if (w)
+			ts_exit_feed_capture(o->exits, capture, &cap);
+		rc = ts_exit_feed_drain(o->exits, m, err);
+		if (w)
+			ts_exit_feed_capture(o->exits, NULL, NULL);
+	}
 	if (rc)
 		ts_model_abort(m);
 	if (w) {
@@ -227,7 +236,8 @@ int ts_sample_take(struct ts_client *c, const struct ts_sample_opts *o,
 		b.len = 0;
 		ts_attr_u32(&b, TS_REC_A_END_FLAGS,
 			    (rc ? TS_REC_END_FAILED : 0) |
-			    (*complete ? 0 : TS_REC_END_INTERRUPTED));
+			    (*complete ? 0 : TS_REC_END_INTERRUPTED) |
+			    (o->exits ? TS_REC_END_EXITS : 0));
 		ts_attr_u32(&b, TS_REC_A_END_THREADS, cap.threads);
 		ts_rec_write(w, TS_REC_SAMPLE_END,
 			     ts_clock_ns(CLOCK_MONOTONIC), b.buf, b.len);
@@ -316,6 +326,7 @@ static int replay_msg(struct ts_model *m, struct ts_cmdlines *cmdlines,
 {
 	struct ts_rec_cmdline cl;
 	struct ts_rec_mem mem;
+	struct ts_event ev;
 	struct ts_meminfo mi;
 	struct ts_system sys;
 	struct ts_thread t;
@@ -344,6 +355,11 @@ static int replay_msg(struct ts_model *m, struct ts_cmdlines *cmdlines,
 		return rc;
 	case TS_REC_WAITER:
 		return rw ? replay_waits_msg(rw, f, NULL, err) : 0;
+	case TS_REC_EXIT:
+		if (ts_rec_decode_exit(f->data, f->len, &ev, err))
+			return -1;
+		return ts_model_add_event(m, &ev) ?
+		       ts_fail(err, ENOMEM, "out of memory") : 0;
 	case TS_REC_DETAIL:
 		if (ts_thread_decode(f->data, f->len, &t, err))
 			return -1;
@@ -447,6 +463,11 @@ int ts_sample_replay_waits(struct ts_rec_reader *r, struct ts_model *m,
 				continue;	/* the live run skipped it too */
 			}
 			*complete = !(end.flags & TS_REC_END_INTERRUPTED);
+			if ((end.flags & TS_REC_END_EXITS) &&
+			    ts_exit_feed_mark(m)) {
+				ts_model_abort(m);
+				return ts_fail(err, ENOMEM, "out of memory");
+			}
 			if (rw && replay_waits_build(rw, err)) {
 				ts_model_abort(m);
 				return -1;

@@ -21,6 +21,9 @@ struct ts_sample_opts {
 	/* Not NULL: every thread is kept here too, and the wait graph and
 	 * tree built from them (ask for THREADSTAT_FIELDS_WAIT in fields). */
 	struct ts_waits *waits;
+	/* Not NULL: drained into each sample (ts_exit_feed_drain) before it
+	 * ends, and recorded with it (EXIT frames). */
+	struct ts_exit_feed *exits;
 };
 
 /*
@@ -37,7 +40,7 @@ int ts_sample_take(struct ts_client *c, const struct ts_sample_opts *o,
  * Stage the next recorded sample of @r into @m: 1, or 0 when the
  * recording ends, or -1 (with the offset of the bad frame in @err). The
  * command lines the sample carries go into @cmdlines (a recorded store)
- * when it is not NULL.
+ * when it is not NULL; its exit events into @m, as the live drain did.
  */
 int ts_sample_replay(struct ts_rec_reader *r, struct ts_model *m,
 		     struct ts_cmdlines *cmdlines, bool *complete,
@@ -72,6 +75,11 @@ int ts_exit_feed_open(struct ts_exit_feed **f, uint32_t tgid,
 /* Returns 0, or -1 with @err (out of memory, a socket error). */
 int ts_exit_feed_drain(struct ts_exit_feed *f, struct ts_model *m,
 		       struct ts_error *err);
+/* Show each notification a drain reads to @cb (ts_set_capture). */
+void ts_exit_feed_capture(struct ts_exit_feed *f, ts_capture_cb cb,
+			  void *arg);
+/* Mark the staged sample as drained: its tombs are complete. */
+int ts_exit_feed_mark(struct ts_model *m);
 void ts_exit_feed_close(struct ts_exit_feed *f);
 
 uint64_t ts_clock_ns(int clock);	/* clock_gettime() in ns */

@@ -60,7 +60,8 @@ extern const char ts_proc_needs_module[];
 /*
  * Show every reply payload (the attributes after the genetlink header, as
  * received, before decoding) to @cb, with the command of the request it
- * answers; for recording. NULL turns it off.
+ * answers, and every event notification read (ts_events_read); for
+ * recording. NULL turns it off.
  */
 typedef void (*ts_capture_cb)(uint8_t cmd, const void *attrs, size_t len,
 			      void *arg);
@@ -421,6 +422,9 @@ int ts_events_sync(struct ts_client *c, struct ts_error *err);
  * returns 0 (also on timeout), @cb's non-zero value, or -1 with @err.
  */
 typedef int (*ts_event_cb)(const struct ts_event *ev, void *arg);
+/* One event message's attributes: 1, 0 when it has no type, -1 (@err). */
+int ts_event_decode(const void *attrs, size_t len, struct ts_event *ev,
+		    struct ts_error *err);
 int ts_events_read(struct ts_client *c, int timeout_ms, ts_event_cb cb,
 		   void *arg, struct ts_error *err);
 

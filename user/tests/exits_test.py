@@ -4,15 +4,19 @@
 named workers, one at a time, each burning a known amount of CPU; every
 worker must show up in threadtop -b as a tomb with its name, its lifetime
 and its CPU time (from its exit event: within 10% of what the worker
-measured), and its process's TIME must hold them.
+measured), and its process's TIME must hold them. The -H run records
+(-w): its replay (-r) shows the same exited rows.
 
 usage: exits_test.py THREADTOP (the module loaded)"""
+import atexit
 import json
 import os
 import re
+import shutil
 import signal
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 
@@ -22,6 +26,8 @@ from suite import Suite  # noqa: E402
 THREADTOP = sys.argv[1]
 WORKERS = 12
 BURN_NS = 20 * 10**6
+RECORDING = os.path.join(tempfile.mkdtemp(prefix="exits-"), "rec")
+atexit.register(shutil.rmtree, os.path.dirname(RECORDING), True)
 
 POOL = r"""
 import json, os, sys, threading, time
@@ -98,7 +104,7 @@ def run_pool():
                              str(WORKERS)], stdin=subprocess.PIPE,
                             stdout=subprocess.PIPE, text=True)
     assert pool.stdout.readline().strip() == "ready"
-    threads = Top(["-H", "-p", str(pool.pid)])
+    threads = Top(["-H", "-p", str(pool.pid), "-w", RECORDING])
     procs = Top(["-p", str(pool.pid)])
     threads.wait_frame()    # both subscribed (ASan starts slowly)
     procs.wait_frame()
@@ -146,6 +152,30 @@ def every_worker_is_a_tomb_with_its_numbers():
             (cpu, w)
         assert within(lived, w["left"] - w["entered"],
                       w["gone"] - w["created"]), (lived, w)
+
+
+def tomb_notes(out):
+    """tid: (name, lived, CPU, switches) of every exited row's note."""
+    return {int(m[1]): m.groups()[1:] for m in map(NOTE.match,
+                                                   out.splitlines()) if m}
+
+
+@suite.test
+def replay_shows_the_same_exited_rows():
+    env = dict(os.environ, COLUMNS="400", NO_COLOR="1")
+    r = subprocess.run([THREADTOP, "-b", "-H", "-r", RECORDING],
+                       capture_output=True, text=True, env=env, timeout=300)
+    assert r.returncode == 0, (r.returncode, r.stderr)
+    live, replayed = tomb_notes(OUT_THREADS), tomb_notes(r.stdout)
+    for w in WORKERS_SEEN:
+        assert w["tid"] in replayed, \
+            f"no replayed exited row for {w['name']}:\n" + r.stdout[:3000]
+        assert replayed[w["tid"]] == live[w["tid"]], \
+            (replayed[w["tid"]], live[w["tid"]])
+    counts = [int(n) for n in re.findall(r"; exited (\d+)", r.stdout)]
+    assert sum(counts) >= WORKERS, counts
+    print(f"# replayed {len(replayed)} exited rows of "
+          f"{os.path.getsize(RECORDING)} bytes of recording")
 
 
 @suite.test

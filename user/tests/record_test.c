@@ -34,6 +34,7 @@ struct rec {
 	struct ts_rec_writer *w;
 	size_t boundaries[8];	/* file length after each sample */
 	size_t n_boundaries;
+	size_t mark;		/* offset of the last EXIT frame written */
 };
 
 static int rec_start(struct rec *r)
@@ -1005,6 +1006,238 @@ TEST_F(rec, hostile_waiter_frames_are_refused_and_say_where)
 		EXPECT_EQ(0U, w.list.n);
 	}
 	ts_waits_free(&w);
+}
+
+/* ---- exit events: EXIT frames replay as the live drain's tombs ---- */
+
+/* An attribute of @len raw bytes (no padding check: hostile input). */
+static void raw_attr(struct ts_attrbuf *b, uint16_t type, const void *v,
+		     uint16_t len)
+{
+	uint16_t alen = (uint16_t)(4 + len);
+
+	memcpy(b->buf + b->len, &alen, 2);
+	memcpy(b->buf + b->len + 2, &type, 2);
+	memset(b->buf + b->len + 4, 0, (len + 3u) & ~3u);
+	memcpy(b->buf + b->len + 4, v, len);
+	b->len += 4 + ((len + 3u) & ~3u);
+}
+
+/* An exit event's attributes, as the module sends them. */
+static void exit_payload(struct ts_attrbuf *b, uint32_t tid, const char *comm,
+			 uint32_t cpu, uint64_t lifetime, uint64_t runtime)
+{
+	b->len = 0;
+	ts_attr_u32(b, THREADSTAT_A_EVENT_TYPE, THREADSTAT_EVENT_TYPE_EXIT);
+	ts_attr_u32(b, THREADSTAT_A_EVENT_TID, tid);
+	ts_attr_u32(b, THREADSTAT_A_EVENT_TGID, 50);
+	ts_attr_u32(b, THREADSTAT_A_EVENT_PPID, 1);
+	ts_attr_str(b, THREADSTAT_A_EVENT_COMM, comm);
+	ts_attr_u64(b, THREADSTAT_A_EVENT_TIME, 1900 * MS);
+	ts_attr_u32(b, THREADSTAT_A_EVENT_CPU, cpu);
+	ts_attr_u64(b, THREADSTAT_A_EVENT_LIFETIME, lifetime);
+	ts_attr_u64(b, THREADSTAT_A_EVENT_SUM_EXEC_RUNTIME, runtime);
+	ts_attr_u64(b, THREADSTAT_A_EVENT_NVCSW, 3);
+}
+
+/*
+ * A sample at 2 s of the first two threads (app-io is gone), then @n_ev
+ * event payloads as EXIT frames, recorded and (if @live) staged straight
+ * into it the way the live drain does.
+ */
+static void exit_sample(struct rec *r, struct ts_model *live,
+			const struct ts_attrbuf *ev, size_t n_ev,
+			uint32_t flags)
+{
+	struct ts_attrbuf b = { .len = 0 };
+	struct synth_msg m;
+	struct ts_event e;
+	size_t i;
+
+	ts_attr_u64(&b, TS_REC_A_BEGIN_REALTIME, 1700000000 * SEC + 2 * SEC);
+	ts_rec_write(r->w, TS_REC_SAMPLE_BEGIN, 2 * SEC, b.buf, b.len);
+	if (live)
+		ts_model_begin(live, 2 * SEC, 1700000000 * SEC + 2 * SEC);
+	for (i = 0; i < 2; i++) {
+		synth_thread_msg(&m, &threads[i]);
+		rec_msg(r, TS_REC_THREAD, 2 * SEC, &m);
+		if (live)
+			synth_add(live, &threads[i]);
+	}
+	for (i = 0; i < n_ev; i++) {
+		ts_rec_flush(r->w, NULL);
+		r->mark = r->len;
+		ts_rec_write(r->w, TS_REC_EXIT, 2 * SEC, ev[i].buf, ev[i].len);
+		if (live && ts_event_decode(ev[i].buf, ev[i].len, &e, NULL) > 0)
+			ts_model_add_event(live, &e);
+	}
+	if (live && (flags & TS_REC_END_EXITS))
+		ts_exit_feed_mark(live);
+	b.len = 0;
+	ts_attr_u32(&b, TS_REC_A_END_FLAGS, flags);
+	ts_attr_u32(&b, TS_REC_A_END_THREADS, 2);
+	ts_rec_write(r->w, TS_REC_SAMPLE_END, 2 * SEC, b.buf, b.len);
+	if (live)
+		ts_model_commit(live, true);
+}
+
+static void same_tomb(struct __test_metadata *_metadata,
+		      const struct ts_model *a, const struct ts_model *b,
+		      uint32_t tid)
+{
+	const struct ts_mthread *x = ts_model_thread(a, tid);
+	const struct ts_mthread *y = ts_model_thread(b, tid);
+
+	ASSERT_NE(NULL, x);
+	ASSERT_NE(NULL, y);
+	EXPECT_EQ(x->s.flags, y->s.flags);
+	EXPECT_STREQ(x->s.comm, y->s.comm);
+	EXPECT_EQ(x->lifetime, y->lifetime);
+	EXPECT_EQ(x->s.cpu, y->s.cpu);
+	EXPECT_EQ(x->s.runtime, y->s.runtime);
+	EXPECT_EQ(x->s.start_time, y->s.start_time);
+	EXPECT_EQ(x->nvcsw, y->nvcsw);
+}
+
+TEST_F(rec, recorded_exit_events_replay_as_the_same_final_tombs)
+{
+	struct ts_attrbuf ev[2];
+	const struct ts_mthread *t;
+	bool complete;
+
+	/* app-io was seen and is gone; "brief" came and went between. */
+	exit_payload(&ev[0], 51, "app-io", 0, 1800 * MS, 400 * MS);
+	exit_payload(&ev[1], 52, "brief", 1, 30 * MS, 20 * MS);
+	rec_sample(&self->r, SEC, self->s, N(threads), 0, 0, false);
+	live_sample(&self->live, SEC, self->s, N(threads));
+	exit_sample(&self->r, &self->live, ev, 2, TS_REC_END_EXITS);
+	ASSERT_EQ(0, rec_finish(&self->r));
+
+	ASSERT_EQ(0, open_mem(&self->reader, self->r.buf, self->r.len,
+			      &self->err)) TH_LOG("%s", self->err.msg);
+	EXPECT_EQ(3, ts_rec_info(self->reader)->minor);
+	ASSERT_EQ(1, ts_sample_replay(self->reader, &self->replayed, NULL,
+				      &complete, &self->err));
+	ASSERT_EQ(0, ts_model_commit(&self->replayed, complete));
+	EXPECT_FALSE(self->replayed.has_exits);
+	ASSERT_EQ(1, ts_sample_replay(self->reader, &self->replayed, NULL,
+				      &complete, &self->err))
+		TH_LOG("%s", self->err.msg);
+	ASSERT_EQ(0, ts_model_commit(&self->replayed, complete));
+
+	EXPECT_TRUE(self->replayed.has_exits);
+	EXPECT_EQ(2U, self->replayed.n_exited);
+	EXPECT_EQ(self->live.n_exited, self->replayed.n_exited);
+	same_tomb(_metadata, &self->live, &self->replayed, 51);
+	same_tomb(_metadata, &self->live, &self->replayed, 52);
+	t = ts_model_thread(&self->replayed, 52);
+	ASSERT_NE(NULL, t);
+	EXPECT_TRUE(t->s.flags & TS_MF_FINAL);
+	EXPECT_EQ('X', t->s.state);
+	EXPECT_STREQ("brief", t->s.comm);
+	EXPECT_EQ(30 * MS, t->lifetime);
+	EXPECT_EQ(1U, t->s.cpu);
+	EXPECT_EQ(20 * MS, t->s.runtime);
+	t = ts_model_thread(&self->replayed, 51);
+	ASSERT_NE(NULL, t);
+	EXPECT_TRUE(t->s.flags & TS_MF_FINAL);
+	EXPECT_EQ(1800 * MS, t->lifetime);
+	EXPECT_EQ(400 * MS, t->s.runtime);
+	EXPECT_EQ(0, ts_sample_replay(self->reader, &self->replayed, NULL,
+				      &complete, &self->err));
+}
+
+TEST_F(rec, a_drained_sample_without_exits_still_has_complete_tombs)
+{
+	bool complete;
+
+	rec_sample(&self->r, SEC, self->s, N(threads), 0, 0, false);
+	exit_sample(&self->r, NULL, NULL, 0, TS_REC_END_EXITS);
+	exit_sample(&self->r, NULL, NULL, 0, 0);
+	ASSERT_EQ(0, rec_finish(&self->r));
+	ASSERT_EQ(0, open_mem(&self->reader, self->r.buf, self->r.len,
+			      &self->err));
+	ASSERT_EQ(1, ts_sample_replay(self->reader, &self->replayed, NULL,
+				      &complete, &self->err));
+	ASSERT_EQ(0, ts_model_commit(&self->replayed, complete));
+	ASSERT_EQ(1, ts_sample_replay(self->reader, &self->replayed, NULL,
+				      &complete, &self->err));
+	ASSERT_EQ(0, ts_model_commit(&self->replayed, complete));
+	EXPECT_TRUE(self->replayed.has_exits);
+	EXPECT_EQ(0U, self->replayed.n_exited);
+	/* app-io vanished without an event: a tomb, not a final one */
+	ASSERT_NE(NULL, ts_model_thread(&self->replayed, 51));
+	EXPECT_FALSE(ts_model_thread(&self->replayed, 51)->s.flags &
+		     TS_MF_FINAL);
+	/* without the flag (a recording made with no feed): as before */
+	ASSERT_EQ(1, ts_sample_replay(self->reader, &self->replayed, NULL,
+				      &complete, &self->err));
+	ASSERT_EQ(0, ts_model_commit(&self->replayed, complete));
+	EXPECT_FALSE(self->replayed.has_exits);
+}
+
+TEST_F(rec, hostile_exit_frames_are_refused_and_say_where)
+{
+	static const char *const why[] = {
+		"without a type", "tid or tgid 0", "tid or tgid 0",
+		"event.tid", "event.comm",
+	};
+	struct ts_attrbuf bad[N(why)], ok;
+	uint64_t at[N(why)];
+	char want[64];
+	bool complete;
+	size_t i;
+
+	/* no type */
+	bad[0].len = 0;
+	ts_attr_u32(&bad[0], THREADSTAT_A_EVENT_TID, 52);
+	/* tid 0, tgid 0 */
+	exit_payload(&bad[1], 0, "x", 0, MS, MS);
+	bad[2].len = 0;
+	ts_attr_u32(&bad[2], THREADSTAT_A_EVENT_TYPE,
+		    THREADSTAT_EVENT_TYPE_EXIT);
+	ts_attr_u32(&bad[2], THREADSTAT_A_EVENT_TID, 52);
+	/* a tid of two bytes */
+	bad[3].len = 0;
+	ts_attr_u32(&bad[3], THREADSTAT_A_EVENT_TYPE,
+		    THREADSTAT_EVENT_TYPE_EXIT);
+	raw_attr(&bad[3], THREADSTAT_A_EVENT_TID, "\x34\x00", 2);
+	/* a name that is not a string: no NUL in the attribute */
+	exit_payload(&bad[4], 52, "x", 0, MS, MS);
+	raw_attr(&bad[4], THREADSTAT_A_EVENT_COMM, "abcd", 4);
+	for (i = 0; i < N(why); i++) {
+		struct ts_attrbuf two[2];
+
+		/* a good one before (a new thread each time), then the bad */
+		exit_payload(&ok, 100 + (uint32_t)i, "brief", 1, 30 * MS,
+			     20 * MS);
+		two[0] = ok;
+		two[1] = bad[i];
+		exit_sample(&self->r, NULL, two, 1, TS_REC_END_EXITS);
+		exit_sample(&self->r, NULL, two, 2, TS_REC_END_EXITS);
+		at[i] = self->r.mark;	/* of the bad frame */
+	}
+	ASSERT_EQ(0, rec_finish(&self->r));
+	ASSERT_EQ(0, open_mem(&self->reader, self->r.buf, self->r.len,
+			      &self->err)) TH_LOG("%s", self->err.msg);
+	EXPECT_EQ(2 * N(why), ts_rec_samples(self->reader));
+	for (i = 0; i < N(why); i++) {
+		ASSERT_EQ(1, ts_sample_replay(self->reader, &self->replayed,
+					      NULL, &complete, &self->err))
+			TH_LOG("%zu: %s", i, self->err.msg);
+		ASSERT_EQ(0, ts_model_commit(&self->replayed, complete));
+		EXPECT_EQ(-1, ts_sample_replay(self->reader, &self->replayed,
+					       NULL, &complete, &self->err));
+		EXPECT_NE(NULL, strstr(self->err.msg, why[i]))
+			TH_LOG("%zu: %s", i, self->err.msg);
+		snprintf(want, sizeof(want), "corrupt recording at byte %llu:",
+			 (unsigned long long)at[i]);
+		EXPECT_NE(NULL, strstr(self->err.msg, want))
+			TH_LOG("%zu: %s (want %s)", i, self->err.msg, want);
+		/* the published sample is untouched: 2 threads, 1 tomb */
+		EXPECT_EQ(3U, self->replayed.n_threads);
+		EXPECT_EQ(1U, self->replayed.n_exited);
+	}
 }
 
 TEST_HARNESS_MAIN

@@ -101,9 +101,9 @@ int source_next(struct source *s, struct ts_model *m, pthread_mutex_t *lock,
 		s->opts.fields = THREADSTAT_FIELDS_SCHED |
 				 (waits ? THREADSTAT_FIELDS_WAIT : 0);
 		s->opts.waits = waits ? &s->waits_staged : NULL;
+		s->opts.exits = s->exits;	/* drained into each sample */
 		rc = ts_sample_take(s->client, &s->opts, m, s->writer, &complete,
-				    err) ||
-		     ts_exit_feed_drain(s->exits, m, err) ? -1 : 1;
+				    err) ? -1 : 1;
 	}
 	if (!rc)
 		snprintf(err->msg, sizeof(err->msg), "%s",

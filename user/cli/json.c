@@ -125,7 +125,8 @@ static void json_value(struct ts_str *out, const struct ts_field *f,
 		break;
 	case TS_KIND_LATENCY_MISSING:
 		memcpy(&u32, p, 4);
-		json_string(out, ts_latency_missing_name(u32));
+		name = ts_latency_missing_name(u32);
+		json_text(out, name, strlen(name));
 		break;
 	case TS_KIND_STRINGS: {
 		const char *s = *(char *const *)p;

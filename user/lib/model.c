@@ -300,6 +300,24 @@ static void thread_from(struct ts_mthread *mt, const struct ts_thread *t)
 	mt->stime = t->stime;
 	mt->min_flt = t->min_flt;
 	mt->maj_flt = t->maj_flt;
+	if (ts_thread_has(t, THREADSTAT_A_THREAD_LATENCY)) {
+		mt->has_latency = true;
+		mt->latency = t->latency;
+	}
+}
+
+/* @t's run-queue waits since @p (NULL: since it was born). */
+static void thread_latency(struct ts_mthread *t, const struct ts_mthread *p)
+{
+	struct ts_latency d;
+
+	if (!t->has_latency)
+		return;
+	ts_latency_interval(p && p->has_latency ? &p->latency : NULL,
+			    &t->latency, &d);
+	t->s.has_lat = true;
+	t->s.lat_max = d.max_wait;
+	t->s.lat_p99 = ts_latency_percentile(&d, 99);
 }
 
 /* Started after the previous sample: all its counters are this interval's. */
@@ -319,8 +337,10 @@ static void thread_new(struct ts_model *m, struct ts_mthread *mt)
 	if (!m->seq)
 		return;
 	mt->s.flags |= TS_MF_NEW;
-	if ((mt->s.flags & TS_MF_SCHED) && born_in_interval(st, &mt->s))
+	if ((mt->s.flags & TS_MF_SCHED) && born_in_interval(st, &mt->s)) {
 		thread_rates(mt, &zero, st->interval_ns);
+		thread_latency(mt, NULL);
+	}
 }
 
 /* Keep the process set a thread carried until ts_model_commit(). */
@@ -373,8 +393,12 @@ int ts_model_add_thread(struct ts_model *m, const struct ts_thread *t)
 	if (mt->prev_cpu != mt->s.cpu)
 		mt->s.flags |= TS_MF_HOPPED;
 	/* A tomb's counters are two samples old: no rates against them. */
-	if (st->interval_ns && !(p->s.flags & TS_MF_EXITED))
+	if (st->interval_ns && !(p->s.flags & TS_MF_EXITED)) {
 		thread_rates(mt, p, st->interval_ns);
+		/* Not measured a sample ago: no interval to tell. */
+		if (p->has_latency)
+			thread_latency(mt, p);
+	}
 	return 0;
 }
 
@@ -408,6 +432,7 @@ static int bury(struct ts_model *m, uint32_t **vanished, size_t *n_vanished)
 		mt->s.state = 'X';
 		mt->s.cpu_pct = mt->s.wait_pct = 0;
 		mt->s.vcsw_rate = mt->s.icsw_rate = mt->s.migr_rate = 0;
+		mt->s.has_lat = false;
 		mt->prev_cpu = mt->s.cpu;
 		mt->proc_rec = NO_INDEX;
 		(*vanished)[(*n_vanished)++] = mt->s.id;
@@ -562,6 +587,7 @@ static void process_add(struct ts_mprocess *p, const struct ts_mthread *t,
 		p->s.icsw_rate = sum.icsw_rate;
 		p->s.migr_rate = sum.migr_rate;
 		p->s.n_threads = sum.n_threads;
+		p->s.has_lat = false;	/* a thread's only */
 		p->s.flags = (t->s.flags & (TS_MF_KTHREAD | TS_MF_NEW |
 					    TS_MF_SCHED)) |
 			     (sum.flags & TS_MF_ON_CPU);

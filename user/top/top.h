@@ -67,6 +67,7 @@ struct options {
 	int order[TS_COLS];	/* and their order, left to right */
 	bool meters[METERS];	/* the header's meters shown */
 	int meter_order[METERS];	/* and their order, top to bottom */
+	bool latency;		/* --latency: hold run-queue latency on */
 };
 
 /* Where samples come from: the module (recording them with -w), or a
@@ -91,6 +92,7 @@ struct source {
 	struct ts_waits waits_staged;
 	struct ts_waits *waits_shown;
 	bool waits_view;	/* the wait view is shown: always sample it */
+	bool latency;		/* sample the latency group too */
 };
 
 /* Above this many threads the wait group is sampled only for the wait

@@ -1,0 +1,72 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-only OR BSD-3-Clause
+"""threadtop --latency (issue 16): a busy thread and a sleeper that wakes
+every 1 ms share one CPU; threadtop -b --latency must show the sleeper's
+LAT-MAX above 0 and at most what its /proc schedstat run_delay grew over
+the whole run (the longest wait is part of that sum), LAT-P99 at most
+LAT-MAX (batch frames come with rates: each has an interval).
+
+usage: toplat_test.py THREADTOP (the module loaded, as root)"""
+import os
+import re
+import subprocess
+import sys
+import time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from suite import Suite  # noqa: E402
+
+THREADTOP = sys.argv[1]
+CPU = min(os.sched_getaffinity(0))
+SPIN = f"import os\nos.sched_setaffinity(0, {{{CPU}}})\nwhile True: pass\n"
+SLEEP = (f"import os, time\nos.sched_setaffinity(0, {{{CPU}}})\n"
+         "print('ready', flush=True)\n"
+         "while True: time.sleep(0.001)\n")
+UNIT = {"u": 10**3, "m": 10**6, "s": 10**9}
+s = Suite("toplat")
+
+
+def run_delay(pid):
+    with open(f"/proc/{pid}/schedstat") as f:
+        return int(f.read().split()[1])
+
+
+def ns(cell):
+    m = re.fullmatch(r"(\d+)([ums])", cell)
+    if not m:
+        raise AssertionError(f"not a wait: {cell!r}")
+    return int(m.group(1)) * UNIT[m.group(2)]
+
+
+@s.test
+def sleeper_lat_max_within_run_delay():
+    spin = subprocess.Popen([sys.executable, "-c", SPIN])
+    sleeper = subprocess.Popen([sys.executable, "-c", SLEEP],
+                               stdout=subprocess.PIPE, text=True)
+    try:
+        assert sleeper.stdout.readline().strip() == "ready"
+        time.sleep(0.5)
+        before = run_delay(sleeper.pid)
+        out = subprocess.run(
+            [THREADTOP, "-b", "--latency", "-n", "3", "-d", "10", "-H",
+             "-p", str(sleeper.pid), "-o", "tid,max-wait,wait-p99,comm"],
+            capture_output=True, text=True, timeout=300)
+        grown = run_delay(sleeper.pid) - before
+    finally:
+        spin.kill()
+        sleeper.kill()
+        spin.wait()
+        sleeper.wait()
+    assert out.returncode == 0, out.stderr
+    assert "cannot turn" not in out.stderr, out.stderr
+    rows = [line.split() for line in out.stdout.splitlines()
+            if line.split()[:1] == [str(sleeper.pid)]]
+    print(f"# run_delay grew {grown} ns; rows {rows}")
+    assert len(rows) == 3, out.stdout
+    for row in rows:
+        lat_max, p99 = ns(row[1]), ns(row[2])
+        assert 0 < lat_max <= grown, (row, grown)
+        assert p99 <= lat_max, row
+
+
+s.finish()

@@ -4,7 +4,9 @@
 every 1 ms share one CPU; threadtop -b --latency must show the sleeper's
 LAT-MAX above 0 and at most what its /proc schedstat run_delay grew over
 the whole run (the longest wait is part of that sum), LAT-P99 at most
-LAT-MAX (batch frames come with rates: each has an interval).
+LAT-MAX (batch frames come with rates: each has an interval); and in a
+tmux screen, the sleeper's detail page shows its histogram, whose log2
+buckets add up to the count shown beside them.
 
 usage: toplat_test.py THREADTOP (the module loaded, as root)"""
 import os
@@ -22,7 +24,7 @@ SPIN = f"import os\nos.sched_setaffinity(0, {{{CPU}}})\nwhile True: pass\n"
 SLEEP = (f"import os, time\nos.sched_setaffinity(0, {{{CPU}}})\n"
          "print('ready', flush=True)\n"
          "while True: time.sleep(0.001)\n")
-UNIT = {"u": 10**3, "m": 10**6, "s": 10**9}
+UNIT = {"n": 1, "u": 10**3, "m": 10**6, "s": 10**9}
 s = Suite("toplat")
 
 
@@ -32,7 +34,7 @@ def run_delay(pid):
 
 
 def ns(cell):
-    m = re.fullmatch(r"(\d+)([ums])", cell)
+    m = re.fullmatch(r"(\d+)([nums])", cell)
     if not m:
         raise AssertionError(f"not a wait: {cell!r}")
     return int(m.group(1)) * UNIT[m.group(2)]
@@ -67,6 +69,55 @@ def sleeper_lat_max_within_run_delay():
         lat_max, p99 = ns(row[1]), ns(row[2])
         assert 0 < lat_max <= grown, (row, grown)
         assert p99 <= lat_max, row
+
+
+def tmux(sock, *args):
+    return subprocess.run(["tmux", "-L", sock, "-f", "/dev/null", *args],
+                          capture_output=True, text=True, timeout=60)
+
+
+def wait_screen(sock, pred, what, timeout=120):
+    deadline, screen = time.time() + timeout, ""
+    while time.time() < deadline:
+        screen = tmux(sock, "capture-pane", "-p", "-t", "lat").stdout
+        if pred(screen):
+            return screen
+        time.sleep(0.3)
+    raise AssertionError(f"timed out waiting for {what}:\n{screen}")
+
+
+@s.test
+def detail_page_histogram_adds_up():
+    spin = subprocess.Popen([sys.executable, "-c", SPIN])
+    sleeper = subprocess.Popen([sys.executable, "-c", SLEEP],
+                               stdout=subprocess.PIPE, text=True)
+    sock = f"toplat-{os.getpid()}"
+    try:
+        assert sleeper.stdout.readline().strip() == "ready"
+        p = tmux(sock, "new-session", "-d", "-s", "lat", "-x", "120", "-y",
+                 "60", f"{THREADTOP} --latency -d 5 -H -p {sleeper.pid}; "
+                 "sleep 600")
+        assert p.returncode == 0, p.stderr
+        wait_screen(sock, lambda t: re.search(
+            rf"^\s*{sleeper.pid}\s.*\d+[nums]\s", t, re.M),
+            "the sleeper's LAT columns")
+        tmux(sock, "send-keys", "-t", "lat", "Enter")
+        screen = wait_screen(
+            sock, lambda t: "run-queue waits since measured" in t and
+            re.search(r"^\s+\d+[nums] \.\. \d+[nums]\s+\d+ #", t, re.M),
+            "the detail page's histogram")
+    finally:
+        tmux(sock, "kill-server")
+        spin.kill()
+        sleeper.kill()
+        spin.wait()
+        sleeper.wait()
+    print("# " + "\n# ".join(screen.splitlines()))
+    count = int(re.search(r"\bcount\s+(\d+)", screen).group(1))
+    buckets = [int(n) for n in re.findall(
+        r"^\s+\d+[nums] \.\. \d+[nums]\s+(\d+) #", screen, re.M)]
+    assert count > 0 and sum(buckets) == count, (count, buckets)
+    assert re.search(r"LAT-MAX\s+\d+[nums]", screen), screen
 
 
 s.finish()

@@ -58,7 +58,7 @@ const struct column columns[TS_COLS] = {
 	[TS_COL_COMMAND] = { "COMMAND", 7, true, 0, "comm", "command",
 			     "command line of a process (its program bold), "
 			     "a thread's name; in the tree" },
-	/* Run-queue waits (--latency): u us, m ms, s seconds. */
+	/* Run-queue waits (--latency): n ns, u us, m ms, s seconds. */
 	[TS_COL_LAT_MAX] = { "LAT-MAX", 7, false, 0, "max-wait", "lat-max",
 			     "a thread's longest run-queue wait in the "
 			     "interval (--latency)" },
@@ -230,12 +230,13 @@ static void mem_text(char *buf, size_t len, uint64_t bytes, int width)
 	}
 }
 
-/* A wait in ns as us (u), then ms (m), then seconds (s). */
-static void lat_text(char *buf, size_t len, uint64_t ns, int width)
+void wait_text(char *buf, size_t len, uint64_t ns, int width)
 {
 	uint64_t us = ns / 1000, ms = us / 1000;
 
-	if (us < 100000)
+	if (ns < 1000)
+		num_cell(buf, len, (int64_t)ns, width, "n");
+	else if (us < 100000)
 		num_cell(buf, len, (int64_t)us, width, "u");
 	else if (ms < 100000)
 		num_cell(buf, len, (int64_t)ms, width, "m");
@@ -338,10 +339,10 @@ void cell_text(char *buf, size_t len, enum ts_col c, const struct ts_mstat *s,
 		rate_text(buf, len, s->mem_pct, w);
 		break;
 	case TS_COL_LAT_MAX:
-		lat_text(buf, len, s->lat_max, w);
+		wait_text(buf, len, s->lat_max, w);
 		break;
 	case TS_COL_LAT_P99:
-		lat_text(buf, len, s->lat_p99, w);
+		wait_text(buf, len, s->lat_p99, w);
 		break;
 	case TS_COL_COMMAND:
 	default:

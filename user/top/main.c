@@ -48,7 +48,7 @@ static const char usage[] =
 	"Columns (the spec's field names; rates and shares of them marked):\n"
 	"tid uid state cpu policy prio nice cpu-pct run-delay-pct nvcsw-rate\n"
 	"nivcsw-rate nr-migrations-rate threads sum-exec-runtime comm\n"
-	"max-wait wait-p99 (--latency; u: us, m: ms, s: seconds).\n"
+	"max-wait wait-p99 (--latency; n: ns, u: us, m: ms, s: seconds).\n"
 	"Settings: $XDG_CONFIG_HOME/threadtop/threadtoprc (~/.config/...),\n"
 	"saved on exit when changed in threadtop; options override them.\n"
 	"Environment: NO_COLOR=1 for no colours; COLUMNS: batch width.\n"

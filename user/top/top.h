@@ -389,6 +389,8 @@ void columns_fit(const struct top *t, int width, enum view view,
 void cell_text(char *buf, size_t len, enum ts_col c, const struct ts_mstat *s,
 	       bool thread_row);
 void time_text(char *buf, size_t len, uint64_t ns);
+/* A wait in ns as the LAT columns show it (n: ns, u: us, m: ms, s), in @width. */
+void wait_text(char *buf, size_t len, uint64_t ns, int width);
 /* The tree and expansion prefix of a row's COMMAND. */
 void tree_prefix(char *buf, size_t len, const struct ts_row *r,
 		 bool expandable);

@@ -318,6 +318,8 @@ static void thread_latency(struct ts_mthread *t, const struct ts_mthread *p)
 	t->s.has_lat = true;
 	t->s.lat_max = d.max_wait;
 	t->s.lat_p99 = ts_latency_percentile(&d, 99);
+	t->s.lat_count = d.count;
+	t->s.lat_sum = d.sum;
 }
 
 /* Started after the previous sample: all its counters are this interval's. */
@@ -833,6 +835,18 @@ static bool ran_in_interval(const struct ts_mthread *t, uint32_t running)
 		t->s.id == running);
 }
 
+/* A thread's waits in the interval, counted on @c. */
+static void cpu_latency(struct ts_mcpu *c, const struct ts_mstat *t)
+{
+	if (!t->has_lat)
+		return;
+	c->has_lat = true;
+	c->lat_count += t->lat_count;
+	c->lat_sum += t->lat_sum;
+	if (t->lat_max > c->lat_max)
+		c->lat_max = t->lat_max;
+}
+
 static int build_cpus(struct ts_model *m, const struct ts_mthread *threads,
 		      size_t n, struct ts_mcpu **out, size_t *n_out,
 		      uint32_t **by_cpu)
@@ -892,8 +906,10 @@ static int build_cpus(struct ts_model *m, const struct ts_mthread *threads,
 		if (threads[i].s.cpu >= nc)
 			continue;
 		c = &cpus[threads[i].s.cpu];
-		if (ran_in_interval(&threads[i], c->running_tid))
-			order[c->first + c->count++] = (uint32_t)i;
+		if (!ran_in_interval(&threads[i], c->running_tid))
+			continue;
+		order[c->first + c->count++] = (uint32_t)i;
+		cpu_latency(c, &threads[i].s);
 	}
 	for (i = 0; i < nc; i++)
 		qsort_r(order + cpus[i].first, cpus[i].count, sizeof(*order),

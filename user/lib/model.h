@@ -53,9 +53,10 @@ struct ts_mstat {
 	uint64_t res, shr, virt;
 	double mem_pct;
 	/* Run-queue waits of a thread in the interval (group latency),
-	 * ns, with has_lat: the longest and the 99th percentile. */
+	 * ns, with has_lat: the longest, the 99th percentile, how many and
+	 * their sum. */
 	bool has_lat;
-	uint64_t lat_max, lat_p99;
+	uint64_t lat_max, lat_p99, lat_count, lat_sum;
 	char comm[TS_COMM_LEN];
 	char state;		/* R, S, D, ... */
 	uint8_t flags;		/* enum ts_mflag */
@@ -107,6 +108,11 @@ struct ts_mcpu {
 	uint32_t running_tid;	/* on the CPU when sampled, 0: none known */
 	uint32_t first, count;	/* threads that ran here: by_cpu[first ...],
 				 * busiest first */
+	/* The interval's run-queue waits of the threads listed here (each
+	 * thread's all counted on the CPU it was on when sampled), with
+	 * has_lat: how many, their sum and the longest, ns. */
+	bool has_lat;
+	uint64_t lat_count, lat_sum, lat_max;
 };
 
 /* The machine's memory, bytes (from /proc/meminfo). */

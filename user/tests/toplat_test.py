@@ -6,7 +6,8 @@ LAT-MAX above 0 and at most what its /proc schedstat run_delay grew over
 the whole run (the longest wait is part of that sum), LAT-P99 at most
 LAT-MAX (batch frames come with rates: each has an interval); and in a
 tmux screen, the sleeper's detail page shows its histogram, whose log2
-buckets add up to the count shown beside them.
+buckets add up to the count shown beside them; in the cores view the
+CPU's line shows the longest wait of its threads, at least the sleeper's.
 
 usage: toplat_test.py THREADTOP (the module loaded, as root)"""
 import os
@@ -69,6 +70,45 @@ def sleeper_lat_max_within_run_delay():
         lat_max, p99 = ns(row[1]), ns(row[2])
         assert 0 < lat_max <= grown, (row, grown)
         assert p99 <= lat_max, row
+
+
+CPU_LINE = re.compile(r"^CPU (\d+)\b.* lat max (\d+[nums]) avg (\d+[nums]) "
+                      r"n (\d+)")
+
+
+@s.test
+def cores_view_cpu_latency_covers_its_threads():
+    spin = subprocess.Popen([sys.executable, "-c", SPIN])
+    sleeper = subprocess.Popen([sys.executable, "-c", SLEEP],
+                               stdout=subprocess.PIPE, text=True)
+    try:
+        assert sleeper.stdout.readline().strip() == "ready"
+        out = subprocess.run(
+            [THREADTOP, "-b", "--latency", "-n", "2", "-d", "10",
+             "--view", "cores", "-o", "tid,max-wait,wait-p99,comm"],
+            capture_output=True, text=True, timeout=300,
+            env=dict(os.environ, COLUMNS="200"))
+    finally:
+        spin.kill()
+        sleeper.kill()
+        spin.wait()
+        sleeper.wait()
+    assert out.returncode == 0, out.stderr
+    seen, cpu = 0, None
+    for line in out.stdout.splitlines():
+        m = CPU_LINE.match(line)
+        if line.startswith("CPU "):
+            cpu = m.groups() if m else None
+            continue
+        f = line.replace("*", " ").split()
+        if f[:1] != [str(sleeper.pid)] or f[1] == "-":
+            continue
+        print(f"# CPU {cpu}; sleeper {f[:3]}")
+        assert cpu and int(cpu[0]) == CPU, (cpu, line)
+        assert ns(cpu[1]) >= ns(f[1]) > 0, (cpu, f)
+        assert ns(cpu[2]) <= ns(cpu[1]) and int(cpu[3]) >= 1, cpu
+        seen += 1
+    assert seen >= 1, out.stdout
 
 
 def tmux(sock, *args):

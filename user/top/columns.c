@@ -80,6 +80,17 @@ int column_by_name(const char *name)
 	return -1;
 }
 
+void columns_default(struct options *o)
+{
+	int c;
+
+	for (c = 0; c < TS_COLS; c++) {
+		o->cols[c] = c != TS_COL_LAT_MAX && c != TS_COL_LAT_P99;
+		o->order[c] = c < TS_COL_COMMAND ? c :
+			      c == TS_COLS - 1 ? TS_COL_COMMAND : c + 1;
+	}
+}
+
 static const char *column_name(int c)
 {
 	return columns[c].name;

@@ -246,18 +246,13 @@ int main(int argc, char **argv)
 	static char before[SETTINGS_TEXT];
 	struct ts_error err = { 0 };
 	char warn[256] = "";
-	int rc, c;
+	int rc;
 
 	/* Names are shown as UTF-8 only where the locale says so. */
 	setlocale(LC_CTYPE, "");
 	t.o.delay = 15;
 	t.o.sort = TS_COL_CPU_PCT;
-	/* Every column, COMMAND last; the latency ones with --latency. */
-	for (c = 0; c < TS_COLS; c++) {
-		t.o.cols[c] = c != TS_COL_LAT_MAX && c != TS_COL_LAT_P99;
-		t.o.order[c] = c < TS_COL_COMMAND ? c :
-			       c == TS_COLS - 1 ? TS_COL_COMMAND : c + 1;
-	}
+	columns_default(&t.o);
 	meters_default(&t.o);
 	settings_load(&t.o, warn, sizeof(warn));
 	if (warn[0])

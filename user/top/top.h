@@ -375,6 +375,8 @@ struct column {
 
 extern const struct column columns[TS_COLS];
 int column_by_name(const char *name);	/* -1 when unknown */
+/* Every column but the latency ones (--latency) shown, COMMAND last. */
+void columns_default(struct options *o);
 struct choice columns_choice(struct options *o);	/* COMMAND pinned */
 /* A comma list of names into o->cols and o->order (the listed first, in
  * order; COMMAND last). -1 with @bad the unknown name.

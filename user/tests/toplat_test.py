@@ -15,6 +15,7 @@ import re
 import subprocess
 import sys
 import time
+from contextlib import contextmanager
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from suite import Suite  # noqa: E402
@@ -41,29 +42,36 @@ def ns(cell):
     return int(m.group(1)) * UNIT[m.group(2)]
 
 
-@s.test
-def sleeper_lat_max_within_run_delay():
+@contextmanager
+def workload():
+    """The busy thread and the 1 ms sleeper on CPU; yields the sleeper's
+    pid once it sleeps."""
     spin = subprocess.Popen([sys.executable, "-c", SPIN])
     sleeper = subprocess.Popen([sys.executable, "-c", SLEEP],
                                stdout=subprocess.PIPE, text=True)
     try:
         assert sleeper.stdout.readline().strip() == "ready"
+        yield sleeper.pid
+    finally:
+        for p in (spin, sleeper):
+            p.kill()
+            p.wait()
+
+
+@s.test
+def sleeper_lat_max_within_run_delay():
+    with workload() as pid:
         time.sleep(0.5)
-        before = run_delay(sleeper.pid)
+        before = run_delay(pid)
         out = subprocess.run(
             [THREADTOP, "-b", "--latency", "-n", "3", "-d", "10", "-H",
-             "-p", str(sleeper.pid), "-o", "tid,max-wait,wait-p99,comm"],
+             "-p", str(pid), "-o", "tid,max-wait,wait-p99,comm"],
             capture_output=True, text=True, timeout=300)
-        grown = run_delay(sleeper.pid) - before
-    finally:
-        spin.kill()
-        sleeper.kill()
-        spin.wait()
-        sleeper.wait()
+        grown = run_delay(pid) - before
     assert out.returncode == 0, out.stderr
     assert "cannot turn" not in out.stderr, out.stderr
     rows = [line.split() for line in out.stdout.splitlines()
-            if line.split()[:1] == [str(sleeper.pid)]]
+            if line.split()[:1] == [str(pid)]]
     print(f"# run_delay grew {grown} ns; rows {rows}")
     assert len(rows) == 3, out.stdout
     for row in rows:
@@ -78,21 +86,12 @@ CPU_LINE = re.compile(r"^CPU (\d+)\b.* lat max (\d+[nums]) avg (\d+[nums]) "
 
 @s.test
 def cores_view_cpu_latency_covers_its_threads():
-    spin = subprocess.Popen([sys.executable, "-c", SPIN])
-    sleeper = subprocess.Popen([sys.executable, "-c", SLEEP],
-                               stdout=subprocess.PIPE, text=True)
-    try:
-        assert sleeper.stdout.readline().strip() == "ready"
+    with workload() as pid:
         out = subprocess.run(
             [THREADTOP, "-b", "--latency", "-n", "2", "-d", "10",
              "--view", "cores", "-o", "tid,max-wait,wait-p99,comm"],
             capture_output=True, text=True, timeout=300,
             env=dict(os.environ, COLUMNS="200"))
-    finally:
-        spin.kill()
-        sleeper.kill()
-        spin.wait()
-        sleeper.wait()
     assert out.returncode == 0, out.stderr
     seen, cpu = 0, None
     for line in out.stdout.splitlines():
@@ -101,7 +100,7 @@ def cores_view_cpu_latency_covers_its_threads():
             cpu = m.groups() if m else None
             continue
         f = line.replace("*", " ").split()
-        if f[:1] != [str(sleeper.pid)] or f[1] == "-":
+        if f[:1] != [str(pid)] or f[1] == "-":
             continue
         print(f"# CPU {cpu}; sleeper {f[:3]}")
         assert cpu and int(cpu[0]) == CPU, (cpu, line)
@@ -128,30 +127,24 @@ def wait_screen(sock, pred, what, timeout=120):
 
 @s.test
 def detail_page_histogram_adds_up():
-    spin = subprocess.Popen([sys.executable, "-c", SPIN])
-    sleeper = subprocess.Popen([sys.executable, "-c", SLEEP],
-                               stdout=subprocess.PIPE, text=True)
     sock = f"toplat-{os.getpid()}"
-    try:
-        assert sleeper.stdout.readline().strip() == "ready"
-        p = tmux(sock, "new-session", "-d", "-s", "lat", "-x", "120", "-y",
-                 "60", f"{THREADTOP} --latency -d 5 -H -p {sleeper.pid}; "
-                 "sleep 600")
-        assert p.returncode == 0, p.stderr
-        wait_screen(sock, lambda t: re.search(
-            rf"^\s*{sleeper.pid}\s.*\d+[nums]\s", t, re.M),
-            "the sleeper's LAT columns")
-        tmux(sock, "send-keys", "-t", "lat", "Enter")
-        screen = wait_screen(
-            sock, lambda t: "run-queue waits since measured" in t and
-            re.search(r"^\s+\d+[nums] \.\. \d+[nums]\s+\d+ #", t, re.M),
-            "the detail page's histogram")
-    finally:
-        tmux(sock, "kill-server")
-        spin.kill()
-        sleeper.kill()
-        spin.wait()
-        sleeper.wait()
+    with workload() as pid:
+        try:
+            p = tmux(sock, "new-session", "-d", "-s", "lat", "-x", "120",
+                     "-y", "60", f"{THREADTOP} --latency -d 5 -H -p {pid}; "
+                     "sleep 600")
+            assert p.returncode == 0, p.stderr
+            wait_screen(sock, lambda t: re.search(
+                rf"^\s*{pid}\s.*\d+[nums]\s", t, re.M),
+                "the sleeper's LAT columns")
+            tmux(sock, "send-keys", "-t", "lat", "Enter")
+            screen = wait_screen(
+                sock, lambda t: "run-queue waits since measured" in t and
+                re.search(r"^\s+\d+[nums] \.\. \d+[nums]\s+\d+ #", t,
+                          re.M),
+                "the detail page's histogram")
+        finally:
+            tmux(sock, "kill-server")
     print("# " + "\n# ".join(screen.splitlines()))
     count = int(re.search(r"\bcount\s+(\d+)", screen).group(1))
     buckets = [int(n) for n in re.findall(

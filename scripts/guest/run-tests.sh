@@ -99,6 +99,8 @@ run_suite proc-vs-module user/tests/proc_vs_module_test.py build/release/threads
 run_suite exporter user/tests/exporter_test.py build/asan/threadstat
 # threadtop's exited rows: a pool of short-lived workers, from exit events.
 run_suite exits user/tests/exits_test.py build/asan/threadtop
+# threadtop --latency: a sleeper's LAT-MAX against its run_delay (~10 s).
+run_suite toplat user/tests/toplat_test.py build/asan/threadtop
 
 if rmmod threadstat; then
 	tally "rmmod" ok 1 0

@@ -4,7 +4,7 @@
 
 _threadtop_columns="tid uid state cpu policy prio nice cpu-pct run-delay-pct
 nvcsw-rate nivcsw-rate nr-migrations-rate threads sum-exec-runtime vm-size
-rss shared mem-pct comm"
+rss shared mem-pct comm max-wait wait-p99"
 
 # Complete the last item of a comma-separated list from the words in $2.
 _threadtop_list()

@@ -53,21 +53,15 @@ int ts_latency_control(struct ts_client *c, enum ts_latency_op op,
 	return 0;
 }
 
-bool ts_latency_delta(const struct ts_thread *before,
-		      const struct ts_thread *now, struct ts_latency *out)
+void ts_latency_interval(const struct ts_latency *b,
+			 const struct ts_latency *now, struct ts_latency *out)
 {
-	const struct ts_latency *b = before &&
-		ts_thread_has(before, THREADSTAT_A_THREAD_LATENCY) ?
-		&before->latency : NULL;
 	size_t i;
 
-	memset(out, 0, sizeof(*out));
-	if (!ts_thread_has(now, THREADSTAT_A_THREAD_LATENCY))
-		return false;
-	*out = now->latency;
+	*out = *now;
 	/* Counts only grow while a record lives; a smaller one is new. */
-	if (!b || b->count > now->latency.count)
-		return true;
+	if (!b || b->count > now->count)
+		return;
 	out->count -= b->count;
 	out->sum -= b->sum;
 	for (i = 0; i < THREADSTAT_LATENCY_BUCKETS; i++)
@@ -77,16 +71,29 @@ bool ts_latency_delta(const struct ts_thread *before,
 	 * The interval's longest wait: exact when the maximum grew in it,
 	 * else at most the end of the top bucket that grew.
 	 */
-	if (now->latency.max_wait > b->max_wait)
-		return true;
+	if (now->max_wait > b->max_wait)
+		return;
 	out->max_wait = 0;
 	for (i = THREADSTAT_LATENCY_BUCKETS; i-- > 0;)
 		if (out->hist[i]) {
 			out->max_wait = (2ULL << i) - 1;
-			if (out->max_wait > now->latency.max_wait)
-				out->max_wait = now->latency.max_wait;
+			if (out->max_wait > now->max_wait)
+				out->max_wait = now->max_wait;
 			break;
 		}
+}
+
+bool ts_latency_delta(const struct ts_thread *before,
+		      const struct ts_thread *now, struct ts_latency *out)
+{
+	const struct ts_latency *b = before &&
+		ts_thread_has(before, THREADSTAT_A_THREAD_LATENCY) ?
+		&before->latency : NULL;
+
+	memset(out, 0, sizeof(*out));
+	if (!ts_thread_has(now, THREADSTAT_A_THREAD_LATENCY))
+		return false;
+	ts_latency_interval(b, &now->latency, out);
 	return true;
 }
 

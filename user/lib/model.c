@@ -300,6 +300,26 @@ static void thread_from(struct ts_mthread *mt, const struct ts_thread *t)
 	mt->stime = t->stime;
 	mt->min_flt = t->min_flt;
 	mt->maj_flt = t->maj_flt;
+	if (ts_thread_has(t, THREADSTAT_A_THREAD_LATENCY)) {
+		mt->has_latency = true;
+		mt->latency = t->latency;
+	}
+}
+
+/* @t's run-queue waits since @p (NULL: since it was born). */
+static void thread_latency(struct ts_mthread *t, const struct ts_mthread *p)
+{
+	struct ts_latency d;
+
+	if (!t->has_latency)
+		return;
+	ts_latency_interval(p && p->has_latency ? &p->latency : NULL,
+			    &t->latency, &d);
+	t->s.has_lat = true;
+	t->s.lat_max = d.max_wait;
+	t->s.lat_p99 = ts_latency_percentile(&d, 99);
+	t->s.lat_count = d.count;
+	t->s.lat_sum = d.sum;
 }
 
 /* Started after the previous sample: all its counters are this interval's. */
@@ -319,8 +339,10 @@ static void thread_new(struct ts_model *m, struct ts_mthread *mt)
 	if (!m->seq)
 		return;
 	mt->s.flags |= TS_MF_NEW;
-	if ((mt->s.flags & TS_MF_SCHED) && born_in_interval(st, &mt->s))
+	if ((mt->s.flags & TS_MF_SCHED) && born_in_interval(st, &mt->s)) {
 		thread_rates(mt, &zero, st->interval_ns);
+		thread_latency(mt, NULL);
+	}
 }
 
 /* Keep the process set a thread carried until ts_model_commit(). */
@@ -373,8 +395,12 @@ int ts_model_add_thread(struct ts_model *m, const struct ts_thread *t)
 	if (mt->prev_cpu != mt->s.cpu)
 		mt->s.flags |= TS_MF_HOPPED;
 	/* A tomb's counters are two samples old: no rates against them. */
-	if (st->interval_ns && !(p->s.flags & TS_MF_EXITED))
+	if (st->interval_ns && !(p->s.flags & TS_MF_EXITED)) {
 		thread_rates(mt, p, st->interval_ns);
+		/* Not measured a sample ago: no interval to tell. */
+		if (p->has_latency)
+			thread_latency(mt, p);
+	}
 	return 0;
 }
 
@@ -408,6 +434,7 @@ static int bury(struct ts_model *m, uint32_t **vanished, size_t *n_vanished)
 		mt->s.state = 'X';
 		mt->s.cpu_pct = mt->s.wait_pct = 0;
 		mt->s.vcsw_rate = mt->s.icsw_rate = mt->s.migr_rate = 0;
+		mt->s.has_lat = false;
 		mt->prev_cpu = mt->s.cpu;
 		mt->proc_rec = NO_INDEX;
 		(*vanished)[(*n_vanished)++] = mt->s.id;
@@ -562,6 +589,7 @@ static void process_add(struct ts_mprocess *p, const struct ts_mthread *t,
 		p->s.icsw_rate = sum.icsw_rate;
 		p->s.migr_rate = sum.migr_rate;
 		p->s.n_threads = sum.n_threads;
+		p->s.has_lat = false;	/* a thread's only */
 		p->s.flags = (t->s.flags & (TS_MF_KTHREAD | TS_MF_NEW |
 					    TS_MF_SCHED)) |
 			     (sum.flags & TS_MF_ON_CPU);
@@ -807,6 +835,18 @@ static bool ran_in_interval(const struct ts_mthread *t, uint32_t running)
 		t->s.id == running);
 }
 
+/* A thread's waits in the interval, counted on @c. */
+static void cpu_latency(struct ts_mcpu *c, const struct ts_mstat *t)
+{
+	if (!t->has_lat)
+		return;
+	c->has_lat = true;
+	c->lat_count += t->lat_count;
+	c->lat_sum += t->lat_sum;
+	if (t->lat_max > c->lat_max)
+		c->lat_max = t->lat_max;
+}
+
 static int build_cpus(struct ts_model *m, const struct ts_mthread *threads,
 		      size_t n, struct ts_mcpu **out, size_t *n_out,
 		      uint32_t **by_cpu)
@@ -866,8 +906,10 @@ static int build_cpus(struct ts_model *m, const struct ts_mthread *threads,
 		if (threads[i].s.cpu >= nc)
 			continue;
 		c = &cpus[threads[i].s.cpu];
-		if (ran_in_interval(&threads[i], c->running_tid))
-			order[c->first + c->count++] = (uint32_t)i;
+		if (!ran_in_interval(&threads[i], c->running_tid))
+			continue;
+		order[c->first + c->count++] = (uint32_t)i;
+		cpu_latency(c, &threads[i].s);
 	}
 	for (i = 0; i < nc; i++)
 		qsort_r(order + cpus[i].first, cpus[i].count, sizeof(*order),

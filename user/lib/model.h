@@ -52,6 +52,11 @@ struct ts_mstat {
 	 */
 	uint64_t res, shr, virt;
 	double mem_pct;
+	/* Run-queue waits of a thread in the interval (group latency),
+	 * ns, with has_lat: the longest, the 99th percentile, how many and
+	 * their sum. */
+	bool has_lat;
+	uint64_t lat_max, lat_p99, lat_count, lat_sum;
 	char comm[TS_COMM_LEN];
 	char state;		/* R, S, D, ... */
 	uint8_t flags;		/* enum ts_mflag */
@@ -70,6 +75,10 @@ struct ts_mthread {
 	 * came and went between two samples).
 	 */
 	uint64_t lifetime, exit_delta;
+	/* Its run-queue waits since measured (group latency), with
+	 * has_latency: 296 bytes a thread, whether sampled or not. */
+	bool has_latency;
+	struct ts_latency latency;
 };
 
 /*
@@ -99,6 +108,11 @@ struct ts_mcpu {
 	uint32_t running_tid;	/* on the CPU when sampled, 0: none known */
 	uint32_t first, count;	/* threads that ran here: by_cpu[first ...],
 				 * busiest first */
+	/* The interval's run-queue waits of the threads listed here (each
+	 * thread's all counted on the CPU it was on when sampled), with
+	 * has_lat: how many, their sum and the longest, ns. */
+	bool has_lat;
+	uint64_t lat_count, lat_sum, lat_max;
 };
 
 /* The machine's memory, bytes (from /proc/meminfo). */
@@ -216,6 +230,7 @@ enum ts_col {
 	TS_COL_PRI, TS_COL_NI, TS_COL_CPU_PCT, TS_COL_WAIT_PCT, TS_COL_VCSW,
 	TS_COL_ICSW, TS_COL_MIGR, TS_COL_THREADS, TS_COL_TIME, TS_COL_VIRT,
 	TS_COL_RES, TS_COL_SHR, TS_COL_MEM_PCT, TS_COL_COMMAND,
+	TS_COL_LAT_MAX, TS_COL_LAT_P99,
 	TS_COLS
 };
 

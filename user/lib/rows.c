@@ -74,6 +74,11 @@ static double mem_key(const struct ts_mstat *s, uint64_t v)
 	return s->flags & TS_MF_MEM ? (double)v : -1;
 }
 
+static double lat_key(const struct ts_mstat *s, uint64_t v)
+{
+	return s->has_lat ? (double)v : -1;
+}
+
 int ts_mstat_cmp(const struct ts_mstat *a, const struct ts_mstat *b,
 		 enum ts_col col)
 {
@@ -119,6 +124,11 @@ int ts_mstat_cmp(const struct ts_mstat *a, const struct ts_mstat *b,
 		return num_cmp(mem_key(b, b->shr), mem_key(a, a->shr));
 	case TS_COL_COMMAND:
 		return strcasecmp(a->comm, b->comm);
+	/* Absent latency (processes, not measured) sorts last. */
+	case TS_COL_LAT_MAX:
+		return num_cmp(lat_key(b, b->lat_max), lat_key(a, a->lat_max));
+	case TS_COL_LAT_P99:
+		return num_cmp(lat_key(b, b->lat_p99), lat_key(a, a->lat_p99));
 	default:
 		return 0;
 	}

@@ -461,6 +461,13 @@ int ts_latency_control(struct ts_client *c, enum ts_latency_op op,
 bool ts_latency_delta(const struct ts_thread *before,
 		      const struct ts_thread *now, struct ts_latency *out);
 /*
+ * The same for two histograms: @now minus @before (NULL: all of @now),
+ * the interval's longest wait exact when the maximum grew in it, else the
+ * end of the top bucket that grew.
+ */
+void ts_latency_interval(const struct ts_latency *before,
+			 const struct ts_latency *now, struct ts_latency *out);
+/*
  * The wait below which @pct percent (0-100) of @l's waits fall, as the
  * upper bound of the histogram bucket holding it (ns; 0 with no waits).
  */

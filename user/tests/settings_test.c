@@ -17,15 +17,10 @@
 
 static void defaults(struct options *o)
 {
-	int c;
-
 	memset(o, 0, sizeof(*o));
 	o->delay = 15;
 	o->sort = TS_COL_CPU_PCT;
-	for (c = 0; c < TS_COLS; c++) {
-		o->cols[c] = true;
-		o->order[c] = c;
-	}
+	columns_default(o);
 	meters_default(o);
 }
 
@@ -72,7 +67,7 @@ TEST(meters_and_columns_round_trip)
 	ASSERT_TRUE(choice_move(&mc, METER_TASKS - 1, -1));
 	ASSERT_FALSE(choice_move(&mc, 0, -1));		/* the top already */
 	ASSERT_TRUE(choice_toggle(&cc, TS_COL_USER));
-	ASSERT_FALSE(choice_toggle(&cc, TS_COL_COMMAND));	/* pinned */
+	ASSERT_FALSE(choice_toggle(&cc, TS_COLS - 1));	/* COMMAND: pinned */
 	settings_format(&o, text, sizeof(text));
 	ASSERT_NE(NULL, strstr(text, "\nmeters=uptime,load,cpus,tasks,mem\n"));
 	ASSERT_EQ(0, settings_save(&o, "", warn, sizeof(warn)));

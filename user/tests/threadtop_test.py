@@ -1107,8 +1107,9 @@ def f2_chooses_and_orders_columns_and_they_persist():
     keys("Down")   # USER
     keys("Space")  # hidden
     keys("End")     # the last meter
-    for _ in range(METER_COUNT + 5):
-        keys("Up")  # TIME, above VIRT, RES, SHR, MEM%, COMMAND, the meters
+    for _ in range(METER_COUNT + 7):
+        keys("Up")  # TIME, above VIRT, RES, SHR, MEM%, LAT-MAX, LAT-P99,
+        # COMMAND, the meters
     for _ in range(20):
         keys("F7")  # TIME moved up to the top (extra presses: no-ops)
     keys("Escape")

@@ -58,6 +58,14 @@ const struct column columns[TS_COLS] = {
 	[TS_COL_COMMAND] = { "COMMAND", 7, true, 0, "comm", "command",
 			     "command line of a process (its program bold), "
 			     "a thread's name; in the tree" },
+	/* Run-queue waits (--latency): n ns, u us, m ms, s seconds. */
+	[TS_COL_LAT_MAX] = { "LAT-MAX", 7, false, 0, "max-wait", "lat-max",
+			     "a thread's longest run-queue wait in the "
+			     "interval (--latency)" },
+	[TS_COL_LAT_P99] = { "LAT-P99", 7, false, 0, "wait-p99", "lat-p99",
+			     "99th percentile of a thread's run-queue waits "
+			     "in the interval, as its log2 bucket's end "
+			     "(--latency)" },
 };
 
 int column_by_name(const char *name)
@@ -70,6 +78,17 @@ int column_by_name(const char *name)
 		    (columns[c].alias && !strcasecmp(name, columns[c].alias)))
 			return c;
 	return -1;
+}
+
+void columns_default(struct options *o)
+{
+	int c;
+
+	for (c = 0; c < TS_COLS; c++) {
+		o->cols[c] = c != TS_COL_LAT_MAX && c != TS_COL_LAT_P99;
+		o->order[c] = c < TS_COL_COMMAND ? c :
+			      c == TS_COLS - 1 ? TS_COL_COMMAND : c + 1;
+	}
 }
 
 static const char *column_name(int c)
@@ -222,6 +241,20 @@ static void mem_text(char *buf, size_t len, uint64_t bytes, int width)
 	}
 }
 
+void wait_text(char *buf, size_t len, uint64_t ns, int width)
+{
+	uint64_t us = ns / 1000, ms = us / 1000;
+
+	if (ns < 1000)
+		num_cell(buf, len, (int64_t)ns, width, "n");
+	else if (us < 100000)
+		num_cell(buf, len, (int64_t)us, width, "u");
+	else if (ms < 100000)
+		num_cell(buf, len, (int64_t)ms, width, "m");
+	else
+		num_cell(buf, len, (int64_t)(ms / 1000), width, "s");
+}
+
 static bool mem_column(enum ts_col c)
 {
 	return c == TS_COL_VIRT || c == TS_COL_RES || c == TS_COL_SHR ||
@@ -244,6 +277,10 @@ void cell_text(char *buf, size_t len, enum ts_col c, const struct ts_mstat *s,
 			    (c == TS_COL_MEM_PCT && s->mem_pct < 0) :
 	    !sched && c != TS_COL_ID && c != TS_COL_USER &&
 	    c != TS_COL_COMMAND && c != TS_COL_THREADS) {
+		right_cell(buf, len, "-", 1, w, "");
+		return;
+	}
+	if ((c == TS_COL_LAT_MAX || c == TS_COL_LAT_P99) && !s->has_lat) {
 		right_cell(buf, len, "-", 1, w, "");
 		return;
 	}
@@ -311,6 +348,12 @@ void cell_text(char *buf, size_t len, enum ts_col c, const struct ts_mstat *s,
 		break;
 	case TS_COL_MEM_PCT:
 		rate_text(buf, len, s->mem_pct, w);
+		break;
+	case TS_COL_LAT_MAX:
+		wait_text(buf, len, s->lat_max, w);
+		break;
+	case TS_COL_LAT_P99:
+		wait_text(buf, len, s->lat_p99, w);
 		break;
 	case TS_COL_COMMAND:
 	default:

@@ -35,6 +35,8 @@ static const char usage[] =
 	"  -I, --invert           reverse the sort order\n"
 	"  -o, --columns LIST     the columns to show, in order, e.g.\n"
 	"                         tid,cpu-pct,sum-exec-runtime,comm\n"
+	"      --latency          hold the module's run-queue latency on\n"
+	"                         (CAP_NET_ADMIN) and show LAT-MAX, LAT-P99\n"
 	"  -w, --write FILE       record the samples into FILE as well\n"
 	"  -r, --read FILE        replay a recording (no module needed)\n"
 	"      --source SRC       module, proc (the fields /proc has, the\n"
@@ -45,7 +47,8 @@ static const char usage[] =
 	"\n"
 	"Columns (the spec's field names; rates and shares of them marked):\n"
 	"tid uid state cpu policy prio nice cpu-pct run-delay-pct nvcsw-rate\n"
-	"nivcsw-rate nr-migrations-rate threads sum-exec-runtime comm.\n"
+	"nivcsw-rate nr-migrations-rate threads sum-exec-runtime comm\n"
+	"max-wait wait-p99 (--latency; n: ns, u: us, m: ms, s: seconds).\n"
 	"Settings: $XDG_CONFIG_HOME/threadtop/threadtoprc (~/.config/...),\n"
 	"saved on exit when changed in threadtop; options override them.\n"
 	"Environment: NO_COLOR=1 for no colours; COLUMNS: batch width.\n"
@@ -101,7 +104,19 @@ static int parse_pids(struct options *o, const char *list)
 	return 0;
 }
 
-enum { OPT_SOURCE = 256 };	/* long options without a letter */
+enum { OPT_SOURCE = 256, OPT_LATENCY };
+
+/*
+ * --latency shows its columns unless -o chose others; a latency column
+ * (-o, the settings) means --latency. Replays sample nothing.
+ */
+static void latency_columns(struct options *o, bool columns_given)
+{
+	if (o->latency && !columns_given)
+		o->cols[TS_COL_LAT_MAX] = o->cols[TS_COL_LAT_P99] = true;
+	if (o->cols[TS_COL_LAT_MAX] || o->cols[TS_COL_LAT_P99])
+		o->latency = !o->read_path;
+}	/* long options without a letter */
 
 static int parse(int argc, char **argv, struct options *o)
 {
@@ -123,8 +138,10 @@ static int parse(int argc, char **argv, struct options *o)
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ "source", required_argument, NULL, OPT_SOURCE },
+		{ "latency", no_argument, NULL, OPT_LATENCY },
 		{ 0 },
 	};
+	bool columns_given = false;
 	long v;
 	int opt, c;
 
@@ -187,12 +204,16 @@ static int parse(int argc, char **argv, struct options *o)
 		case 'o':
 			if (parse_columns(o, optarg))
 				return EXIT_USAGE;
+			columns_given = true;
 			break;
 		case 'w':
 			o->write_path = optarg;
 			break;
 		case 'r':
 			o->read_path = optarg;
+			break;
+		case OPT_LATENCY:
+			o->latency = true;
 			break;
 		case OPT_SOURCE:
 			if (ts_source_parse(optarg, &o->source))
@@ -215,6 +236,7 @@ static int parse(int argc, char **argv, struct options *o)
 		return bad("unexpected argument '%s'", argv[optind]);
 	if (o->read_path && o->write_path)
 		return bad("%s", "-r and -w do not go together");
+	latency_columns(o, columns_given);
 	return 0;
 }
 
@@ -224,16 +246,13 @@ int main(int argc, char **argv)
 	static char before[SETTINGS_TEXT];
 	struct ts_error err = { 0 };
 	char warn[256] = "";
-	int rc, c;
+	int rc;
 
 	/* Names are shown as UTF-8 only where the locale says so. */
 	setlocale(LC_CTYPE, "");
 	t.o.delay = 15;
 	t.o.sort = TS_COL_CPU_PCT;
-	for (c = 0; c < TS_COLS; c++) {
-		t.o.cols[c] = true;
-		t.o.order[c] = c;
-	}
+	columns_default(&t.o);
 	meters_default(&t.o);
 	settings_load(&t.o, warn, sizeof(warn));
 	if (warn[0])

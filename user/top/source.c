@@ -13,6 +13,37 @@
 
 #define WRITER	"threadtop " TS_VERSION
 
+/*
+ * --latency: hold run-queue latency on while this socket is open, and
+ * sample the group. Not allowed (CAP_NET_ADMIN), or on already for
+ * others: the notice says so, and the group is sampled anyway.
+ */
+static void latency_hold(struct source *s)
+{
+	struct ts_latency_state st;
+	struct ts_error err = { 0 };
+
+	if (ts_client_proc(s->client)) {
+		snprintf(s->notice, sizeof(s->notice), "%s",
+			 "--latency needs the module: no latency columns");
+		return;
+	}
+	s->latency = true;
+	s->opts.fields |= THREADSTAT_FIELDS_LATENCY;
+	if (ts_latency_control(s->client, TS_LATENCY_STATUS, &st, &err) == 0 &&
+	    st.enabled) {
+		snprintf(s->notice, sizeof(s->notice),
+			 "run-queue latency was on already (%u holders%s)",
+			 st.holders, st.persistent ? ", persistent" : "");
+		ts_latency_control(s->client, TS_LATENCY_HOLD, &st, &err);
+		return;
+	}
+	if (ts_latency_control(s->client, TS_LATENCY_HOLD, &st, &err))
+		snprintf(s->notice, sizeof(s->notice),
+			 "cannot turn run-queue latency on (%s): LAT columns "
+			 "show '-' unless someone else does", err.msg);
+}
+
 int source_open(struct source *s, const struct options *o,
 		struct ts_error *err)
 {
@@ -58,6 +89,8 @@ int source_open(struct source *s, const struct options *o,
 	 * may ptrace (else withheld). A recording has it in every sample. */
 	if (!ts_client_proc(s->client) && o->write_path)
 		s->opts.fields |= THREADSTAT_FIELDS_WAIT;
+	if (o->latency)
+		latency_hold(s);
 	if (o->write_path &&
 	    ts_sample_record_open(&s->writer, o->write_path, WRITER,
 				  s->opts.fields, err)) {
@@ -99,7 +132,8 @@ int source_next(struct source *s, struct ts_model *m, pthread_mutex_t *lock,
 			(s->waits_view || s->writer ||
 			 m->n_threads <= WAITS_ALWAYS_MAX);
 		s->opts.fields = THREADSTAT_FIELDS_SCHED |
-				 (waits ? THREADSTAT_FIELDS_WAIT : 0);
+				 (waits ? THREADSTAT_FIELDS_WAIT : 0) |
+				 (s->latency ? THREADSTAT_FIELDS_LATENCY : 0);
 		s->opts.waits = waits ? &s->waits_staged : NULL;
 		s->opts.exits = s->exits;	/* drained into each sample */
 		rc = ts_sample_take(s->client, &s->opts, m, s->writer, &complete,

@@ -67,6 +67,7 @@ struct options {
 	int order[TS_COLS];	/* and their order, left to right */
 	bool meters[METERS];	/* the header's meters shown */
 	int meter_order[METERS];	/* and their order, top to bottom */
+	bool latency;		/* --latency: hold run-queue latency on */
 };
 
 /* Where samples come from: the module (recording them with -w), or a
@@ -91,6 +92,7 @@ struct source {
 	struct ts_waits waits_staged;
 	struct ts_waits *waits_shown;
 	bool waits_view;	/* the wait view is shown: always sample it */
+	bool latency;		/* sample the latency group too */
 };
 
 /* Above this many threads the wait group is sampled only for the wait
@@ -373,6 +375,8 @@ struct column {
 
 extern const struct column columns[TS_COLS];
 int column_by_name(const char *name);	/* -1 when unknown */
+/* Every column but the latency ones (--latency) shown, COMMAND last. */
+void columns_default(struct options *o);
 struct choice columns_choice(struct options *o);	/* COMMAND pinned */
 /* A comma list of names into o->cols and o->order (the listed first, in
  * order; COMMAND last). -1 with @bad the unknown name.
@@ -387,6 +391,8 @@ void columns_fit(const struct top *t, int width, enum view view,
 void cell_text(char *buf, size_t len, enum ts_col c, const struct ts_mstat *s,
 	       bool thread_row);
 void time_text(char *buf, size_t len, uint64_t ns);
+/* A wait in ns as the LAT columns show it (n: ns, u: us, m: ms, s), in @width. */
+void wait_text(char *buf, size_t len, uint64_t ns, int width);
 /* The tree and expansion prefix of a row's COMMAND. */
 void tree_prefix(char *buf, size_t len, const struct ts_row *r,
 		 bool expandable);

@@ -46,6 +46,15 @@ static void cpu_row_draw(struct top *t, struct surface *s,
 	if (c->has_data && ts_present(&ts_cpu_set, d, THREADSTAT_A_CPU_FREQ_KHZ) &&
 	    d->freq_khz)
 		surf_printf(s, text, " %.2fGHz", d->freq_khz / 1e6);
+	if (c->has_lat) {
+		char max[24], avg[24];
+
+		wait_text(max, sizeof(max), c->lat_max, 0);
+		wait_text(avg, sizeof(avg),
+			  c->lat_count ? c->lat_sum / c->lat_count : 0, 0);
+		surf_printf(s, text, " lat max %s avg %s n %" PRIu64, max, avg,
+			    c->lat_count);
+	}
 	if (!c->count)
 		surf_put(s, selected ? ROLE_SELECTED : ROLE_DIM, "  idle");
 	surf_pad(s, text, -1);

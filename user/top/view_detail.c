@@ -5,6 +5,7 @@
  * reason when a group is withheld, switched off or not provided. Updated
  * with every sample (the sampler fetches this thread in full).
  */
+#include <inttypes.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -172,6 +173,51 @@ static void rates(struct out *o, const struct ts_mthread *th)
 	snprintf(buf, sizeof(buf), "%u -> %u", th->prev_cpu, th->s.cpu);
 	cell(o, "CPU was -> now", buf);
 	cell(o, "new", th->s.flags & TS_MF_NEW ? "yes" : "no");
+	if (th->s.has_lat) {
+		wait_text(buf, sizeof(buf), th->s.lat_max, 0);
+		cell(o, "LAT-MAX", buf);
+		wait_text(buf, sizeof(buf), th->s.lat_p99, 0);
+		cell(o, "LAT-P99", buf);
+	}
+}
+
+#define HIST_BAR	30
+
+/* --latency: the thread's run-queue waits since measured, a log2 bucket
+ * a line with its count and a bar. */
+static void latency_hist(struct out *o, const struct ts_mthread *th)
+{
+	const struct ts_latency *l = &th->latency;
+	char buf[64], from[16], to[16], bar[HIST_BAR + 1];
+	uint64_t top = 0;
+	size_t i;
+	int n;
+
+	if (!th->has_latency)
+		return;
+	section(o, "run-queue waits since measured (log2 buckets)");
+	snprintf(buf, sizeof(buf), "%" PRIu64, l->count);
+	cell(o, "count", buf);
+	wait_text(buf, sizeof(buf), l->sum, 0);
+	cell(o, "sum", buf);
+	wait_text(buf, sizeof(buf), l->max_wait, 0);
+	cell(o, "max", buf);
+	flush_cells(o);
+	for (i = 0; i < THREADSTAT_LATENCY_BUCKETS; i++)
+		if (l->hist[i] > top)
+			top = l->hist[i];
+	for (i = 0; i < THREADSTAT_LATENCY_BUCKETS; i++) {
+		if (!l->hist[i])
+			continue;
+		n = (int)((l->hist[i] * HIST_BAR + top - 1) / top);
+		memset(bar, '#', (size_t)n);
+		bar[n] = '\0';
+		/* Bucket i: [2^i, 2^(i+1)) ns; its start shown rounded down. */
+		wait_text(from, sizeof(from), 1ULL << i, 0);
+		wait_text(to, sizeof(to), 2ULL << i, 0);
+		line(o, ROLE_NORMAL, "  %7s .. %-7s %10" PRIu64 " %s", from, to,
+		     l->hist[i], bar);
+	}
 }
 
 void view_detail_draw(struct top *t, struct surface *s)
@@ -209,6 +255,7 @@ void view_detail_draw(struct top *t, struct surface *s)
 	    ts_wait_sentence(d, sentence, sizeof(sentence)))
 		line(&o, ROLE_PROMPT, "  %s", sentence);
 	rates(&o, th);
+	latency_hist(&o, th);
 	if (!d) {
 		section(&o, "fields");
 		line(&o, ROLE_DIM, "  %s", t->src.reader ?

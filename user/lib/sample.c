@@ -147,18 +147,6 @@ static int take(struct ts_client *c, const struct ts_sample_opts *o,
 	else if (!unsupported(err))
 		return -1;
 
-	cap->kind = TS_REC_CPU;
-	if (!ts_cpu_list_dump(c, &cpus, err)) {
-		for (i = 0; i < cpus.n; i++)
-			if (ts_model_add_cpu(m, &cpus.v[i])) {
-				ts_cpu_list_free(&cpus);
-				return ts_fail(err, ENOMEM, "out of memory");
-			}
-		ts_cpu_list_free(&cpus);
-	} else if (!unsupported(err)) {
-		return -1;
-	}
-
 	cap->kind = TS_REC_THREAD;
 	err->msg[0] = '\0';
 	if (ts_thread_dump(c, &q, add_thread, &add, &info, err)) {
@@ -173,6 +161,24 @@ static int take(struct ts_client *c, const struct ts_sample_opts *o,
 			return -1;
 		if (cap->w)
 			record_waiters(cap->w, o->waits);
+	}
+
+	/*
+	 * The CPUs after the threads (a walk of every thread per request):
+	 * between the sample's clock and the thread dump only SYSTEM_GET,
+	 * whose uptime dates births, so a process's rate is its counters'
+	 * growth over little more than the time between two dumps.
+	 */
+	cap->kind = TS_REC_CPU;
+	if (!ts_cpu_list_dump(c, &cpus, err)) {
+		for (i = 0; i < cpus.n; i++)
+			if (ts_model_add_cpu(m, &cpus.v[i])) {
+				ts_cpu_list_free(&cpus);
+				return ts_fail(err, ENOMEM, "out of memory");
+			}
+		ts_cpu_list_free(&cpus);
+	} else if (!unsupported(err)) {
+		return -1;
 	}
 
 	/* The thread under detail may be gone: that is no error. */
@@ -206,8 +212,9 @@ int ts_sample_take(struct ts_client *c, const struct ts_sample_opts *o,
 		ts_rec_write(w, TS_REC_SAMPLE_BEGIN, mono, b.buf, b.len);
 		ts_set_capture(c, capture, &cap);
 	}
+	rc = take(c, o, m, &cap, complete, err);
 	/* Recorded too: a replay shows the meters and MEM% as live. */
-	if (!ts_meminfo_read(&mi)) {
+	if (!rc && !ts_meminfo_read(&mi)) {
 		ts_model_set_meminfo(m, &mi);
 		if (w) {
 			b.len = 0;
@@ -219,7 +226,6 @@ int ts_sample_take(struct ts_client *c, const struct ts_sample_opts *o,
 			ts_rec_write(w, TS_REC_MEMINFO, mono, b.buf, b.len);
 		}
 	}
-	rc = take(c, o, m, &cap, complete, err);
 	if (!rc && o->exits) {
 		/* Each notification drained is recorded, as received. */
 		cap.kind = TS_REC_EXIT;

@@ -34,7 +34,8 @@
 # TS_VM_APPEND adds kernel command-line words ("loglevel=7" shows the boot,
 # "ts.debug" traces guest-init.sh, both into RUNDIR/console.log);
 # TS_KVER is the default --kernel; TS_VM_CPU overrides -cpu max;
-# TS_VM_ACCEL overrides -accel tcg,thread=single.
+# TS_VM_ACCEL overrides -accel tcg,thread=single; TS_VM_ICOUNT adds
+# -icount with its value (e.g. "shift=0,sleep=on", see below).
 #
 # Why thread=single: measured on this 2-core host, one TCG thread running all
 # 4 vCPUs boots and runs faster than multi-threaded TCG (MTTCG: 4 host threads
@@ -131,6 +132,13 @@ qemu=(qemu-system-x86_64 -accel "${TS_VM_ACCEL:-tcg,thread=single}" -cpu "${TS_V
 	-append "console=ttyS0 panic=-1 quiet loglevel=4 no_timer_check ts.init=$here/guest-init.sh${TS_VM_APPEND:+ $TS_VM_APPEND}"
 	-virtfs "local,path=/,mount_tag=hostroot,security_model=none,readonly=on,multidevs=remap"
 	-virtfs "local,path=$rundir,mount_tag=runout,security_model=none")
+
+# TS_VM_ICOUNT: the guest's clock counts executed instructions (shift=0: one
+# per ns, a 1 GIPS CPU, slower than real hardware) instead of following the
+# host's clock, so a time measured in the guest no longer grows while the
+# host deschedules qemu: benchmarks compare instruction budgets, not luck.
+# Needs single-threaded TCG.
+[[ -z ${TS_VM_ICOUNT:-} ]] || qemu+=(-icount "$TS_VM_ICOUNT")
 
 start=$(date +%s.%N)
 timed_out=0

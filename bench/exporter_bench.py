@@ -61,17 +61,19 @@ def status_kib(pid, key):
     return 0
 
 
-def scrape(url):
-    with urllib.request.urlopen(url, timeout=600) as r:
-        body = r.read()
-    assert r.status == 200
-    return body
-
-
 # process-exporter reads all of /proc before it listens: at 10k threads
 # in a TCG guest on a loaded host that took over 300 s (connection
 # refused until then). BENCH_EXPORTER_START (s) bounds the wait.
 START = float(os.environ.get("BENCH_EXPORTER_START", "1800"))
+
+
+def scrape(url):
+    # process-exporter answers only once it has read all of /proc: ~14 min
+    # at 50k threads under TCG, so a reply may take as long as start-up.
+    with urllib.request.urlopen(url, timeout=START) as r:
+        body = r.read()
+    assert r.status == 200
+    return body
 
 
 def wait_up(url, p, err):

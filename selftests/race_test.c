@@ -18,7 +18,10 @@
  * debug-kernel run); the long profile fails below 1000 threads/s
  * (TS_CHURN_MIN_RATE lowers that bar). TS_RACE_NO_HOTPLUG=1 leaves the CPUs alone (to
  * measure what hotplug costs). TS_RACE_BREAK=1 expects the wrong tid in the marker:
- * the run must then fail (shows the check can fail).
+ * the run must then fail (shows the check can fail). For measurements:
+ * TS_RACE_SLOTS=N (1..64, default 64) threads in flight per churner,
+ * TS_RACE_HOTPLUG_MS=N (default 20) each CPU's time offline and the pause
+ * after it comes back.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -55,6 +58,7 @@
 struct shared {
 	unsigned long created;
 	int nr_churners;
+	int slots;	/* slots in use per churner, <= RACE_SLOTS */
 	pid_t tgid[MAX_CHURNERS];
 	int slot_tid[MAX_CHURNERS][RACE_SLOTS];
 };
@@ -94,7 +98,7 @@ static pid_t start_churn(int idx, int cpu)
 {
 	const struct thread_churn tc = {
 		.fn = churned, .slot_tid = sh->slot_tid[idx],
-		.slots = RACE_SLOTS, .count = &sh->created, .cpu = cpu,
+		.slots = sh->slots, .count = &sh->created, .cpu = cpu,
 	};
 
 	return thread_churn_fork(&tc);
@@ -264,7 +268,7 @@ static void *client(void *arg)
 			c->dumps++;
 		} else {
 			tid = __atomic_load_n(&sh->slot_tid[i][rand_r(&c->seed) %
-							       RACE_SLOTS],
+							       sh->slots],
 					      __ATOMIC_ACQUIRE);
 			if (tid <= 0)
 				continue;
@@ -294,16 +298,18 @@ static void *hotplug(void *arg)
 	unsigned long *cycles = arg;
 	int n = sysconf(_SC_NPROCESSORS_CONF), cpu;
 	unsigned long before;
+	useconds_t pause = getenv("TS_RACE_HOTPLUG_MS") ?
+		atoi(getenv("TS_RACE_HOTPLUG_MS")) * 1000 : 20000;
 
 	while (!stop) {
 		before = *cycles;
 		for (cpu = 1; cpu < n && !stop; cpu++) {
 			if (cpu_set_online(cpu, false))
 				continue;
-			usleep(20000);
+			usleep(pause);
 			cpu_set_online(cpu, true);
 			(*cycles)++;
-			usleep(20000);
+			usleep(pause);
 		}
 		if (*cycles == before)
 			break;	/* nothing to unplug, or not allowed */
@@ -348,6 +354,9 @@ TEST_F_TIMEOUT(race, stack_regs_of_exiting_threads_under_hotplug, 3600)
 	sh = mmap(NULL, sizeof(*sh), PROT_READ | PROT_WRITE,
 		  MAP_SHARED | MAP_ANONYMOUS, -1, 0);
 	ASSERT_NE(MAP_FAILED, sh);
+	sh->slots = getenv("TS_RACE_SLOTS") ? atoi(getenv("TS_RACE_SLOTS")) :
+		    RACE_SLOTS;
+	ASSERT_TRUE(sh->slots > 0 && sh->slots <= RACE_SLOTS);
 	sh->nr_churners = nr_cpus < MAX_CHURNERS ? nr_cpus : MAX_CHURNERS;
 	for (i = 0; i < sh->nr_churners; i++) {
 		sh->tgid[i] = start_churn(i, i);

@@ -171,7 +171,7 @@ struct stream {
 	const struct columns *cols;
 	size_t n;			/* records written */
 	bool escape;			/* CSV to a terminal */
-	struct ts_str raw, shown, line;	/* CSV scratch, reused per row */
+	struct ts_str raw, shown, line;	/* scratch, reused per record */
 };
 
 static void stream_begin(struct stream *st)
@@ -227,10 +227,12 @@ static int stream_thread(const struct ts_thread *t, void *arg)
 	if (!st->n)
 		stream_begin(st);
 	if (st->format == FORMAT_JSON) {
+		ts_str_clear(&st->line);
 		if (st->n)
-			putchar(',');
-		fputs("\n  ", stdout);
-		json_record(stdout, &ts_thread_set, t);
+			ts_str_add(&st->line, ",", 1);
+		ts_str_add(&st->line, "\n  ", 3);
+		json_record_str(&st->line, &ts_thread_set, t);
+		fwrite(st->line.p, 1, st->line.len, stdout);
 	} else {
 		csv_row(st, t);
 	}

@@ -67,8 +67,6 @@ static void json_groups(struct ts_str *out, uint32_t mask)
 	ts_str_add(out, "]", 1);
 }
 
-static void json_object(struct ts_str *out, const struct ts_set *set,
-			const void *rec);
 
 static void json_value(struct ts_str *out, const struct ts_field *f,
 		       const void *rec)
@@ -119,7 +117,7 @@ static void json_value(struct ts_str *out, const struct ts_field *f,
 		break;
 	}
 	case TS_KIND_NEST:
-		json_object(out, f->nest, p);
+		json_record_str(out, f->nest, p);
 		break;
 	case TS_KIND_U64_ARRAY:
 		ts_str_add(out, "[", 1);
@@ -134,10 +132,10 @@ static void json_value(struct ts_str *out, const struct ts_field *f,
 	}
 }
 
-static void json_object(struct ts_str *out, const struct ts_set *set,
-			const void *rec)
+void json_record_str(struct ts_str *out, const struct ts_set *set,
+		     const void *rec)
 {
-	const char *sep = "";
+	bool first = true;
 	size_t i;
 
 	ts_str_add(out, "{", 1);
@@ -147,12 +145,14 @@ static void json_object(struct ts_str *out, const struct ts_set *set,
 		if (!ts_present(set, rec, f->type))
 			continue;
 		/* Keys are the spec's names: plain ASCII, no escaping. */
-		json_add(out, sep);
-		ts_str_add(out, "\"", 1);
+		if (first)
+			ts_str_add(out, "\"", 1);
+		else
+			ts_str_add(out, ",\"", 2);
+		first = false;
 		json_add(out, f->name);
 		ts_str_add(out, "\":", 2);
 		json_value(out, f, rec);
-		sep = ",";
 	}
 	ts_str_add(out, "}", 1);
 }
@@ -161,7 +161,7 @@ void json_record(FILE *out, const struct ts_set *set, const void *rec)
 {
 	struct ts_str j = { 0 };
 
-	json_object(&j, set, rec);
+	json_record_str(&j, set, rec);
 	fwrite(ts_str_get(&j), 1, j.len, out);
 	ts_str_free(&j);
 }

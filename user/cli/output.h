@@ -13,6 +13,9 @@
  * keys, nests as nested objects.
  */
 void json_record(FILE *out, const struct ts_set *set, const void *rec);
+/* The same object appended to @out (a buffer reused per record). */
+void json_record_str(struct ts_str *out, const struct ts_set *set,
+		     const void *rec);
 void json_string(FILE *out, const char *s);
 
 /* Set the locale's character type and learn whether stdout is a terminal. */

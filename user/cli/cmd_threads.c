@@ -103,21 +103,29 @@ static void build_columns(struct columns *cols, uint32_t fields, bool table)
 		add_column(cols, NULL, ts_field_by_name(set, "comm"), false);
 }
 
-/* The cell's raw text in @out (never cut); false when the field is absent. */
-static bool cell(struct ts_str *out, const struct column *c,
-		 const struct ts_thread *t)
+/* The record holding the cell's field, NULL when the field is absent. */
+static const void *cell_rec(const struct column *c, const struct ts_thread *t)
 {
 	const void *rec = t;
 	const struct ts_set *set = &ts_thread_set;
 
-	ts_str_clear(out);
 	if (c->nest) {
 		if (!ts_present(set, t, c->nest->type))
-			return false;
+			return NULL;
 		rec = (const char *)t + c->nest->offset;
 		set = c->nest->nest;
 	}
-	if (!ts_present(set, rec, c->f->type))
+	return ts_present(set, rec, c->f->type) ? rec : NULL;
+}
+
+/* The cell's raw text in @out (never cut); false when the field is absent. */
+static bool cell(struct ts_str *out, const struct column *c,
+		 const struct ts_thread *t)
+{
+	const void *rec = cell_rec(c, t);
+
+	ts_str_clear(out);
+	if (!rec)
 		return false;
 	ts_field_str(out, c->f, rec);
 	return true;
@@ -199,10 +207,15 @@ static void csv_row(struct stream *st, const struct ts_thread *t)
 
 	ts_str_clear(&st->line);
 	for (k = 0; k < cols->n; k++) {
+		const void *rec = cell_rec(&cols->v[k], t);
+
 		if (k)
 			ts_str_add(&st->line, ",", 1);
-		if (!cell(&st->raw, &cols->v[k], t))
+		/* Digits need neither quotes nor escapes: straight in. */
+		if (!rec || ts_field_number(&st->line, cols->v[k].f, rec))
 			continue;
+		ts_str_clear(&st->raw);
+		ts_field_str(&st->raw, cols->v[k].f, rec);
 		if (st->escape) {
 			ts_str_clear(&st->shown);
 			text_escaped(&st->shown, st->raw.p, st->raw.len);

@@ -69,14 +69,28 @@ const char *ts_str_get(const struct ts_str *s)
 
 size_t ts_dec_u64(char *buf, uint64_t v)
 {
+	static const char pairs[] =
+		"00010203040506070809101112131415161718192021222324"
+		"25262728293031323334353637383940414243444546474849"
+		"50515253545556575859606162636465666768697071727374"
+		"75767778798081828384858687888990919293949596979899";
 	char tmp[TS_DEC_MAX];
 	size_t i = sizeof(tmp);
 
-	/* Backwards into the end of tmp, then one copy. */
-	do {
-		tmp[--i] = (char)('0' + v % 10);
-		v /= 10;
-	} while (v);
+	/* Two digits per division, backwards into the end of tmp, then one
+	 * copy.
+	 */
+	while (v >= 100) {
+		i -= 2;
+		memcpy(tmp + i, pairs + v % 100 * 2, 2);
+		v /= 100;
+	}
+	if (v >= 10) {
+		i -= 2;
+		memcpy(tmp + i, pairs + v * 2, 2);
+	} else {
+		tmp[--i] = (char)('0' + v);
+	}
 	memcpy(buf, tmp + i, sizeof(tmp) - i);
 	return sizeof(tmp) - i;
 }

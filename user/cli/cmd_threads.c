@@ -131,11 +131,14 @@ static bool cell(struct ts_str *out, const struct column *c,
 	return true;
 }
 
-/* Tables show an absent field as "-" and escape every cell (text.h). */
+/*
+ * Tables show an absent field as "-" and escape every cell (text.h). A
+ * row is built in one buffer and written with one fwrite.
+ */
 static void print_table(const struct ts_thread_list *list,
 			struct columns *cols)
 {
-	struct ts_str buf = { 0 };
+	struct ts_str buf = { 0 }, line = { 0 };
 	size_t i;
 	int k;
 
@@ -144,28 +147,33 @@ static void print_table(const struct ts_thread_list *list,
 			int w;
 
 			w = cell(&buf, &cols->v[k], &list->v[i]) ?
-			    text_columns(ts_str_get(&buf)) : 1;
+			    text_columns_n(ts_str_get(&buf), buf.len) : 1;
 			if (w > cols->v[k].width)
 				cols->v[k].width = w;
 		}
-	for (k = 0; k < cols->n; k++) {
-		bool last = k == cols->n - 1;
-
-		print_cell(cols->v[k].header, last ? 0 : cols->v[k].width,
-			   false);
-		putchar(last ? '\n' : ' ');
-	}
-	for (i = 0; i < list->n; i++)
+	for (i = 0; i <= list->n; i++) {
+		ts_str_clear(&line);
 		for (k = 0; k < cols->n; k++) {
 			bool last = k == cols->n - 1;
+			const char *s = cols->v[k].header;
+			size_t n;
 
-			if (!cell(&buf, &cols->v[k], &list->v[i]))
-				ts_str_add(&buf, "-", 1);
-			print_cell(ts_str_get(&buf),
-				   last ? 0 : cols->v[k].width, false);
-			putchar(last ? '\n' : ' ');
+			if (i) {	/* row 0 is the header */
+				if (!cell(&buf, &cols->v[k], &list->v[i - 1]))
+					ts_str_add(&buf, "-", 1);
+				s = ts_str_get(&buf);
+				n = buf.len;
+			} else {
+				n = strlen(s);
+			}
+			text_cell(&line, s, n, last ? 0 : cols->v[k].width,
+				  false);
+			ts_str_add(&line, last ? "\n" : " ", 1);
 		}
+		fwrite(ts_str_get(&line), 1, line.len, stdout);
+	}
 	ts_str_free(&buf);
+	ts_str_free(&line);
 }
 
 /*

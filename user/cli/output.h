@@ -25,7 +25,11 @@ bool print_to_tty(void);
 size_t text_escaped(struct ts_str *out, const char *s, size_t n);
 /* @s escaped, padded with spaces to @width columns, left or right. */
 void print_cell(const char *s, int width, bool left);
-/* Columns @s takes once escaped. */
+/* The same cell appended to @out (@n bytes of @s). */
+void text_cell(struct ts_str *out, const char *s, size_t n, int width,
+	       bool left);
+/* Columns @s (or its @n bytes) takes once escaped. */
 int text_columns(const char *s);
+int text_columns_n(const char *s, size_t n);
 
 #endif

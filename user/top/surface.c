@@ -181,6 +181,14 @@ void surf_pad(struct surface *s, enum role r, int x)
 {
 	if (x < 0 || x > s->width)
 		x = s->width;
+	/* A text line is blank past what was written: nothing to write
+	 * (every row of a batch frame is padded to the width, then trimmed).
+	 */
+	if (!s->curses && s->x >= s->line_used) {
+		if (x > s->x)
+			s->x = x;
+		return;
+	}
 	surf_fill(s, r, ' ', x - s->x);
 }
 
@@ -195,7 +203,8 @@ void surf_newline(struct surface *s)
 		}
 	} else {
 		char out[SURFACE_LINE * SURFACE_CELL + 1];
-		int end = s->x, x;
+		/* past line_used the cells are blank */
+		int end = s->x < s->line_used ? s->x : s->line_used, x;
 		size_t len = 0;
 
 		while (end > 0 && !strcmp(s->line[end - 1], " "))

@@ -103,31 +103,42 @@ static void build_columns(struct columns *cols, uint32_t fields, bool table)
 		add_column(cols, NULL, ts_field_by_name(set, "comm"), false);
 }
 
-/* The cell's raw text in @out (never cut); false when the field is absent. */
-static bool cell(struct ts_str *out, const struct column *c,
-		 const struct ts_thread *t)
+/* The record holding the cell's field, NULL when the field is absent. */
+static const void *cell_rec(const struct column *c, const struct ts_thread *t)
 {
 	const void *rec = t;
 	const struct ts_set *set = &ts_thread_set;
 
-	ts_str_clear(out);
 	if (c->nest) {
 		if (!ts_present(set, t, c->nest->type))
-			return false;
+			return NULL;
 		rec = (const char *)t + c->nest->offset;
 		set = c->nest->nest;
 	}
-	if (!ts_present(set, rec, c->f->type))
+	return ts_present(set, rec, c->f->type) ? rec : NULL;
+}
+
+/* The cell's raw text in @out (never cut); false when the field is absent. */
+static bool cell(struct ts_str *out, const struct column *c,
+		 const struct ts_thread *t)
+{
+	const void *rec = cell_rec(c, t);
+
+	ts_str_clear(out);
+	if (!rec)
 		return false;
 	ts_field_str(out, c->f, rec);
 	return true;
 }
 
-/* Tables show an absent field as "-" and escape every cell (text.h). */
+/*
+ * Tables show an absent field as "-" and escape every cell (text.h). A
+ * row is built in one buffer and written with one fwrite.
+ */
 static void print_table(const struct ts_thread_list *list,
 			struct columns *cols)
 {
-	struct ts_str buf = { 0 };
+	struct ts_str buf = { 0 }, line = { 0 };
 	size_t i;
 	int k;
 
@@ -136,28 +147,33 @@ static void print_table(const struct ts_thread_list *list,
 			int w;
 
 			w = cell(&buf, &cols->v[k], &list->v[i]) ?
-			    text_columns(ts_str_get(&buf)) : 1;
+			    text_columns_n(ts_str_get(&buf), buf.len) : 1;
 			if (w > cols->v[k].width)
 				cols->v[k].width = w;
 		}
-	for (k = 0; k < cols->n; k++) {
-		bool last = k == cols->n - 1;
-
-		print_cell(cols->v[k].header, last ? 0 : cols->v[k].width,
-			   false);
-		putchar(last ? '\n' : ' ');
-	}
-	for (i = 0; i < list->n; i++)
+	for (i = 0; i <= list->n; i++) {
+		ts_str_clear(&line);
 		for (k = 0; k < cols->n; k++) {
 			bool last = k == cols->n - 1;
+			const char *s = cols->v[k].header;
+			size_t n;
 
-			if (!cell(&buf, &cols->v[k], &list->v[i]))
-				ts_str_add(&buf, "-", 1);
-			print_cell(ts_str_get(&buf),
-				   last ? 0 : cols->v[k].width, false);
-			putchar(last ? '\n' : ' ');
+			if (i) {	/* row 0 is the header */
+				if (!cell(&buf, &cols->v[k], &list->v[i - 1]))
+					ts_str_add(&buf, "-", 1);
+				s = ts_str_get(&buf);
+				n = buf.len;
+			} else {
+				n = strlen(s);
+			}
+			text_cell(&line, s, n, last ? 0 : cols->v[k].width,
+				  false);
+			ts_str_add(&line, last ? "\n" : " ", 1);
 		}
+		fwrite(ts_str_get(&line), 1, line.len, stdout);
+	}
 	ts_str_free(&buf);
+	ts_str_free(&line);
 }
 
 /*
@@ -171,7 +187,7 @@ struct stream {
 	const struct columns *cols;
 	size_t n;			/* records written */
 	bool escape;			/* CSV to a terminal */
-	struct ts_str raw, shown, line;	/* CSV scratch, reused per row */
+	struct ts_str raw, shown, line;	/* scratch, reused per record */
 };
 
 static void stream_begin(struct stream *st)
@@ -199,10 +215,15 @@ static void csv_row(struct stream *st, const struct ts_thread *t)
 
 	ts_str_clear(&st->line);
 	for (k = 0; k < cols->n; k++) {
+		const void *rec = cell_rec(&cols->v[k], t);
+
 		if (k)
 			ts_str_add(&st->line, ",", 1);
-		if (!cell(&st->raw, &cols->v[k], t))
+		/* Digits need neither quotes nor escapes: straight in. */
+		if (!rec || ts_field_number(&st->line, cols->v[k].f, rec))
 			continue;
+		ts_str_clear(&st->raw);
+		ts_field_str(&st->raw, cols->v[k].f, rec);
 		if (st->escape) {
 			ts_str_clear(&st->shown);
 			text_escaped(&st->shown, st->raw.p, st->raw.len);
@@ -227,10 +248,12 @@ static int stream_thread(const struct ts_thread *t, void *arg)
 	if (!st->n)
 		stream_begin(st);
 	if (st->format == FORMAT_JSON) {
+		ts_str_clear(&st->line);
 		if (st->n)
-			putchar(',');
-		fputs("\n  ", stdout);
-		json_record(stdout, &ts_thread_set, t);
+			ts_str_add(&st->line, ",", 1);
+		ts_str_add(&st->line, "\n  ", 3);
+		json_record_str(&st->line, &ts_thread_set, t);
+		fwrite(st->line.p, 1, st->line.len, stdout);
 	} else {
 		csv_row(st, t);
 	}

@@ -13,6 +13,9 @@
  * keys, nests as nested objects.
  */
 void json_record(FILE *out, const struct ts_set *set, const void *rec);
+/* The same object appended to @out (a buffer reused per record). */
+void json_record_str(struct ts_str *out, const struct ts_set *set,
+		     const void *rec);
 void json_string(FILE *out, const char *s);
 
 /* Set the locale's character type and learn whether stdout is a terminal. */
@@ -22,7 +25,11 @@ bool print_to_tty(void);
 size_t text_escaped(struct ts_str *out, const char *s, size_t n);
 /* @s escaped, padded with spaces to @width columns, left or right. */
 void print_cell(const char *s, int width, bool left);
-/* Columns @s takes once escaped. */
+/* The same cell appended to @out (@n bytes of @s). */
+void text_cell(struct ts_str *out, const char *s, size_t n, int width,
+	       bool left);
+/* Columns @s (or its @n bytes) takes once escaped. */
 int text_columns(const char *s);
+int text_columns_n(const char *s, size_t n);
 
 #endif

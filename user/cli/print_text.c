@@ -30,41 +30,66 @@ size_t text_escaped(struct ts_str *out, const char *s, size_t n)
 	return ts_text_display(out, s, n, flags);
 }
 
-static void pad(int n)
+static void pad(struct ts_str *out, int n)
 {
 	static const char spaces[] = "                                ";
 
 	for (; n > 0; n -= (int)sizeof(spaces) - 1)
-		fwrite(spaces, 1, n < (int)sizeof(spaces) - 1 ?
-		       (size_t)n : sizeof(spaces) - 1, stdout);
+		ts_str_add(out, spaces, n < (int)sizeof(spaces) - 1 ?
+			   (size_t)n : sizeof(spaces) - 1);
+}
+
+void text_cell(struct ts_str *out, const char *s, size_t n, int width,
+	       bool left)
+{
+	size_t start = out->len;
+	int cols;
+
+	if (!left) {
+		/* Numbers and plain names: shown as they are, measured by
+		 * their length; the rest escaped, then moved right.
+		 */
+		if (ts_text_plain(s, n) == n) {
+			pad(out, width - (int)n);
+			ts_str_add(out, s, n);
+			return;
+		}
+		cols = (int)text_escaped(out, s, n);
+		if (cols >= width || out->oom)
+			return;
+		pad(out, width - cols);
+		/* the padding goes before the text: rotate it there */
+		memmove(out->p + start + (width - cols), out->p + start,
+			out->len - start - (size_t)(width - cols));
+		memset(out->p + start, ' ', (size_t)(width - cols));
+		return;
+	}
+	if (ts_text_plain(s, n) == n) {
+		ts_str_add(out, s, n);
+		cols = (int)n;
+	} else {
+		cols = (int)text_escaped(out, s, n);
+	}
+	pad(out, width - cols);
 }
 
 void print_cell(const char *s, int width, bool left)
 {
 	struct ts_str e = { 0 };
-	size_t n = strlen(s);
-	int cols;
 
-	/* Numbers and plain names: shown as they are, nothing to copy. */
-	if (ts_text_plain(s, n) == n) {
-		cols = (int)n;
-	} else {
-		cols = (int)text_escaped(&e, s, n);
-		s = ts_str_get(&e);
-		n = e.len;
-	}
-	if (!left)
-		pad(width - cols);
-	fwrite(s, 1, n, stdout);
-	if (left)
-		pad(width - cols);
+	text_cell(&e, s, strlen(s), width, left);
+	fwrite(ts_str_get(&e), 1, e.len, stdout);
 	ts_str_free(&e);
 }
 
 int text_columns(const char *s)
 {
+	return text_columns_n(s, strlen(s));
+}
+
+int text_columns_n(const char *s, size_t n)
+{
 	struct ts_str e = { 0 };
-	size_t n = strlen(s);
 	int cols;
 
 	if (ts_text_plain(s, n) == n)

@@ -20,13 +20,6 @@ static uint64_t *ts_present_bits(const struct ts_set *set, const void *rec)
 	return (uint64_t *)((char *)rec + set->present_offset);
 }
 
-bool ts_present(const struct ts_set *set, const void *rec, uint16_t type)
-{
-	const uint64_t *bits = ts_present_bits(set, rec);
-
-	return type < 128 && (bits[type / 64] >> (type % 64)) & 1;
-}
-
 const struct ts_field *ts_field_by_type(const struct ts_set *set,
 					uint16_t type)
 {

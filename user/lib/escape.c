@@ -189,9 +189,13 @@ void ts_text_json(struct ts_str *out, const char *s, size_t n)
 void ts_text_csv(struct ts_str *out, const char *s, size_t n)
 {
 	const char *q;
+	size_t i;
 
-	if (n && !memchr(s, ',', n) && !memchr(s, '"', n) &&
-	    !memchr(s, '\r', n) && !memchr(s, '\n', n)) {
+	/* One pass over the (short) cell instead of four memchr calls. */
+	for (i = 0; i < n; i++)
+		if (s[i] == ',' || s[i] == '"' || s[i] == '\r' || s[i] == '\n')
+			break;
+	if (n && i == n) {
 		ts_str_add(out, s, n);
 		return;
 	}

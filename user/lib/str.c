@@ -7,7 +7,7 @@
 
 #include "text.h"
 
-static bool reserve(struct ts_str *s, size_t more)
+bool ts_str_grow(struct ts_str *s, size_t more)
 {
 	size_t cap;
 	char *p;
@@ -21,7 +21,11 @@ static bool reserve(struct ts_str *s, size_t more)
 		cap *= 2;
 	p = realloc(s->p, cap);
 	if (!p) {
+		/* Full from now on (cap below len + 1): every append comes
+		 * here and is refused.
+		 */
 		s->oom = true;
+		s->cap = s->len;
 		return false;
 	}
 	s->p = p;
@@ -42,15 +46,6 @@ void ts_str_free(struct ts_str *s)
 	memset(s, 0, sizeof(*s));
 }
 
-void ts_str_add(struct ts_str *s, const char *text, size_t n)
-{
-	if (!reserve(s, n))
-		return;
-	memcpy(s->p + s->len, text, n);
-	s->len += n;
-	s->p[s->len] = '\0';
-}
-
 void ts_str_printf(struct ts_str *s, const char *fmt, ...)
 {
 	va_list ap;
@@ -59,7 +54,7 @@ void ts_str_printf(struct ts_str *s, const char *fmt, ...)
 	va_start(ap, fmt);
 	n = vsnprintf(NULL, 0, fmt, ap);
 	va_end(ap);
-	if (n < 0 || !reserve(s, (size_t)n))
+	if (n < 0 || !ts_str_grow(s, (size_t)n))
 		return;
 	va_start(ap, fmt);
 	vsnprintf(s->p + s->len, (size_t)n + 1, fmt, ap);
@@ -74,16 +69,30 @@ const char *ts_str_get(const struct ts_str *s)
 
 size_t ts_dec_u64(char *buf, uint64_t v)
 {
+	static const char pairs[] =
+		"00010203040506070809101112131415161718192021222324"
+		"25262728293031323334353637383940414243444546474849"
+		"50515253545556575859606162636465666768697071727374"
+		"75767778798081828384858687888990919293949596979899";
 	char tmp[TS_DEC_MAX];
-	size_t n = 0, i;
+	size_t i = sizeof(tmp);
 
-	do {
-		tmp[n++] = (char)('0' + v % 10);
-		v /= 10;
-	} while (v);
-	for (i = 0; i < n; i++)
-		buf[i] = tmp[n - 1 - i];
-	return n;
+	/* Two digits per division, backwards into the end of tmp, then one
+	 * copy.
+	 */
+	while (v >= 100) {
+		i -= 2;
+		memcpy(tmp + i, pairs + v % 100 * 2, 2);
+		v /= 100;
+	}
+	if (v >= 10) {
+		i -= 2;
+		memcpy(tmp + i, pairs + v * 2, 2);
+	} else {
+		tmp[--i] = (char)('0' + v);
+	}
+	memcpy(buf, tmp + i, sizeof(tmp) - i);
+	return sizeof(tmp) - i;
 }
 
 size_t ts_dec_s64(char *buf, int64_t v)
@@ -95,16 +104,25 @@ size_t ts_dec_s64(char *buf, int64_t v)
 	return 1 + ts_dec_u64(buf + 1, (uint64_t)-(v + 1) + 1);
 }
 
+/* The digits straight into the buffer: no copy through a local. */
+static bool room_for_number(struct ts_str *s)
+{
+	return s->len + TS_DEC_MAX + 2 <= s->cap ||
+	       ts_str_grow(s, TS_DEC_MAX + 1);
+}
+
 void ts_str_u64(struct ts_str *s, uint64_t v)
 {
-	char buf[TS_DEC_MAX];
-
-	ts_str_add(s, buf, ts_dec_u64(buf, v));
+	if (!room_for_number(s))
+		return;
+	s->len += ts_dec_u64(s->p + s->len, v);
+	s->p[s->len] = '\0';
 }
 
 void ts_str_s64(struct ts_str *s, int64_t v)
 {
-	char buf[TS_DEC_MAX];
-
-	ts_str_add(s, buf, ts_dec_s64(buf, v));
+	if (!room_for_number(s))
+		return;
+	s->len += ts_dec_s64(s->p + s->len, v);
+	s->p[s->len] = '\0';
 }

@@ -109,8 +109,17 @@ struct ts_set {
 				 * per type, 0 for none; [0] says built */
 };
 
-/* Is attribute @type present in a record of @set? */
-bool ts_present(const struct ts_set *set, const void *rec, uint16_t type);
+/* Is attribute @type present in a record of @set? Inline: the tools ask
+ * it for every field of every thread they print.
+ */
+static inline bool ts_present(const struct ts_set *set, const void *rec,
+			      uint16_t type)
+{
+	const uint64_t *bits = (const uint64_t *)
+			       ((const char *)rec + set->present_offset);
+
+	return type < 128 && (bits[type / 64] >> (type % 64)) & 1;
+}
 const struct ts_field *ts_field_by_name(const struct ts_set *set,
 					const char *name);
 const struct ts_field *ts_field_by_type(const struct ts_set *set,

@@ -20,8 +20,9 @@ static void line_clear(struct surface *s)
 {
 	int x;
 
-	for (x = 0; x < s->width; x++)
+	for (x = 0; x < s->line_used; x++)
 		memcpy(s->line[x], " ", 2);
+	s->line_used = 0;
 }
 
 void surface_screen(struct surface *s)
@@ -41,6 +42,7 @@ void surface_text(struct surface *s, FILE *out, int width)
 	s->width = width < SURFACE_LINE ? width : SURFACE_LINE;
 	s->height = 1 << 30;
 	s->text_flags = ts_text_flags();
+	s->line_used = s->width;
 	line_clear(s);
 }
 
@@ -139,6 +141,8 @@ void surf_put(struct surface *s, enum role r, const char *text)
 	}
 	if (s->curses)
 		attroff(a);
+	else if (s->x > s->line_used)
+		s->line_used = s->x;
 }
 
 void surf_printf(struct surface *s, enum role r, const char *fmt, ...)
@@ -177,6 +181,14 @@ void surf_pad(struct surface *s, enum role r, int x)
 {
 	if (x < 0 || x > s->width)
 		x = s->width;
+	/* A text line is blank past what was written: nothing to write
+	 * (every row of a batch frame is padded to the width, then trimmed).
+	 */
+	if (!s->curses && s->x >= s->line_used) {
+		if (x > s->x)
+			s->x = x;
+		return;
+	}
 	surf_fill(s, r, ' ', x - s->x);
 }
 
@@ -191,7 +203,8 @@ void surf_newline(struct surface *s)
 		}
 	} else {
 		char out[SURFACE_LINE * SURFACE_CELL + 1];
-		int end = s->x, x;
+		/* past line_used the cells are blank */
+		int end = s->x < s->line_used ? s->x : s->line_used, x;
 		size_t len = 0;
 
 		while (end > 0 && !strcmp(s->line[end - 1], " "))
@@ -200,9 +213,15 @@ void surf_newline(struct surface *s)
 		 * whole row's formatting.
 		 */
 		for (x = 0; x < end; x++) {
-			size_t k = strnlen(s->line[x], SURFACE_CELL);
+			const char *c = s->line[x];
+			size_t k;
 
-			memcpy(out + len, s->line[x], k);
+			if (c[0] && !c[1]) {	/* one byte: most cells */
+				out[len++] = c[0];
+				continue;
+			}
+			k = strnlen(c, SURFACE_CELL);
+			memcpy(out + len, c, k);
 			len += k;
 		}
 		out[len++] = '\n';

@@ -138,6 +138,7 @@ struct surface {
 	 */
 	char line[SURFACE_LINE][SURFACE_CELL];
 	int base_x;		/* the cell a zero-width character joins */
+	int line_used;		/* cells of line written since its clear */
 };
 
 void surface_screen(struct surface *s);

@@ -8,6 +8,8 @@ LAT-MAX (batch frames come with rates: each has an interval); and in a
 tmux screen, the sleeper's detail page shows its histogram, whose log2
 buckets add up to the count shown beside them; in the cores view the
 CPU's line shows the longest wait of its threads, at least the sleeper's.
+A run recorded with -w --latency replays (-r, no options) with the same
+LAT-MAX and LAT-P99 for the sleeper in every frame.
 
 usage: toplat_test.py THREADTOP (the module loaded, as root)"""
 import os
@@ -78,6 +80,42 @@ def sleeper_lat_max_within_run_delay():
         lat_max, p99 = ns(row[1]), ns(row[2])
         assert 0 < lat_max <= grown, (row, grown)
         assert p99 <= lat_max, row
+
+
+def lat_cells(stdout, pid):
+    """The sleeper's (LAT-MAX, LAT-P99) in each batch frame, found by the
+    header's column names."""
+    cells, head = [], None
+    for line in stdout.splitlines():
+        f = line.split()
+        if "LAT-MAX" in f:
+            head = f
+        elif head and f[:1] == [str(pid)]:
+            cells.append((f[head.index("LAT-MAX")], f[head.index("LAT-P99")]))
+    return cells
+
+
+@s.test
+def replay_shows_recorded_latency():
+    rec = f"/tmp/toplat-{os.getpid()}.tsr"
+    try:
+        with workload() as pid:
+            live = subprocess.run(
+                [THREADTOP, "-b", "--latency", "-n", "3", "-d", "10", "-H",
+                 "-p", str(pid), "-w", rec],
+                capture_output=True, text=True, timeout=300)
+        assert live.returncode == 0, live.stderr
+        replay = subprocess.run([THREADTOP, "-b", "-H", "-p", str(pid),
+                                 "-r", rec],
+                                capture_output=True, text=True, timeout=300)
+    finally:
+        if os.path.exists(rec):
+            os.unlink(rec)
+    assert replay.returncode == 0, replay.stderr
+    want, got = lat_cells(live.stdout, pid), lat_cells(replay.stdout, pid)
+    print(f"# live {want}; replayed {got}")
+    assert len(want) == 3 and all(m != "-" for m, _ in want), live.stdout
+    assert got == want, replay.stdout
 
 
 CPU_LINE = re.compile(r"^CPU (\d+)\b.* lat max (\d+[nums]) avg (\d+[nums]) "

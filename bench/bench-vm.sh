@@ -37,7 +37,8 @@ echo "  tools: build/bench/* (gcc -O2), build/release/libthreadstat.a"
 
 # The guest does not inherit our environment: settings go in its command.
 cmd=bench/run-bench.sh
-for v in BENCH_PS_ALL BENCH_RUNS BENCH_THREADS BENCH_CPU_THREADS BENCH_SECTIONS BENCH_FULL_MAX BENCH_EXPORTER_THREADS BENCH_EXPORTER_ROUNDS BENCH_EXPORTER_START; do
+for v in BENCH_PS_ALL BENCH_RUNS BENCH_THREADS BENCH_CPU_THREADS BENCH_SECTIONS BENCH_FULL_MAX BENCH_EXPORTER_THREADS BENCH_EXPORTER_ROUNDS BENCH_EXPORTER_START \
+	BENCH_EVENTS_ROUNDS BENCH_HB_GROUPS BENCH_HB_LOOPS BENCH_STORM_EXITS BENCH_STORM_BATCH; do
 	[[ -z ${!v:-} ]] || cmd="$v=$(printf %q "${!v}") $cmd"
 done
 

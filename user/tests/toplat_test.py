@@ -8,6 +8,9 @@ LAT-MAX (batch frames come with rates: each has an interval); and in a
 tmux screen, the sleeper's detail page shows its histogram, whose log2
 buckets add up to the count shown beside them; in the cores view the
 CPU's line shows the longest wait of its threads, at least the sleeper's.
+A run recorded with -w --latency replays (-r, no options) with the same
+LAT-MAX and LAT-P99 for the sleeper in every frame, and its detail page
+shows the recorded histogram.
 
 usage: toplat_test.py THREADTOP (the module loaded, as root)"""
 import os
@@ -125,32 +128,79 @@ def wait_screen(sock, pred, what, timeout=120):
     raise AssertionError(f"timed out waiting for {what}:\n{screen}")
 
 
-@s.test
-def detail_page_histogram_adds_up():
+def detail_histogram(cmd, pid, ready):
+    """Run threadtop CMD in tmux, wait for READY and the thread's LAT
+    columns, open its detail page; check its histogram's buckets add up
+    to its count and return the count."""
     sock = f"toplat-{os.getpid()}"
-    with workload() as pid:
-        try:
-            p = tmux(sock, "new-session", "-d", "-s", "lat", "-x", "120",
-                     "-y", "60", f"{THREADTOP} --latency -d 5 -H -p {pid}; "
-                     "sleep 600")
-            assert p.returncode == 0, p.stderr
-            wait_screen(sock, lambda t: re.search(
-                rf"^\s*{pid}\s.*\d+[nums]\s", t, re.M),
-                "the sleeper's LAT columns")
-            tmux(sock, "send-keys", "-t", "lat", "Enter")
-            screen = wait_screen(
-                sock, lambda t: "run-queue waits since measured" in t and
-                re.search(r"^\s+\d+[nums] \.\. \d+[nums]\s+\d+ #", t,
-                          re.M),
-                "the detail page's histogram")
-        finally:
-            tmux(sock, "kill-server")
+    try:
+        p = tmux(sock, "new-session", "-d", "-s", "lat", "-x", "120",
+                 "-y", "60", f"{cmd}; sleep 600")
+        assert p.returncode == 0, p.stderr
+        wait_screen(sock, lambda t: ready in t and re.search(
+            rf"^\s*{pid}\s.*\d+[nums]\s", t, re.M),
+            "the thread's LAT columns")
+        tmux(sock, "send-keys", "-t", "lat", "Enter")
+        screen = wait_screen(
+            sock, lambda t: "run-queue waits since measured" in t and
+            re.search(r"^\s+\d+[nums] \.\. \d+[nums]\s+\d+ #", t,
+                      re.M),
+            "the detail page's histogram")
+    finally:
+        tmux(sock, "kill-server")
     print("# " + "\n# ".join(screen.splitlines()))
     count = int(re.search(r"\bcount\s+(\d+)", screen).group(1))
     buckets = [int(n) for n in re.findall(
         r"^\s+\d+[nums] \.\. \d+[nums]\s+(\d+) #", screen, re.M)]
     assert count > 0 and sum(buckets) == count, (count, buckets)
     assert re.search(r"LAT-MAX\s+\d+[nums]", screen), screen
+    return count
+
+
+@s.test
+def detail_page_histogram_adds_up():
+    with workload() as pid:
+        detail_histogram(f"{THREADTOP} --latency -d 5 -H -p {pid}", pid, "")
+
+
+def lat_cells(stdout, pid):
+    """The sleeper's (LAT-MAX, LAT-P99) in each batch frame, found by the
+    header's column names."""
+    cells, head = [], None
+    for line in stdout.splitlines():
+        f = line.split()
+        if "LAT-MAX" in f:
+            head = f
+        elif head and f[:1] == [str(pid)]:
+            cells.append((f[head.index("LAT-MAX")], f[head.index("LAT-P99")]))
+    return cells
+
+
+@s.test
+def replay_shows_recorded_latency():
+    rec = f"/tmp/toplat-{os.getpid()}.tsr"
+    try:
+        with workload() as pid:
+            live = subprocess.run(
+                [THREADTOP, "-b", "--latency", "-n", "3", "-d", "10", "-H",
+                 "-p", str(pid), "-w", rec],
+                capture_output=True, text=True, timeout=300)
+        assert live.returncode == 0, live.stderr
+        replay = subprocess.run([THREADTOP, "-b", "-H", "-p", str(pid),
+                                 "-r", rec],
+                                capture_output=True, text=True, timeout=300)
+        assert replay.returncode == 0, replay.stderr
+        want, got = lat_cells(live.stdout, pid), lat_cells(replay.stdout, pid)
+        print(f"# live {want}; replayed {got}")
+        assert len(want) == 3 and all(m != "-" for m, _ in want), live.stdout
+        assert got == want, replay.stdout
+        # the detail page of the replay's last sample: its histogram
+        count = detail_histogram(f"{THREADTOP} -r {rec} -H -p {pid}",
+                                 pid, "")
+        assert count > 0
+    finally:
+        if os.path.exists(rec):
+            os.unlink(rec)
 
 
 s.finish()

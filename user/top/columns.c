@@ -127,7 +127,9 @@ void columns_fit(const struct top *t, int width, enum view view,
 	int c, used = 0, order;
 
 	for (c = 0; c < TS_COLS; c++) {
-		shown[c] = t->o.cols[c];
+		shown[c] = t->o.cols[c] ||
+			   (t->replay_latency && (c == TS_COL_LAT_MAX ||
+						  c == TS_COL_LAT_P99));
 		if (c == TS_COL_THREADS &&
 		    (view != VIEW_PROCESSES || t->o.threads))
 			shown[c] = false;	/* one thread per row */

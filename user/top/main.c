@@ -205,6 +205,7 @@ static int parse(int argc, char **argv, struct options *o)
 			if (parse_columns(o, optarg))
 				return EXIT_USAGE;
 			columns_given = true;
+			o->cols_chosen = true;
 			break;
 		case 'w':
 			o->write_path = optarg;
@@ -292,6 +293,10 @@ int main(int argc, char **argv)
 	pthread_mutex_init(&t.lock, NULL);
 	ts_model_init(&t.model);
 	memcpy(t.cols, t.o.cols, sizeof(t.cols));
+	/* A replay of a recording with the latency group shows its columns
+	 * unless -o chose others (not saved in the settings: a live run
+	 * would take them for --latency). */
+	t.replay_latency = source_recorded_latency(&t.src) && !t.o.cols_chosen;
 	t.view = t.back = t.o.view;
 	t.waits_view = t.src.waits_view = t.view == VIEW_WAITS;
 	t.rows_dirty = true;

@@ -111,6 +111,12 @@ int source_open(struct source *s, const struct options *o,
 	return 0;
 }
 
+bool source_recorded_latency(const struct source *s)
+{
+	return s->reader &&
+	       (ts_rec_info(s->reader)->fields & THREADSTAT_FIELDS_LATENCY);
+}
+
 int source_next(struct source *s, struct ts_model *m, pthread_mutex_t *lock,
 		struct ts_error *err)
 {

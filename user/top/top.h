@@ -68,6 +68,7 @@ struct options {
 	bool meters[METERS];	/* the header's meters shown */
 	int meter_order[METERS];	/* and their order, top to bottom */
 	bool latency;		/* --latency: hold run-queue latency on */
+	bool cols_chosen;	/* -o named the columns */
 };
 
 /* Where samples come from: the module (recording them with -w), or a
@@ -94,6 +95,10 @@ struct source {
 	bool waits_view;	/* the wait view is shown: always sample it */
 	bool latency;		/* sample the latency group too */
 };
+
+/* -r: the recording was made with the latency group (threadtop -w
+ * --latency), so its samples carry the histograms. */
+bool source_recorded_latency(const struct source *s);
 
 /* Above this many threads the wait group is sampled only for the wait
  * view and recordings (README: what it costs per blocked thread). */
@@ -235,6 +240,7 @@ struct top {
 	int menu_sel;
 	bool cols[TS_COLS];	/* chosen by the user */
 	bool shown[TS_COLS];	/* of those, what fits this frame */
+	bool replay_latency;	/* -r of a --latency recording: LAT columns */
 	struct ts_rows rows;
 	struct ts_cmdlines cmdlines;	/* a replay's come from the file */
 	struct ts_waits waits;	/* the sample's wait graph (live only) */

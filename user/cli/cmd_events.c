@@ -82,7 +82,6 @@ static int on_event(const struct ts_event *ev, void *arg)
 	} else {
 		print_event_text(ev);
 	}
-	fflush(stdout);
 	return o->count && ++o->seen >= o->count;
 }
 
@@ -163,8 +162,15 @@ int cmd_events(int argc, char **argv)
 	signal(SIGTERM, on_signal);
 	signal(SIGPIPE, on_signal);
 	rc = 0;
-	while (!stop && !rc)
+	/*
+	 * Flushed once per read, which takes every event already queued: a
+	 * quiet stream shows each event at once, a storm costs one write per
+	 * batch instead of one per event.
+	 */
+	while (!stop && !rc) {
 		rc = ts_events_read(c, 500, on_event, &o, &err);
+		fflush(stdout);
+	}
 	if (rc < 0)
 		cli_error("%s", err.msg);
 	ts_close(c);

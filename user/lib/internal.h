@@ -48,8 +48,9 @@ int ts_request(struct ts_client *c, uint8_t cmd, bool dump,
 	       struct ts_error *err);
 
 /*
- * Wait up to @timeout_ms for one datagram and call @cb for each
- * notification in it (a family message that answers no request: seq 0).
+ * Wait up to @timeout_ms for a datagram, then read it and any others
+ * already queued (up to 64), and call @cb for each notification in them
+ * (a family message that answers no request: seq 0).
  * Returns 0 (also on timeout), @cb's non-zero value, or -1 with @err.
  */
 int ts_recv_notifications(struct ts_client *c, int timeout_ms, ts_msg_cb cb,

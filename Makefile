@@ -116,6 +116,14 @@ $(O)/man/threadstat.7: include/uapi/linux/threadstat.yaml scripts/spec2man.py
 	python3 scripts/spec2man.py $< >$(O)/man-src/threadstat.7.scd
 	scdoc <$(O)/man-src/threadstat.7.scd >$@.tmp && mv $@.tmp $@
 
+# The CLI's JSON writer has its own unit test (user/cli/json.c only).
+$(O)/release/tests/cli_json_test: user/tests/cli_json_test.c $(O)/release/user/cli/json.o $(O)/release/libthreadstat.a
+	@mkdir -p $(dir $@)
+	$(CC) $(BASE_CFLAGS) -Iuser/cli $(FLAVOR_CFLAGS) -isystem $(KSFT_DIR) -o $@ $^ $(MNL_LIBS)
+$(O)/asan/tests/cli_json_test: user/tests/cli_json_test.c $(O)/asan/user/cli/json.o $(O)/asan/libthreadstat.a
+	@mkdir -p $(dir $@)
+	$(CC) $(BASE_CFLAGS) -Iuser/cli $(FLAVOR_CFLAGS) -isystem $(KSFT_DIR) -o $@ $^ $(MNL_LIBS)
+
 # The exporter's unit tests link its grouping and exposition code (not
 # its HTTP server).
 EXPORTER_CORE := $(filter-out user/exporter/http.c,$(wildcard user/exporter/*.c))

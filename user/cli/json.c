@@ -3,6 +3,7 @@
  * JSON output, driven by the library's field tables so that every key is
  * the spec's attribute name and a new field needs no code here.
  */
+#include <stdlib.h>
 #include <string.h>
 
 #include "output.h"
@@ -67,9 +68,11 @@ static void json_groups(struct ts_str *out, uint32_t mask)
 	ts_str_add(out, "]", 1);
 }
 
+static void json_object(struct ts_str *out, const struct ts_set *set,
+			const void *rec, unsigned int depth);
 
 static void json_value(struct ts_str *out, const struct ts_field *f,
-		       const void *rec)
+		       const void *rec, unsigned int depth)
 {
 	const char *p = (const char *)rec + f->offset;
 	const char *name;
@@ -117,7 +120,7 @@ static void json_value(struct ts_str *out, const struct ts_field *f,
 		break;
 	}
 	case TS_KIND_NEST:
-		json_record_str(out, f->nest, p);
+		json_object(out, f->nest, p, depth + 1);
 		break;
 	case TS_KIND_U64_ARRAY:
 		ts_str_add(out, "[", 1);
@@ -137,8 +140,15 @@ static void json_value(struct ts_str *out, const struct ts_field *f,
  * fields: a dump's records all carry the same fields, so the walk over
  * every field of the set (most absent) and the key text are built once,
  * not per record (they were a third of --json's formatting, callgrind).
+ *
+ * One cache per nesting depth: a record's plan is in use while its nests
+ * are written, and their plans (one level down) come and go meanwhile.
+ * With a single cache a nest could evict, and rebuild for another set,
+ * the very plan its parent was walking. Deeper than the caches go, a
+ * plan is built for the one record and dropped.
  */
 #define JSON_PLANS	8
+#define JSON_DEPTHS	4
 #define JSON_MAX_TYPE	128	/* ts_present()'s bound */
 
 struct json_plan {
@@ -150,24 +160,18 @@ struct json_plan {
 	struct ts_str keys;
 };
 
-static struct json_plan plans[JSON_PLANS];
-static size_t plans_next;
+struct json_plans {
+	struct json_plan plan[JSON_PLANS];
+	size_t next;		/* the slot to reuse next */
+};
 
-static const struct json_plan *json_plan(const struct ts_set *set,
-					 const void *rec)
+static struct json_plans plans[JSON_DEPTHS];
+
+static void json_plan_build(struct json_plan *p, const struct ts_set *set,
+			    const void *rec, const uint64_t *bits)
 {
-	const uint64_t *bits = (const uint64_t *)
-			       ((const char *)rec + set->present_offset);
-	struct json_plan *p;
 	size_t i;
 
-	for (i = 0; i < JSON_PLANS; i++) {
-		p = &plans[i];
-		if (p->set == set && p->present[0] == bits[0] &&
-		    p->present[1] == bits[1])
-			return p;
-	}
-	p = &plans[plans_next++ % JSON_PLANS];
 	p->set = set;
 	p->present[0] = bits[0];
 	p->present[1] = bits[1];
@@ -187,24 +191,68 @@ static const struct json_plan *json_plan(const struct ts_set *set,
 	}
 	if (p->keys.oom)
 		p->n = 0;	/* an empty object rather than a wrong one */
+}
+
+/* The cached plan for @rec at @depth, built if missing; NULL if too deep. */
+static const struct json_plan *json_plan(const struct ts_set *set,
+					 const void *rec, unsigned int depth)
+{
+	const uint64_t *bits = (const uint64_t *)
+			       ((const char *)rec + set->present_offset);
+	struct json_plans *c;
+	struct json_plan *p;
+	size_t i;
+
+	if (depth >= JSON_DEPTHS)
+		return NULL;
+	c = &plans[depth];
+	for (i = 0; i < JSON_PLANS; i++) {
+		p = &c->plan[i];
+		if (p->set == set && p->present[0] == bits[0] &&
+		    p->present[1] == bits[1])
+			return p;
+	}
+	p = &c->plan[c->next++ % JSON_PLANS];
+	json_plan_build(p, set, rec, bits);
 	return p;
 }
 
-void json_record_str(struct ts_str *out, const struct ts_set *set,
-		     const void *rec)
+static void json_object(struct ts_str *out, const struct ts_set *set,
+			const void *rec, unsigned int depth)
 {
-	const struct json_plan *p = json_plan(set, rec);
+	const struct json_plan *p = json_plan(set, rec, depth);
+	struct json_plan *own = NULL;
 	size_t i, end;
 
+	if (!p) {
+		own = calloc(1, sizeof(*own));
+		if (!own) {
+			out->oom = true;
+			return;
+		}
+		json_plan_build(own, set, rec, (const uint64_t *)
+				((const char *)rec + set->present_offset));
+		p = own;
+	}
 	ts_str_add(out, "{", 1);
 	for (i = 0; i < p->n; i++) {
 		end = i + 1 < p->n ? p->key[i + 1] : p->keys.len;
 		/* the first key without its comma */
 		ts_str_add(out, p->keys.p + p->key[i] + !i,
 			   end - p->key[i] - !i);
-		json_value(out, p->f[i], rec);
+		json_value(out, p->f[i], rec, depth);
 	}
 	ts_str_add(out, "}", 1);
+	if (own) {
+		ts_str_free(&own->keys);
+		free(own);
+	}
+}
+
+void json_record_str(struct ts_str *out, const struct ts_set *set,
+		     const void *rec)
+{
+	json_object(out, set, rec, 0);
 }
 
 void json_record(FILE *out, const struct ts_set *set, const void *rec)

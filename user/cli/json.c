@@ -255,6 +255,16 @@ void json_record_str(struct ts_str *out, const struct ts_set *set,
 	json_object(out, set, rec, 0);
 }
 
+void json_plans_free(void)
+{
+	size_t d, i;
+
+	for (d = 0; d < JSON_DEPTHS; d++)
+		for (i = 0; i < JSON_PLANS; i++)
+			ts_str_free(&plans[d].plan[i].keys);
+	memset(plans, 0, sizeof(plans));
+}
+
 void json_record(FILE *out, const struct ts_set *set, const void *rec)
 {
 	struct ts_str j = { 0 };

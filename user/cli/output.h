@@ -16,6 +16,9 @@ void json_record(FILE *out, const struct ts_set *set, const void *rec);
 /* The same object appended to @out (a buffer reused per record). */
 void json_record_str(struct ts_str *out, const struct ts_set *set,
 		     const void *rec);
+/* Drop the key plans json_record_str() caches (a program that exits
+ * need not; tests under valgrind do). */
+void json_plans_free(void);
 void json_string(FILE *out, const char *s);
 
 /* Set the locale's character type and learn whether stdout is a terminal. */

@@ -120,6 +120,7 @@ TEST(same_text_whatever_came_before)
 	}
 	for (k = 0; k < RECORDS; k++)
 		free(first[k]);
+	json_plans_free();
 }
 
 TEST_HARNESS_MAIN

@@ -16,11 +16,11 @@
  * The probes run in the exiting, forking, exec'ing or renaming task with
  * preemption off (task_rename also under task_lock). They never sleep and
  * never wait: the event is copied into a fixed ring under a spinlock and a
- * delayed work item sends it (why delayed: at TS_EV_DELAY below). When the
- * ring is full the event is dropped and
- * counted on every subscriber that wanted it; when a subscriber's socket
- * buffer is full, the messages for it are dropped (non-blocking unicast)
- * and counted on it. The next message a subscriber gets carries its count.
+ * delayed work item sends it (why delayed: at TS_EV_DELAY below). When
+ * the ring is full the event is dropped and counted on every subscriber
+ * that wanted it; when a subscriber's socket buffer is full, the
+ * messages for it are dropped (non-blocking unicast) and counted on it.
+ * The next message a subscriber gets carries its count.
  *
  * Ids are init_pid_ns ones; subscribers from other pid namespaces are
  * refused, so no id is ever wrong for the reader.
@@ -53,19 +53,20 @@
 /* Events taken off the ring per pass of the sender. */
 #define TS_EV_BATCH	64
 /*
- * How long the sender gathers: it runs TS_EV_DELAY after the first event
- * of a batch, or at once when the ring is TS_EV_SOON full. Sending each
- * event at once meant, per exit, a kworker woken for about one event and a
- * listener woken for one datagram: two more context switches per exit. At
- * one 1 GIPS CPU (6.1 under icount) that held an exit storm to 7038
- * exits/s with a listener against 14483/s without one. Gathering for a
- * jiffy wakes each once per run, for datagrams of about 13 exit events
- * (~280 bytes each) instead of one (README, "Exit storm"; numbers there).
- * The cost: an event reaches the listener up to
- * one jiffy (4 ms at Debian's HZ=250) plus the kworker's scheduling later
- * than before. A quarter of the ring (1024 events) is ~85 ms of a 12k/s
- * storm, so the ring does not fill at rates a listener keeps up with. The
- * subscribe request (the barrier) still sends what is pending at once.
+ * How long the sender gathers: it runs TS_EV_DELAY (one jiffy) after the
+ * first event of a batch, or at once when the ring is TS_EV_SOON full.
+ * Sending each event at once meant, per exit, a kworker woken for about
+ * one event and a listener woken for one datagram: two more context
+ * switches per exit. At one 1 GIPS CPU (6.1 under icount) that held an
+ * exit storm to ~7200 exits/s with a listener, against ~14400/s without
+ * one; gathering gives ~11900/s (6.12: ~12700 -> ~15800, 18100 without;
+ * README, "Exit storm"), for datagrams of about 17 exit events (~210
+ * bytes each) and one wakeup of each per run. The cost: an event reaches
+ * the listener up to one jiffy (4 ms at Debian's HZ=250) plus the
+ * kworker's scheduling later than before. A quarter of the ring (1024
+ * events) is ~85 ms of a 12k/s storm, so the ring does not fill at rates
+ * a listener keeps up with. The subscribe request (the barrier) still
+ * sends what is pending at once.
  */
 #define TS_EV_DELAY	1
 #define TS_EV_SOON	(TS_EV_RING / 4)

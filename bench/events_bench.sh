@@ -29,21 +29,18 @@
 # median's overhead over baseline's. Meant for a guest on an instruction-
 # counted clock (TS_VM_ICOUNT=shift=0,sleep=on: guest time counts guest
 # instructions, so the host's load does not enter the numbers).
-# Then the exit storm: one `threadstat events --type exit --json` listener
-# while bench/exit_storm makes BENCH_STORM_EXITS (default 20000) thread
-# exits, BENCH_STORM_BATCH (default "1 4 16") threads at a time; prints
-# per batch the guest-time exit rate, received (exits of "storm-w"
-# threads), lost, and whether received + lost = exits.
+# Then the exit storm (bench/exit_storm.sh): one `threadstat events --type
+# exit --json` listener while bench/exit_storm makes BENCH_STORM_EXITS
+# (default 20000) thread exits, BENCH_STORM_BATCH (default "1 4 16")
+# threads at a time; prints per batch the guest-time exit rate, received
+# (exits of "storm-w" threads), lost, and whether received + lost = exits.
 set -uo pipefail
 
 repo=$(dirname "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")")
 cd "$repo" || exit 1
 ts=build/release/threadstat
-storm=build/bench/exit_storm
 rounds=${BENCH_EVENTS_ROUNDS:-7}
 hb=(hackbench -g "${BENCH_HB_GROUPS:-4}" -l "${BENCH_HB_LOOPS:-100}")
-exits=${BENCH_STORM_EXITS:-20000}
-batches=${BENCH_STORM_BATCH:-1 4 16}
 pipe_loops=${BENCH_PIPE_LOOPS:-20000}
 runqlat=
 for f in /usr/sbin/runqlat.bt /usr/share/bpftrace/tools/runqlat.bt; do
@@ -185,17 +182,4 @@ table() {
 table "== $(uname -r): hackbench ${hb[*]:1}" times
 table "== $(uname -r): taskset -c 0 perf bench sched pipe -l $pipe_loops" pipes
 
-echo "== $(uname -r): exit storm, one 'threadstat events --type exit --json' listener"
-for b in $batches; do
-	"$ts" events --type exit --json >"$tmp/ev.json" 2>&1 &
-	bg=$!
-	sleep 1
-	"$storm" "$exits" "$b" >"$tmp/storm.out"
-	sleep 2
-	kill "$bg"; wait "$bg" 2>/dev/null; bg=
-	received=$(grep -c '"storm-w"' "$tmp/ev.json")
-	lost=$(awk -F'[:,}]' '/"lost":/ { for (i = 1; i < NF; i++) if ($i ~ /"lost"$/) n += $(i + 1) } END { print n + 0 }' "$tmp/ev.json")
-	sum=$((received + lost))
-	echo "  batch $b: $(cat "$tmp/storm.out") received=$received lost=$lost" \
-		"received+lost=$sum $([[ $sum == "$exits" ]] && echo '(= exits)' || echo "(!= $exits exits)")"
-done
+bench/exit_storm.sh

@@ -21,21 +21,17 @@ storm=build/bench/exit_storm
 exits=${BENCH_STORM_EXITS:-20000}
 batches=${BENCH_STORM_BATCH:-1 4 16}
 tmp=$(mktemp -d)
-bg=
-cleanup() {
-	[[ -z $bg ]] || { kill "$bg" 2>/dev/null; wait "$bg" 2>/dev/null; }
-	rm -rf "$tmp"
-}
-trap cleanup EXIT
+# The listener of an interrupted run goes with it.
+trap 'kill $(jobs -p) 2>/dev/null; rm -rf "$tmp"' EXIT
 
 echo "== $(uname -r): exit storm, one 'threadstat events --type exit --json' listener"
 for b in $batches; do
 	"$ts" events --type exit --json >"$tmp/ev.json" 2>&1 &
-	bg=$!
 	sleep 1
 	"$storm" "$exits" "$b" >"$tmp/storm.out"
-	sleep 2
-	kill "$bg"; wait "$bg" 2>/dev/null; bg=
+	sleep 2	# the last events: a jiffy's gathering, the listener's writes
+	kill "$!" 2>/dev/null
+	wait "$!" 2>/dev/null
 	received=$(grep -c '"storm-w"' "$tmp/ev.json")
 	lost=$(awk -F'[:,}]' '/"lost":/ { for (i = 1; i < NF; i++) if ($i ~ /"lost"$/) n += $(i + 1) } END { print n + 0 }' "$tmp/ev.json")
 	sum=$((received + lost))

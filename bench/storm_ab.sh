@@ -11,9 +11,10 @@
 # NEW_KO in turn (the order swapped every other round), runs
 # bench/exit_storm.sh and rmmods it. BENCH_STORM_EXITS and
 # BENCH_STORM_BATCH as there. Meant for a guest on an instruction-counted
-# clock (TS_VM_ICOUNT=shift=0,sleep=on, --smp 1), e.g.
+# clock (TS_VM_ICOUNT=shift=0,sleep=on, --smp 1), e.g. (one word: a
+# script, so the guest gets the variable)
 #   TS_VM_ICOUNT=shift=0,sleep=on scripts/vm/run.sh --kernel KVER --smp 1 \
-#     -- bench/storm_ab.sh 3 old/threadstat.ko build/kmod/KVER/threadstat.ko
+#     -- 'BENCH_STORM_EXITS=10000 bench/storm_ab.sh 3 OLD.ko NEW.ko'
 set -euo pipefail
 
 rounds=$1

@@ -45,8 +45,8 @@ $(O)/asan/%: FLAVOR_CFLAGS := -O1 -fno-omit-frame-pointer \
 
 LIB_SRCS := $(wildcard user/lib/*.c)
 CLI_SRCS := $(wildcard user/cli/*.c) $(wildcard user/exporter/*.c)
-# threadstat exporter's HTTP server (user/exporter/).
-MHD_LIBS := $(shell $(PKG_CONFIG) --libs libmicrohttpd 2>/dev/null || echo -lmicrohttpd)
+# threadstat exporter's HTTP server (user/exporter/) opens libmicrohttpd
+# with dlopen (http.c): linked, it cost every command its start-up.
 TOP_SRCS := $(wildcard user/top/*.c)
 NCURSES_LIBS := $(shell $(PKG_CONFIG) --libs ncursesw 2>/dev/null || echo -lncursesw -ltinfo)
 UNIT_SRCS := $(wildcard user/tests/*_test.c)
@@ -74,7 +74,7 @@ $(O)/$(1)/user/%.o: user/%.c
 $(O)/$(1)/libthreadstat.a: $(patsubst %.c,$(O)/$(1)/%.o,$(LIB_SRCS))
 	$$(AR) rcs $$@ $$^
 $(O)/$(1)/threadstat: $(patsubst %.c,$(O)/$(1)/%.o,$(CLI_SRCS)) $(O)/$(1)/libthreadstat.a
-	$$(CC) $$(FLAVOR_CFLAGS) $$(LDFLAGS) -o $$@ $$^ $(MNL_LIBS) $(MHD_LIBS)
+	$$(CC) $$(FLAVOR_CFLAGS) $$(LDFLAGS) -o $$@ $$^ $(MNL_LIBS)
 endef
 $(foreach f,$(FLAVORS),$(eval $(call flavor_rules,$(f))))
 

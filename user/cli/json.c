@@ -150,6 +150,7 @@ static void json_value(struct ts_str *out, const struct ts_field *f,
 #define JSON_PLANS	8
 #define JSON_DEPTHS	4
 #define JSON_MAX_TYPE	128	/* ts_present()'s bound */
+#define KEY_COPY	32	/* key_add()'s copy */
 
 struct json_plan {
 	const struct ts_set *set;
@@ -189,7 +190,8 @@ static void json_plan_build(struct json_plan *p, const struct ts_set *set,
 		json_add(&p->keys, f->name);
 		ts_str_add(&p->keys, "\":", 2);
 	}
-	if (p->keys.oom)
+	/* KEY_COPY bytes readable from every key's start (key_add) */
+	if (!ts_str_grow(&p->keys, KEY_COPY))
 		p->n = 0;	/* an empty object rather than a wrong one */
 }
 
@@ -217,6 +219,22 @@ static const struct json_plan *json_plan(const struct ts_set *set,
 	return p;
 }
 
+/*
+ * A key of @n bytes at @k: keys are short, so KEY_COPY bytes are copied
+ * (a constant size: moves, not a call to memcpy) where the buffer has
+ * room, and the length advanced by @n (the plan's keys have the slack).
+ */
+static inline void key_add(struct ts_str *out, const char *k, size_t n)
+{
+	if (n > KEY_COPY || out->len + KEY_COPY + 1 > out->cap) {
+		ts_str_add(out, k, n);
+		return;
+	}
+	memcpy(out->p + out->len, k, KEY_COPY);
+	out->len += n;
+	out->p[out->len] = '\0';
+}
+
 static void json_object(struct ts_str *out, const struct ts_set *set,
 			const void *rec, unsigned int depth)
 {
@@ -238,8 +256,8 @@ static void json_object(struct ts_str *out, const struct ts_set *set,
 	for (i = 0; i < p->n; i++) {
 		end = i + 1 < p->n ? p->key[i + 1] : p->keys.len;
 		/* the first key without its comma */
-		ts_str_add(out, p->keys.p + p->key[i] + !i,
-			   end - p->key[i] - !i);
+		key_add(out, p->keys.p + p->key[i] + !i,
+			end - p->key[i] - !i);
 		json_value(out, p->f[i], rec, depth);
 	}
 	ts_str_add(out, "}", 1);

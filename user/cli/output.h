@@ -31,6 +31,10 @@ void print_cell(const char *s, int width, bool left);
 /* The same cell appended to @out (@n bytes of @s). */
 void text_cell(struct ts_str *out, const char *s, size_t n, int width,
 	       bool left);
+/* Append @s as a cell shows it (escaped unless plain); its columns. */
+int text_shown(struct ts_str *out, const char *s, size_t n);
+/* Append @n spaces (none when @n <= 0). */
+void text_pad(struct ts_str *out, int n);
 /* Columns @s (or its @n bytes) takes once escaped. */
 int text_columns(const char *s);
 int text_columns_n(const char *s, size_t n);

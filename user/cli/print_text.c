@@ -30,7 +30,7 @@ size_t text_escaped(struct ts_str *out, const char *s, size_t n)
 	return ts_text_display(out, s, n, flags);
 }
 
-static void pad(struct ts_str *out, int n)
+void text_pad(struct ts_str *out, int n)
 {
 	static const char spaces[] = "                                ";
 
@@ -50,27 +50,31 @@ void text_cell(struct ts_str *out, const char *s, size_t n, int width,
 		 * their length; the rest escaped, then moved right.
 		 */
 		if (ts_text_plain(s, n) == n) {
-			pad(out, width - (int)n);
+			text_pad(out, width - (int)n);
 			ts_str_add(out, s, n);
 			return;
 		}
 		cols = (int)text_escaped(out, s, n);
 		if (cols >= width || out->oom)
 			return;
-		pad(out, width - cols);
+		text_pad(out, width - cols);
 		/* the padding goes before the text: rotate it there */
 		memmove(out->p + start + (width - cols), out->p + start,
 			out->len - start - (size_t)(width - cols));
 		memset(out->p + start, ' ', (size_t)(width - cols));
 		return;
 	}
+	cols = text_shown(out, s, n);
+	text_pad(out, width - cols);
+}
+
+int text_shown(struct ts_str *out, const char *s, size_t n)
+{
 	if (ts_text_plain(s, n) == n) {
 		ts_str_add(out, s, n);
-		cols = (int)n;
-	} else {
-		cols = (int)text_escaped(out, s, n);
+		return (int)n;
 	}
-	pad(out, width - cols);
+	return (int)text_escaped(out, s, n);
 }
 
 void print_cell(const char *s, int width, bool left)

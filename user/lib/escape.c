@@ -7,6 +7,7 @@
  * invalid UTF-8, so none can write the lossless form chosen here.
  */
 #include <langinfo.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 #include <wchar.h>
@@ -90,11 +91,30 @@ size_t ts_text_glyph(const char *s, size_t n, unsigned int flags,
 	return len;
 }
 
+/* Bytes of @w (8) that are < @b, or have their top bit set: non-zero when
+ * there is one (some bytes after it may be flagged too).
+ */
+#define BYTES(c)	(0x0101010101010101ULL * (c))
+#define BELOW(w, b)	(((w) - BYTES(b)) & ~(w) & BYTES(0x80))
+#define HAS(w, c)	BELOW((w) ^ BYTES(c), 1)
+
 size_t ts_text_plain(const char *s, size_t n)
 {
-	size_t i;
+	size_t i = 0;
+	uint64_t w;
 
-	for (i = 0; i < n; i++) {
+	/* Eight bytes at a time until a word holds one that is not plain
+	 * (a control, DEL or above, a backslash or a quote); the bytes find
+	 * which (every cell, name and JSON string of a dump comes here).
+	 */
+	for (; i + 8 <= n; i += 8) {
+		memcpy(&w, s + i, 8);
+		/* (w | w + 1): DEL's top bit, once no byte had its own */
+		if (BELOW(w, 0x20) | ((w | (w + BYTES(1))) & BYTES(0x80)) |
+		    HAS(w, '\\') | HAS(w, '"'))
+			break;
+	}
+	for (; i < n; i++) {
 		unsigned char c = (unsigned char)s[i];
 
 		if (c < 0x20 || c >= 0x7f || c == '\\' || c == '"')

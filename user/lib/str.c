@@ -67,32 +67,38 @@ const char *ts_str_get(const struct ts_str *s)
 	return s->p ? s->p : "";
 }
 
-size_t ts_dec_u64(char *buf, uint64_t v)
+/* @v's digits written backwards to end at @end; returns where they start. */
+static inline char *dec_back(char *end, uint64_t v)
 {
 	static const char pairs[] =
 		"00010203040506070809101112131415161718192021222324"
 		"25262728293031323334353637383940414243444546474849"
 		"50515253545556575859606162636465666768697071727374"
 		"75767778798081828384858687888990919293949596979899";
-	char tmp[TS_DEC_MAX];
-	size_t i = sizeof(tmp);
 
-	/* Two digits per division, backwards into the end of tmp, then one
-	 * copy.
-	 */
+	/* Two digits per division. */
 	while (v >= 100) {
-		i -= 2;
-		memcpy(tmp + i, pairs + v % 100 * 2, 2);
+		end -= 2;
+		memcpy(end, pairs + v % 100 * 2, 2);
 		v /= 100;
 	}
 	if (v >= 10) {
-		i -= 2;
-		memcpy(tmp + i, pairs + v * 2, 2);
+		end -= 2;
+		memcpy(end, pairs + v * 2, 2);
 	} else {
-		tmp[--i] = (char)('0' + v);
+		*--end = (char)('0' + v);
 	}
-	memcpy(buf, tmp + i, sizeof(tmp) - i);
-	return sizeof(tmp) - i;
+	return end;
+}
+
+size_t ts_dec_u64(char *buf, uint64_t v)
+{
+	char tmp[TS_DEC_MAX];
+	const char *d = dec_back(tmp + sizeof(tmp), v);
+	size_t n = (size_t)(tmp + sizeof(tmp) - d);
+
+	memcpy(buf, d, n);
+	return n;
 }
 
 size_t ts_dec_s64(char *buf, int64_t v)
@@ -113,9 +119,17 @@ static bool room_for_number(struct ts_str *s)
 
 void ts_str_u64(struct ts_str *s, uint64_t v)
 {
+	/* The digits end tmp's first half: a copy of TS_DEC_MAX bytes from
+	 * where they start stays inside tmp, and its size is a constant (a
+	 * move or two, not a call); the buffer has room for it.
+	 */
+	char tmp[2 * TS_DEC_MAX];
+	const char *d = dec_back(tmp + TS_DEC_MAX, v);
+
 	if (!room_for_number(s))
 		return;
-	s->len += ts_dec_u64(s->p + s->len, v);
+	memcpy(s->p + s->len, d, TS_DEC_MAX);
+	s->len += (size_t)(tmp + TS_DEC_MAX - d);
 	s->p[s->len] = '\0';
 }
 

@@ -213,4 +213,30 @@ TEST(numbers_match_printf)
 	ts_str_free(&s);
 }
 
+/*
+ * ts_text_plain() reads eight bytes at a time: every byte value at every
+ * place of strings 0-24 bytes long (words, their tails, after a plain
+ * word) stops it exactly there, and only the bytes it must stop at.
+ */
+TEST(plain_stops_at_every_unplain_byte)
+{
+	char buf[24];
+	size_t n, at, want;
+	int c;
+
+	for (c = 0; c < 256; c++)
+		for (n = 0; n <= sizeof(buf); n++)
+			for (at = 0; at < n; at++) {
+				bool plain = c >= 0x20 && c < 0x7f &&
+					     c != '\\' && c != '"';
+
+				memset(buf, 'a', sizeof(buf));
+				buf[at] = (char)c;
+				want = plain ? n : at;
+				ASSERT_EQ(want, ts_text_plain(buf, n));
+			}
+	ASSERT_EQ(17, ts_text_plain("0123456789 ABCDEF\x7f~", 22));
+	ASSERT_EQ(9, ts_text_plain("~}|{ !#$%\x1f", 10));
+}
+
 TEST_HARNESS_MAIN

@@ -25,6 +25,24 @@ static void line_clear(struct surface *s)
 	s->line_used = 0;
 }
 
+/*
+ * A text line stays in s->plain while it is written left to right in
+ * plain ASCII; anything else (a glyph to escape, wide or joined, or text
+ * written left of the end) first moves it to the cell grid, where the
+ * line is finished. A row of a batch frame never needs the grid: its
+ * bytes are copied once, not a cell at a time there and back.
+ */
+static void line_to_grid(struct surface *s)
+{
+	int x;
+
+	for (x = 0; x < s->plain_len; x++) {
+		s->line[x][0] = s->plain[x];
+		s->line[x][1] = '\0';
+	}
+	s->line_grid = true;
+}
+
 void surface_screen(struct surface *s)
 {
 	memset(s, 0, sizeof(*s));
@@ -112,7 +130,16 @@ void surf_put(struct surface *s, enum role r, const char *text)
 				break;
 			if (s->curses) {
 				addnstr(text, (int)used);
+			} else if (!s->line_grid && s->x >= s->plain_len) {
+				/* columns skipped (surf_pad) are blanks */
+				memset(s->plain + s->plain_len, ' ',
+				       (size_t)(s->x - s->plain_len));
+				memcpy(s->plain + s->x, text, used);
+				s->plain_len = s->x + (int)used;
+				s->base_x = s->plain_len - 1;
 			} else {
+				if (!s->line_grid)
+					line_to_grid(s);
 				for (i = 0; i < (int)used; i++) {
 					s->line[s->x + i][0] = text[i];
 					s->line[s->x + i][1] = '\0';
@@ -125,6 +152,8 @@ void surf_put(struct surface *s, enum role r, const char *text)
 			n -= used;
 			continue;
 		}
+		if (!s->curses && !s->line_grid)
+			line_to_grid(s);
 		used = ts_text_glyph(text, n, s->text_flags | base, &g);
 		if (!g.width && !s->curses && !line_join(s, &g))
 			ts_text_glyph(text, n, s->text_flags, &g); /* escaped */
@@ -201,6 +230,18 @@ void surf_newline(struct surface *s)
 			move(s->y, s->x);
 			clrtoeol();
 		}
+	} else if (!s->line_grid) {
+		/* past line_used the line is blank; trailing blanks go */
+		int end = s->x < s->line_used ? s->x : s->line_used;
+
+		if (end > s->plain_len)
+			end = s->plain_len;
+		while (end > 0 && s->plain[end - 1] == ' ')
+			end--;
+		s->plain[end++] = '\n';
+		fwrite(s->plain, 1, (size_t)end, s->out);
+		s->plain_len = 0;
+		s->line_used = 0;	/* the grid was not written */
 	} else {
 		char out[SURFACE_LINE * SURFACE_CELL + 1];
 		/* past line_used the cells are blank */
@@ -227,6 +268,8 @@ void surf_newline(struct surface *s)
 		out[len++] = '\n';
 		fwrite(out, 1, len, s->out);
 		line_clear(s);
+		s->plain_len = 0;
+		s->line_grid = false;
 	}
 	s->y++;
 	s->x = 0;

@@ -144,6 +144,12 @@ struct surface {
 	char line[SURFACE_LINE][SURFACE_CELL];
 	int base_x;		/* the cell a zero-width character joins */
 	int line_used;		/* cells of line written since its clear */
+	/* Until line_grid: the line as bytes, one ASCII byte a column
+	 * (written left to right in plain ASCII: every row of a list)
+	 */
+	char plain[SURFACE_LINE + 1];
+	int plain_len;
+	bool line_grid;		/* the line is in line[] instead */
 };
 
 void surface_screen(struct surface *s);

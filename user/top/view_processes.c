@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "text.h"
 #include "top.h"
 
 /* The role of a cell that is not the selection. */
@@ -72,12 +73,44 @@ static void exited_note(struct surface *s, const struct ts_mthread *th,
 		    (unsigned long long)th->nivcsw);
 }
 
+/* Puts the cells gathered in @row (a text frame's plain ones). */
+static void row_flush(struct surface *s, char *row, size_t *len)
+{
+	if (!*len)
+		return;
+	row[*len] = '\0';
+	surf_put(s, ROLE_NORMAL, row);
+	*len = 0;
+}
+
+/*
+ * A text frame has no roles: its plain cells (all but names, as a rule)
+ * and their separators go to the surface in one piece, not a put each.
+ * Only wholly plain ASCII cells are gathered, so every other cell starts
+ * a put of its own, as on the screen (a mark at its start joins nothing).
+ */
+static bool row_gather(const struct surface *s, char *row, size_t *len,
+		       const char *cell)
+{
+	size_t n = strlen(cell);
+
+	if (s->curses || ts_text_plain(cell, n) != n ||
+	    *len + n + 1 > SURFACE_LINE)
+		return false;
+	memcpy(row + *len, cell, n);
+	*len += n;
+	row[(*len)++] = ' ';
+	return true;
+}
+
 /* The cells of a process or thread row, from @lead on. */
 static void stat_cells(struct top *t, struct surface *s,
 		       const struct ts_row *r, const struct ts_mstat *st,
 		       const bool shown[TS_COLS], bool selected)
 {
 	char buf[SURFACE_LINE], prefix[TS_TREE_DEPTH * 2 + 4];
+	char row[SURFACE_LINE + 1];
+	size_t row_len = 0;
 	bool tagged = act_tagged(t, r);
 	int i, c;
 
@@ -85,10 +118,21 @@ static void stat_cells(struct top *t, struct surface *s,
 		enum role role;
 
 		c = (int)t->o.order[i];
-		role = selected ? ROLE_SELECTED : tagged ? ROLE_TAGGED :
-		       cell_role((enum ts_col)c, st, r);
 		if (!shown[c])
 			continue;
+		if (c != TS_COL_COMMAND && !s->curses) {
+			cell_text(buf, sizeof(buf), (enum ts_col)c, st,
+				  r->kind == TS_ROW_THREAD);
+			if (row_gather(s, row, &row_len, buf))
+				continue;
+			row_flush(s, row, &row_len);
+			surf_put(s, ROLE_NORMAL, buf);
+			surf_put(s, ROLE_NORMAL, " ");
+			continue;
+		}
+		row_flush(s, row, &row_len);
+		role = selected ? ROLE_SELECTED : tagged ? ROLE_TAGGED :
+		       cell_role((enum ts_col)c, st, r);
 		if (c == TS_COL_COMMAND) {
 			bool expandable = r->kind == TS_ROW_PROCESS &&
 					  st->n_threads > 1 &&
@@ -116,6 +160,7 @@ static void stat_cells(struct top *t, struct surface *s,
 		}
 		surf_put(s, selected ? ROLE_SELECTED : ROLE_NORMAL, " ");
 	}
+	row_flush(s, row, &row_len);
 	surf_pad(s, selected ? ROLE_SELECTED : ROLE_NORMAL, -1);
 	surf_newline(s);
 }

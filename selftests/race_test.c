@@ -224,6 +224,10 @@ static const char *check_thread(const struct nlmsghdr *nlh, void *arg)
 		return "regs both present and missing";
 	memset(&n, 0, sizeof(n));
 	mnl_attr_parse_nested(regs, nested_cb, &n);
+	/* A thread that ran during the copy gets regs-missing instead. */
+	if (!n.a[THREADSTAT_A_REGS_STABLE] ||
+	    mnl_attr_get_u8(n.a[THREADSTAT_A_REGS_STABLE]) != 1)
+		return "regs that are not an exact copy (stable 0)";
 	r12 = reg(&n, THREADSTAT_A_REGS_R12, &ok);
 	r13 = reg(&n, THREADSTAT_A_REGS_R13, &ok);
 	if (!ok)

@@ -530,7 +530,7 @@ TEST_F(threads, kernel_thread_kstack_no_regs)
 	tsnl_reply_free(&r);
 }
 
-/* A running thread: no trace (and why), registers marked unstable. */
+/* A running thread: no trace and no registers, and why. */
 TEST_F(threads, running_thread)
 {
 	struct tsnl_reply r;
@@ -543,8 +543,9 @@ TEST_F(threads, running_thread)
 		  t->v[THREADSTAT_A_THREAD_KERNEL_STACK_MISSING]);
 	EXPECT_EQ(0U, t->n_frames);
 	EXPECT_FALSE(t->has[THREADSTAT_A_THREAD_WCHAN]);
-	ASSERT_TRUE(t->has[THREADSTAT_A_THREAD_REGS]);
-	EXPECT_EQ(0, t->regs[THREADSTAT_A_REGS_STABLE]);
+	EXPECT_FALSE(t->has[THREADSTAT_A_THREAD_REGS]);
+	EXPECT_EQ(THREADSTAT_KSTACK_MISSING_RUNNING,
+		  t->v[THREADSTAT_A_THREAD_REGS_MISSING]);
 	EXPECT_FALSE(t->has[THREADSTAT_A_THREAD_SYSCALL]);
 	EXPECT_FALSE(t->stack_has[THREADSTAT_A_STACK_KERNEL_DEPTH]);
 	tsnl_reply_free(&r);
@@ -573,9 +574,20 @@ TEST_F(threads, spinning_thread)
 				EXPECT_EQ(THREADSTAT_KSTACK_MISSING_RUNNING, why);
 			EXPECT_EQ(0U, t->n_frames);
 		}
-		/* Never a syscall snapshot from a thread that ran. */
-		if (!t->regs[THREADSTAT_A_REGS_STABLE])
+		/*
+		 * Registers only as an exact copy (stable), else absent and
+		 * why; the syscall nest only with them.
+		 */
+		if (t->has[THREADSTAT_A_THREAD_REGS]) {
+			EXPECT_EQ(1, t->regs[THREADSTAT_A_REGS_STABLE]);
+			EXPECT_FALSE(t->has[THREADSTAT_A_THREAD_REGS_MISSING]);
+		} else {
+			int64_t why = t->v[THREADSTAT_A_THREAD_REGS_MISSING];
+
+			EXPECT_TRUE(why == THREADSTAT_KSTACK_MISSING_RUNNING ||
+				    why == THREADSTAT_KSTACK_MISSING_RUNNABLE);
 			EXPECT_FALSE(t->has[THREADSTAT_A_THREAD_SYSCALL]);
+		}
 		tsnl_reply_free(&r);
 	}
 	TH_LOG("spinner seen running in %u of 50 replies", running);

@@ -200,18 +200,22 @@ static void print_kernel_stack(const struct ts_thread *t)
 
 static void print_regs(const struct ts_thread *t)
 {
+	char text[128];
+
 	printf("registers\n");
 	if (withheld(t, THREADSTAT_FIELDS_REGS))
 		return;
-	if (!ts_thread_has(t, THREADSTAT_A_THREAD_REGS)) {
-		note(t->kthread ? "none: a kernel thread" :
-				  "none: the thread has exited");
+	if (ts_thread_has(t, THREADSTAT_A_THREAD_REGS_MISSING)) {
+		snprintf(text, sizeof(text), "none: the thread %s",
+			 kstack_missing_text(t->regs_missing));
+		note(text);
 		return;
 	}
-	note(t->regs.stable ? "saved at the last kernel entry; exact, the "
-			      "thread is off CPU" :
-			      "saved at the last kernel entry; may be stale, "
-			      "the thread is running");
+	if (!ts_thread_has(t, THREADSTAT_A_THREAD_REGS)) {
+		note(t->kthread ? "none: a kernel thread" : "not reported");
+		return;
+	}
+	note("saved at the last kernel entry; exact, the thread is off CPU");
 	print_fields(&ts_regs_set, &t->regs, 0, true);
 }
 
@@ -221,8 +225,7 @@ static void print_syscall(const struct ts_thread *t)
 	if (withheld(t, THREADSTAT_FIELDS_REGS))
 		return;
 	if (!ts_thread_has(t, THREADSTAT_A_THREAD_SYSCALL)) {
-		note(ts_thread_has(t, THREADSTAT_A_THREAD_REGS) ?
-		     "unknown: the thread is running" : "none");
+		note("none");
 		return;
 	}
 	if (t->syscall.nr < 0) {

@@ -459,6 +459,25 @@ def thread_page_has_every_section():
 
 
 @test
+def thread_page_of_running_thread_has_no_registers():
+    # The CLI asks about itself (exec keeps the shell's pid): it is on a
+    # CPU while the kernel answers, so no registers, no syscall, and why.
+    p = subprocess.run(["sh", "-c", f'exec "{BIN}" thread $$'],
+                       capture_output=True, text=True, timeout=60)
+    assert p.returncode == 0, p.stderr
+    lines = p.stdout.splitlines()
+    regs = lines[lines.index("registers") + 1]
+    assert regs.strip() == "none: the thread is running", p.stdout
+    assert lines[lines.index("syscall") + 1].strip() == "none", p.stdout
+    assert not any(l.split()[:1] == ["r12"] for l in lines), p.stdout
+    p = subprocess.run(["sh", "-c", f'exec "{BIN}" thread $$ --json'],
+                       capture_output=True, text=True, timeout=60)
+    t = json.loads(p.stdout)
+    assert "regs" not in t and "syscall" not in t, t
+    assert t["regs-missing"] == "running", t
+
+
+@test
 def thread_page_unprivileged_says_withheld():
     p = subprocess.run([*NOBODY, BIN, "thread", RTID], capture_output=True,
                        text=True, timeout=60)

@@ -206,8 +206,10 @@ void priv_probe(struct tsnl *nl, pid_t tgid, pid_t tid, const char *what,
 	t = &r.threads[0];
 	g->get_withheld = t->has[THREADSTAT_A_THREAD_WITHHELD] ?
 			  t->v[THREADSTAT_A_THREAD_WITHHELD] : 0;
+	/* A running thread's regs are absent with a reason: still granted. */
 	g->get_attrs[0] = t->has[THREADSTAT_A_THREAD_REGS] ||
-			  t->has[THREADSTAT_A_THREAD_SYSCALL];
+			  t->has[THREADSTAT_A_THREAD_SYSCALL] ||
+			  t->has[THREADSTAT_A_THREAD_REGS_MISSING];
 	g->get_attrs[1] = t->has[THREADSTAT_A_THREAD_STACK];
 	g->get_attrs[2] = t->has[THREADSTAT_A_THREAD_KERNEL_STACK] ||
 			  t->has[THREADSTAT_A_THREAD_WCHAN] ||

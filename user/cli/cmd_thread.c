@@ -198,19 +198,26 @@ static void print_kernel_stack(const struct ts_thread *t)
 	}
 }
 
-static void print_regs(const struct ts_thread *t)
+/* Registers and syscall are left out, with one reason, for a thread that ran. */
+static bool note_regs_missing(const struct ts_thread *t)
 {
 	char text[128];
 
+	if (!ts_thread_has(t, THREADSTAT_A_THREAD_REGS_MISSING))
+		return false;
+	snprintf(text, sizeof(text), "none: the thread %s",
+		 kstack_missing_text(t->regs_missing));
+	note(text);
+	return true;
+}
+
+static void print_regs(const struct ts_thread *t)
+{
 	printf("registers\n");
 	if (withheld(t, THREADSTAT_FIELDS_REGS))
 		return;
-	if (ts_thread_has(t, THREADSTAT_A_THREAD_REGS_MISSING)) {
-		snprintf(text, sizeof(text), "none: the thread %s",
-			 kstack_missing_text(t->regs_missing));
-		note(text);
+	if (note_regs_missing(t))
 		return;
-	}
 	if (!ts_thread_has(t, THREADSTAT_A_THREAD_REGS)) {
 		note(t->kthread ? "none: a kernel thread" : "not reported");
 		return;
@@ -222,7 +229,7 @@ static void print_regs(const struct ts_thread *t)
 static void print_syscall(const struct ts_thread *t)
 {
 	printf("syscall\n");
-	if (withheld(t, THREADSTAT_FIELDS_REGS))
+	if (withheld(t, THREADSTAT_FIELDS_REGS) || note_regs_missing(t))
 		return;
 	if (!ts_thread_has(t, THREADSTAT_A_THREAD_SYSCALL)) {
 		note("none");

@@ -39,10 +39,10 @@ int wait_load(int argc, char **argv, const char *usage, struct wait_ctx *ctx)
 		ts_close(c);
 		return 1;
 	}
-	ts_close(c);
 	if (q.tgid && !ctx->list.n) {
 		cli_error("no process %u", q.tgid);
 		ts_thread_list_free(&ctx->list);
+		ts_close(c);
 		return 1;
 	}
 	for (i = 0; i < ctx->list.n; i++)
@@ -52,6 +52,15 @@ int wait_load(int argc, char **argv, const char *usage, struct wait_ctx *ctx)
 				&err)) {
 		cli_error("%s", err.msg);
 		ts_thread_list_free(&ctx->list);
+		ts_close(c);
+		return 1;
+	}
+	/* a cycle is a deadlock only if a second look still shows it */
+	rc = ts_wait_graph_confirm_live(c, q.tgid, &ctx->list, &ctx->g, &err);
+	ts_close(c);
+	if (rc) {
+		cli_error("%s", err.msg);
+		wait_free(ctx);
 		return 1;
 	}
 	return -1;

@@ -157,7 +157,8 @@ static int take(struct ts_client *c, const struct ts_sample_opts *o,
 	*complete = !info.interrupted;
 	if (o->waits) {
 		o->waits->list.interrupted = info.interrupted;
-		if (ts_waits_build(o->waits, &ts_wait_source_live, err))
+		if (ts_waits_build(o->waits, &ts_wait_source_live, err) ||
+		    ts_waits_confirm_live(c, o->tgid, o->waits, err))
 			return -1;
 		if (cap->w)
 			record_waiters(cap->w, o->waits);

@@ -124,6 +124,22 @@ void ts_wait_graph_free(struct ts_wait_graph *g);
 /* Find the cycles among @g's waiters (done by ts_wait_graph_build()). */
 int ts_wait_cycles(struct ts_wait_graph *g);
 
+/*
+ * Keep only the cycles that last (wait_confirm.c): a dump reads owners one
+ * after another, and a contended lock changing hands between two reads can
+ * close a cycle that never was. A cycle is kept when a dump begun after
+ * @list's ended shows every member blocked on the same address for the
+ * same owner, not having run in between (switch counts unchanged).
+ */
+size_t ts_wait_cycles_confirm(struct ts_wait_graph *g,
+			      const struct ts_thread_list *list,
+			      const struct ts_wait_graph *later,
+			      const struct ts_thread_list *later_list);
+/* The same with a second dump, taken only when @g has a cycle. */
+int ts_wait_graph_confirm_live(struct ts_client *c, uint32_t tgid,
+			       const struct ts_thread_list *list,
+			       struct ts_wait_graph *g, struct ts_error *err);
+
 /* Owner, how found, kind of lock: names for output. */
 const char *ts_owner_how_name(uint8_t how);
 const char *ts_lock_kind_name(uint8_t kind);
@@ -187,6 +203,9 @@ struct ts_waits {
 int ts_waits_build(struct ts_waits *w, const struct ts_wait_source *src,
 		   struct ts_error *err);
 void ts_waits_free(struct ts_waits *w);
+/* ts_wait_graph_confirm_live() for @w, its tree rebuilt if a cycle went. */
+int ts_waits_confirm_live(struct ts_client *c, uint32_t tgid,
+			  struct ts_waits *w, struct ts_error *err);
 
 /* glibc layouts (wait_owner.c); exposed for the unit test. */
 enum ts_owner_how ts_glibc_mutex_owner(const int32_t mutex[5],

@@ -246,6 +246,112 @@ TEST(tree_cycle_first_then_chains_then_unowned_locks)
 	ts_wait_graph_free(&g);
 }
 
+/* Each of @tids has switched @csw times (voluntarily) and @csw/2 not. */
+static void switched(uint64_t csw)
+{
+	size_t i;
+
+	for (i = 0; i < list.n; i++) {
+		set_bit(threads[i].present, THREADSTAT_A_THREAD_NVCSW);
+		set_bit(threads[i].present, THREADSTAT_A_THREAD_NIVCSW);
+		threads[i].nvcsw = csw;
+		threads[i].nivcsw = csw / 2;
+	}
+}
+
+/* A second look at threads 70 and 71 of process 70: @g2 from it. */
+static struct ts_thread threads2[8];
+static struct ts_thread_list list2 = { .v = threads2 };
+
+static int second_look(uint32_t owner70, uint32_t owner71, uint64_t csw71,
+		       struct ts_wait_graph *g2)
+{
+	struct ts_thread first[64];
+	size_t n = list.n;
+	struct ts_error err;
+	int rc;
+
+	memcpy(first, threads, sizeof(first));
+	thread(70, 70, 0xa0, owner70, 20);
+	thread(71, 70, 0xa0, owner71, 20);
+	thread(72, 70, 0, 0, 0);
+	switched(4);
+	threads[n + 1].nvcsw = csw71;
+	memcpy(threads2, &threads[n], 3 * sizeof(*threads));
+	list2.n = 3;
+	rc = ts_wait_graph_build(&list2, &fake, g2, &err);
+	memcpy(threads, first, sizeof(first));
+	list.n = n;
+	return rc;
+}
+
+/*
+ * One mutex, two waiters: 70's owner read as 71, then the mutex changed
+ * hands and 71's owner read as 70. No instant had that cycle.
+ */
+static int torn_pair(struct ts_wait_graph *g)
+{
+	struct ts_error err;
+
+	reset();
+	thread(70, 70, 0xa0, 71, 10);
+	thread(71, 70, 0xa0, 70, 10);
+	thread(72, 70, 0, 0, 0);
+	switched(4);
+	return ts_wait_graph_build(&list, &fake, g, &err);
+}
+
+TEST(cycle_that_a_second_look_shows_unchanged_is_kept)
+{
+	struct ts_wait_graph g, g2;
+
+	ASSERT_EQ(0, torn_pair(&g));
+	ASSERT_EQ(1, g.n_cycles);
+	ASSERT_EQ(0, second_look(71, 70, 4, &g2));
+	EXPECT_EQ(0, ts_wait_cycles_confirm(&g, &list, &g2, &list2));
+	ASSERT_EQ(1, g.n_cycles);
+	EXPECT_EQ(70, g.w[g.cycles[0].w[0]].tid);
+	EXPECT_EQ(71, g.w[g.cycles[0].w[1]].tid);
+	ts_wait_graph_free(&g2);
+	ts_wait_graph_free(&g);
+}
+
+TEST(cycle_whose_owner_changed_is_dropped_and_its_loop_cut)
+{
+	struct ts_wait_graph g, g2;
+	size_t i;
+
+	ASSERT_EQ(0, torn_pair(&g));
+	ASSERT_EQ(1, g.n_cycles);
+	ASSERT_EQ(0, second_look(72, 72, 4, &g2));	/* both now wait for 72 */
+	EXPECT_EQ(1, ts_wait_cycles_confirm(&g, &list, &g2, &list2));
+	EXPECT_EQ(0, g.n_cycles);
+	for (i = 0; i < g.n; i++) {
+		EXPECT_EQ(0, g.w[i].owner_tid);
+		EXPECT_EQ(TS_OWNER_UNKNOWN, g.w[i].owner_how);
+		EXPECT_EQ(SIZE_MAX, g.w[i].next);
+		EXPECT_EQ(SIZE_MAX, g.w[i].owner_thread);
+	}
+	ts_wait_graph_free(&g2);
+	ts_wait_graph_free(&g);
+}
+
+TEST(cycle_with_a_member_that_ran_meanwhile_is_dropped)
+{
+	struct ts_wait_graph g, g2;
+	size_t i;
+
+	ASSERT_EQ(0, torn_pair(&g));
+	ASSERT_EQ(1, g.n_cycles);
+	ASSERT_EQ(0, second_look(71, 70, 5, &g2));	/* same edges, but 71 switched once */
+	EXPECT_EQ(1, ts_wait_cycles_confirm(&g, &list, &g2, &list2));
+	EXPECT_EQ(0, g.n_cycles);
+	for (i = 0; i < g.n; i++)	/* 70's edge lasted, 71's did not */
+		EXPECT_EQ(g.w[i].tid == 70 ? 71U : 0U, g.w[i].owner_tid);
+	ts_wait_graph_free(&g2);
+	ts_wait_graph_free(&g);
+}
+
 TEST(glibc_mutex_layout)
 {
 	/* __lock, __count, __owner, __nusers, __kind */

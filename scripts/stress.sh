@@ -20,7 +20,10 @@ mkdir -p "$logdir"
 pass=0 fail=0
 summary=
 
-make -s -j"$(nproc)" user modules selftests >"$logdir/build.log" 2>&1 || {
+# waits_test runs build/release/tests/deadlock_prog (make check builds it
+# in its unit stage; this must too).
+make -s -j"$(nproc)" user modules selftests build/release/tests/deadlock_prog \
+	>"$logdir/build.log" 2>&1 || {
 	cat "$logdir/build.log"; echo "stress: 0 passed, 1 failed"; exit 1; }
 
 while IFS='	' read -r kver _ _; do

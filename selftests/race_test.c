@@ -109,8 +109,9 @@ struct client {
 	unsigned int seed;
 	unsigned long replies, gone, dumps;
 	unsigned long marked, absent_regs, absent_kstack, traces;
-	unsigned long wchan_other;
+	unsigned long wchan_other, before_sleep;
 	char wchan_example[300];
+	char before_example[128];
 	char why[400];
 };
 
@@ -159,7 +160,7 @@ static const char *check_thread(const struct nlmsghdr *nlh, void *arg)
 	struct nested n = { 0 };
 	uint32_t tid;
 	bool ok = true, frames = false;
-	uint64_t r12, r13;
+	uint64_t r12, r13, orig_ax, ip;
 
 	if (!t)
 		return "reply without tid";
@@ -232,11 +233,35 @@ static const char *check_thread(const struct nlmsghdr *nlh, void *arg)
 	r13 = reg(&n, THREADSTAT_A_REGS_R13, &ok);
 	if (!ok)
 		return "regs without r12/r13";
+	orig_ax = reg(&n, THREADSTAT_A_REGS_ORIG_AX, &ok);
+	ip = reg(&n, THREADSTAT_A_REGS_IP, &ok);
+	if (!ok)
+		return "regs without orig_ax/ip";
 	if ((r12 & RACE_MARK_MASK) != RACE_MARK)
 		return NULL;	/* not in its marked sleep yet */
+	/*
+	 * churned() sets r12, then r13, then enters nanosleep: an interrupt
+	 * between those instructions saves r12 marked and r13 not yet, an
+	 * exact copy of that moment (orig_ax is then not the system call).
+	 */
+	if (orig_ax != SYS_nanosleep) {
+		if (!c->before_sleep++)
+			snprintf(c->before_example, sizeof(c->before_example),
+				 "ip %#llx orig_ax %lld r12 %#llx r13 %#llx",
+				 (unsigned long long)ip, (long long)orig_ax,
+				 (unsigned long long)r12,
+				 (unsigned long long)r13);
+		return NULL;
+	}
 	c->marked++;
-	if (r13 != ~r12)
-		return "r13 does not match r12: a torn register copy";
+	if (r13 != ~r12) {
+		static __thread char torn[160];
+
+		snprintf(torn, sizeof(torn),
+			 "r13 %#llx does not match r12 %#llx in nanosleep: a torn register copy",
+			 (unsigned long long)r13, (unsigned long long)r12);
+		return torn;
+	}
 	if ((uint32_t)r12 != tid + breaks) {
 		static __thread char why[96];
 
@@ -348,7 +373,7 @@ TEST_F_TIMEOUT(race, stack_regs_of_exiting_threads_under_hotplug, 3600)
 	int nr_cpus = sysconf(_SC_NPROCESSORS_ONLN), i;
 	unsigned long cycles = 0, replies = 0, gone = 0, dumps = 0;
 	unsigned long marked = 0, absent_regs = 0, absent_kstack = 0;
-	unsigned long traces = 0, wchan_other = 0;
+	unsigned long traces = 0, wchan_other = 0, before_sleep = 0;
 	struct client c[NR_CLIENTS] = { 0 };
 	pthread_t hp;
 
@@ -403,10 +428,15 @@ TEST_F_TIMEOUT(race, stack_regs_of_exiting_threads_under_hotplug, 3600)
 		wchan_other += c[i].wchan_other;
 		if (c[i].wchan_other)
 			printf("# %s\n", c[i].wchan_example);
+		before_sleep += c[i].before_sleep;
+		if (c[i].before_sleep)
+			printf("# saved before its marked sleep: %s\n",
+			       c[i].before_example);
 	}
-	printf("# race: %.1f s, %lu threads exited (%.0f/s), %lu hotplug cycles, %lu thread replies (%lu tgid dumps, %lu tids already gone), %lu regs with their own marker, %lu regs absent (exited), %lu kernel stacks (%lu with a wchan from the next function), %lu absent with a reason\n",
+	printf("# race: %.1f s, %lu threads exited (%.0f/s), %lu hotplug cycles, %lu thread replies (%lu tgid dumps, %lu tids already gone), %lu regs with their own marker (%lu more saved between setting r12 and the call), %lu regs absent (exited), %lu kernel stacks (%lu with a wchan from the next function), %lu absent with a reason\n",
 	       elapsed, sh->created, sh->created / elapsed, cycles, replies,
-	       dumps, gone, marked, absent_regs, traces, wchan_other,
+	       dumps, gone, marked, before_sleep, absent_regs, traces,
+	       wchan_other,
 	       absent_kstack);
 	EXPECT_LT(0UL, sh->created);
 	/* The check must have had something to check. */

@@ -137,6 +137,7 @@ static int take(struct ts_client *c, const struct ts_sample_opts *o,
 	struct ts_cpu_list cpus;
 	struct ts_system sys;
 	struct ts_thread detail;
+	int rc;
 	struct adder add = { m, cap, cap->w ? o->cmdlines : NULL,
 			     o->waits ? &o->waits->list : NULL };
 	size_t i;
@@ -157,8 +158,18 @@ static int take(struct ts_client *c, const struct ts_sample_opts *o,
 	*complete = !info.interrupted;
 	if (o->waits) {
 		o->waits->list.interrupted = info.interrupted;
-		if (ts_waits_build(o->waits, &ts_wait_source_live, err) ||
-		    ts_waits_confirm_live(c, o->tgid, o->waits, err))
+		if (ts_waits_build(o->waits, &ts_wait_source_live, err))
+			return -1;
+		/*
+		 * The confirming dump is the library's second look, not
+		 * part of the sample: a replay would count its threads
+		 * twice. The WAITER frames below carry what it decided.
+		 */
+		ts_set_capture(c, NULL, NULL);
+		rc = ts_waits_confirm_live(c, o->tgid, o->waits, err);
+		if (cap->w)
+			ts_set_capture(c, capture, cap);
+		if (rc)
 			return -1;
 		if (cap->w)
 			record_waiters(cap->w, o->waits);

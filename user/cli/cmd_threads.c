@@ -150,6 +150,19 @@ static void stream_begin(struct stream *st)
 }
 
 /*
+ * A record is appended to st->line; written when stdout is a terminal
+ * (a record at a time, as it comes) or 64 KiB are held, and at the end:
+ * an fwrite per record was ~5% of --json's formatting (callgrind).
+ */
+static void stream_flush(struct stream *st, bool all)
+{
+	if (!all && !st->escape && st->line.len < 16384)
+		return;
+	fwrite(ts_str_get(&st->line), 1, st->line.len, stdout);
+	ts_str_clear(&st->line);
+}
+
+/*
  * RFC 4180. An absent field is an empty cell, a present empty string "".
  * Cells hold the raw bytes (lossless) unless stdout is a terminal, where
  * they are escaped like a table's first.
@@ -159,7 +172,6 @@ static void csv_row(struct stream *st, const struct ts_thread *t)
 	const struct columns *cols = st->cols;
 	int k;
 
-	ts_str_clear(&st->line);
 	for (k = 0; k < cols->n; k++) {
 		const void *rec = cell_rec(&cols->v[k], t);
 
@@ -181,7 +193,7 @@ static void csv_row(struct stream *st, const struct ts_thread *t)
 		}
 	}
 	ts_str_add(&st->line, "\r\n", 2);
-	fwrite(ts_str_get(&st->line), 1, st->line.len, stdout);
+	stream_flush(st, false);
 }
 
 /* A kept table cell: its bytes in st->cells and the columns they take. */
@@ -277,12 +289,11 @@ static int stream_thread(const struct ts_thread *t, void *arg)
 	if (!st->n)
 		stream_begin(st);
 	if (st->format == FORMAT_JSON) {
-		ts_str_clear(&st->line);
 		if (st->n)
 			ts_str_add(&st->line, ",", 1);
 		ts_str_add(&st->line, "\n  ", 3);
 		json_record_str(&st->line, &ts_thread_set, t);
-		fwrite(st->line.p, 1, st->line.len, stdout);
+		stream_flush(st, false);
 	} else {
 		csv_row(st, t);
 	}
@@ -293,6 +304,8 @@ static int stream_thread(const struct ts_thread *t, void *arg)
 /* @complete: close the output; a failed dump's stays open (truncated). */
 static void stream_end(struct stream *st, bool complete)
 {
+	if (st->format != FORMAT_TABLE)
+		stream_flush(st, true);
 	if (st->format == FORMAT_TABLE) {
 		if (complete)	/* a failed dump's table prints nothing */
 			table_print(st);

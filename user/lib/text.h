@@ -131,8 +131,37 @@ void ts_text_csv(struct ts_str *out, const char *s, size_t n);
  * else appends nothing; ts_field_enum_name() gives the name of a policy or
  * of a *-missing reason (NULL for other kinds), for the caller to quote.
  */
-bool ts_field_number(struct ts_str *out, const struct ts_field *f,
-		     const void *rec);
+static inline bool ts_field_number(struct ts_str *out,
+				   const struct ts_field *f, const void *rec)
+{
+	/* Inline: most of a record's fields are numbers (the call and the
+	 * return were a tenth of --json's formatting, callgrind).
+	 */
+	const char *p = (const char *)rec + f->offset;
+	uint32_t u32;
+	int32_t s32;
+	uint64_t u64;
+
+	switch (f->kind) {
+	case TS_KIND_U8:
+		ts_str_u64(out, *(const uint8_t *)p);
+		return true;
+	case TS_KIND_U32:
+		memcpy(&u32, p, 4);
+		ts_str_u64(out, u32);
+		return true;
+	case TS_KIND_S32:
+		memcpy(&s32, p, 4);
+		ts_str_s64(out, s32);
+		return true;
+	case TS_KIND_U64:
+		memcpy(&u64, p, 8);
+		ts_str_u64(out, u64);
+		return true;
+	default:
+		return false;
+	}
+}
 const char *ts_field_enum_name(const struct ts_field *f, const void *rec);
 
 /*

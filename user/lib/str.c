@@ -135,6 +135,10 @@ void ts_str_u64(struct ts_str *s, uint64_t v)
 
 void ts_str_s64(struct ts_str *s, int64_t v)
 {
+	if (v >= 0) {	/* most: nice 0, prio 20 */
+		ts_str_u64(s, (uint64_t)v);
+		return;
+	}
 	if (!room_for_number(s))
 		return;
 	s->len += ts_dec_s64(s->p + s->len, v);

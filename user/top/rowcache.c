@@ -10,83 +10,21 @@
  * byte, so a changed value, even one not shown, is a miss), the row's
  * kind and the columns shown and their order (a change of those empties
  * the cache): a hit writes what formatting would. Rows are found by id
- * and kind in an open-addressed table; each frame fills a new table from
- * the old one, so threads gone are dropped. Only cells wholly plain ASCII
- * are cached (as row_gather gathers them): escaping stays where it was.
+ * and kind in an open-addressed table, an entry a row; entries of rows
+ * not drawn in the last frame (threads gone) are dropped when they are
+ * as many as the rows. Only cells wholly plain ASCII are cached (as
+ * row_gather gathers them): escaping stays where it was.
  */
 #include <stdlib.h>
 #include <string.h>
 
 #include "top.h"
 
-static void gen_free(struct rowcache_gen *g)
-{
-	free(g->v);
-	free(g->slot);
-	memset(g, 0, sizeof(*g));
-}
-
 void rowcache_free(struct rowcache *rc)
 {
-	gen_free(&rc->gen[0]);
-	gen_free(&rc->gen[1]);
-	rc->on = false;
-}
-
-static uint32_t slot_of(uint32_t key, size_t mask)
-{
-	return (uint32_t)((key * 2654435761u) & mask);
-}
-
-/* Room for @rows rows in @g, emptied; false without memory. */
-static bool gen_reset(struct rowcache_gen *g, size_t rows)
-{
-	size_t slots = 1024;
-
-	while (slots < rows * 2)
-		slots *= 2;
-	if (rows > g->cap) {
-		struct rowcache_entry *v = realloc(g->v, rows * sizeof(*v));
-
-		if (!v)
-			return false;
-		g->v = v;
-		g->cap = rows;
-	}
-	if (slots != g->n_slots) {
-		uint32_t *slot = realloc(g->slot, slots * sizeof(*slot));
-
-		if (!slot)
-			return false;
-		g->slot = slot;
-		g->n_slots = slots;
-	}
-	memset(g->slot, 0, g->n_slots * sizeof(*g->slot));
-	g->n = 0;
-	return true;
-}
-
-void rowcache_begin(struct rowcache *rc, bool text, size_t rows,
-		    const bool shown[TS_COLS], const int order[TS_COLS])
-{
-	rc->on = false;
-	if (!text)
-		return;
-	if (memcmp(rc->shown, shown, sizeof(rc->shown)) ||
-	    memcmp(rc->order, order, sizeof(rc->order))) {
-		/* other columns: nothing cached applies */
-		rc->gen[0].n = rc->gen[1].n = 0;
-		if (rc->gen[0].slot)
-			memset(rc->gen[0].slot, 0,
-			       rc->gen[0].n_slots * sizeof(uint32_t));
-		if (rc->gen[1].slot)
-			memset(rc->gen[1].slot, 0,
-			       rc->gen[1].n_slots * sizeof(uint32_t));
-		memcpy(rc->shown, shown, sizeof(rc->shown));
-		memcpy(rc->order, order, sizeof(rc->order));
-	}
-	rc->cur ^= 1;
-	rc->on = gen_reset(&rc->gen[rc->cur], rows);
+	free(rc->v);
+	free(rc->slot);
+	memset(rc, 0, sizeof(*rc));
 }
 
 static uint32_t key_of(const struct ts_mstat *st, uint8_t kind)
@@ -94,22 +32,105 @@ static uint32_t key_of(const struct ts_mstat *st, uint8_t kind)
 	return st->id << 2 ^ kind;
 }
 
-const struct rowcache_entry *rowcache_find(const struct rowcache *rc,
+static size_t slot_first(uint32_t key, size_t n_slots)
+{
+	return (key * 2654435761u) & (n_slots - 1);
+}
+
+/* Entries [0, n) into empty slots. */
+static void slots_fill(struct rowcache *rc)
+{
+	size_t e, i;
+
+	memset(rc->slot, 0, rc->n_slots * sizeof(*rc->slot));
+	for (e = 0; e < rc->n; e++) {
+		for (i = slot_first(rc->v[e].key, rc->n_slots); rc->slot[i];
+		     i = (i + 1) & (rc->n_slots - 1))
+			;
+		rc->slot[i] = (uint32_t)e + 1;
+	}
+}
+
+/* Room for @rows more entries, at most half the slots used; false
+ * without memory. */
+static bool room(struct rowcache *rc, size_t rows)
+{
+	size_t want = rc->n + rows, slots = rc->n_slots ? rc->n_slots : 1024;
+
+	if (want > rc->cap) {
+		struct rowcache_entry *v = realloc(rc->v, want * sizeof(*v));
+
+		if (!v)
+			return false;
+		rc->v = v;
+		rc->cap = want;
+	}
+	while (slots < want * 2)
+		slots *= 2;
+	if (slots != rc->n_slots) {
+		uint32_t *slot = realloc(rc->slot, slots * sizeof(*slot));
+
+		if (!slot)
+			return false;
+		rc->slot = slot;
+		rc->n_slots = slots;
+		slots_fill(rc);
+	}
+	return true;
+}
+
+void rowcache_begin(struct rowcache *rc, bool text, size_t rows,
+		    const bool shown[TS_COLS], const int order[TS_COLS])
+{
+	size_t e, kept = 0;
+
+	rc->on = false;
+	if (!text)
+		return;
+	if (memcmp(rc->shown, shown, sizeof(rc->shown)) ||
+	    memcmp(rc->order, order, sizeof(rc->order))) {
+		rc->n = 0;	/* other columns: nothing cached applies */
+		memcpy(rc->shown, shown, sizeof(rc->shown));
+		memcpy(rc->order, order, sizeof(rc->order));
+		if (rc->slot)
+			slots_fill(rc);
+	}
+	if (rc->n > rows + rows / 4) {	/* keep the last frame's rows */
+		for (e = 0; e < rc->n; e++)
+			if (rc->v[e].seen == rc->frame && kept++ != e)
+				rc->v[kept - 1] = rc->v[e];
+		rc->n = kept;
+		if (rc->slot)
+			slots_fill(rc);
+	}
+	rc->frame++;
+	rc->on = room(rc, rows);
+	rc->room = rows;
+}
+
+static size_t slot_next(const struct rowcache *rc, size_t i)
+{
+	return (i + 1) & (rc->n_slots - 1);
+}
+
+const struct rowcache_entry *rowcache_find(struct rowcache *rc,
 					   const struct ts_mstat *st,
 					   uint8_t kind)
 {
-	const struct rowcache_gen *g = &rc->gen[rc->cur ^ 1];
-	uint32_t key = key_of(st, kind), i;
-	size_t mask = g->n_slots - 1;
+	uint32_t key = key_of(st, kind);
+	size_t i;
 
-	if (!rc->on || !g->n)
+	if (!rc->on || !rc->n)
 		return NULL;
-	for (i = slot_of(key, mask); g->slot[i]; i = (i + 1) & mask) {
-		const struct rowcache_entry *e = &g->v[g->slot[i] - 1];
+	for (i = slot_first(key, rc->n_slots); rc->slot[i];
+	     i = slot_next(rc, i)) {
+		struct rowcache_entry *e = &rc->v[rc->slot[i] - 1];
 
-		if (e->key == key && e->kind == kind &&
-		    !memcmp(&e->st, st, sizeof(*st)))
+		if (e->key == key && e->kind == kind && e->seen != rc->frame &&
+		    !memcmp(&e->st, st, sizeof(*st))) {
+			e->seen = rc->frame;	/* this frame's now */
 			return e;
+		}
 	}
 	return NULL;
 }
@@ -117,23 +138,32 @@ const struct rowcache_entry *rowcache_find(const struct rowcache *rc,
 void rowcache_keep(struct rowcache *rc, const struct ts_mstat *st,
 		   uint8_t kind, const char *text, size_t len, int next)
 {
-	struct rowcache_gen *g = &rc->gen[rc->cur];
-	struct rowcache_entry *e;
-	uint32_t key = key_of(st, kind), i;
-	size_t mask = g->n_slots - 1;
+	uint32_t key = key_of(st, kind);
+	struct rowcache_entry *e = NULL;
+	size_t i;
 
-	/* rows beyond those announced (none in a frame) are not kept */
-	if (!rc->on || len > sizeof(e->text) || g->n >= g->cap ||
-	    g->n >= g->n_slots / 2)
+	if (!rc->on || len > sizeof(e->text))
 		return;
-	e = &g->v[g->n++];
+	/* the row's entry from the last frame, else a new one */
+	for (i = slot_first(key, rc->n_slots); rc->slot[i];
+	     i = slot_next(rc, i)) {
+		e = &rc->v[rc->slot[i] - 1];
+		if (e->key == key && e->kind == kind && e->seen != rc->frame)
+			break;
+		e = NULL;
+	}
+	if (!e) {
+		if (!rc->room)	/* more rows than announced: not kept */
+			return;
+		rc->room--;
+		e = &rc->v[rc->n++];
+		rc->slot[i] = (uint32_t)rc->n;
+		e->key = key;
+		e->kind = kind;
+	}
 	memcpy(&e->st, st, sizeof(*st));
-	e->key = key;
-	e->kind = kind;
+	e->seen = rc->frame;
 	e->len = (uint16_t)len;
 	e->next = next;
 	memcpy(e->text, text, len);
-	for (i = slot_of(key, mask); g->slot[i]; i = (i + 1) & mask)
-		;
-	g->slot[i] = (uint32_t)g->n;
 }

@@ -193,21 +193,20 @@ bool screen_mono(void);
 struct rowcache_entry {
 	struct ts_mstat st;	/* the values the text was made from */
 	uint32_t key;
+	uint32_t seen;		/* the last frame that drew the row */
 	uint8_t kind;		/* the row's, enum ts_row_kind */
 	uint16_t len;
 	int next;		/* the column (order index) after the text */
 	char text[176];
 };
-struct rowcache_gen {
+struct rowcache {
+	bool on;		/* this frame is a text frame */
+	uint32_t frame;
+	size_t room;		/* entries this frame may still add */
 	struct rowcache_entry *v;
 	size_t n, cap;
 	uint32_t *slot;		/* 1 + index in v; 0 empty */
-	size_t n_slots;		/* a power of 2 */
-};
-struct rowcache {
-	bool on;		/* this frame is a text frame */
-	int cur;		/* gen[cur] this frame's, gen[cur ^ 1] the last */
-	struct rowcache_gen gen[2];
+	size_t n_slots;		/* a power of 2, at least twice n */
 	bool shown[TS_COLS];	/* the columns the texts hold */
 	int order[TS_COLS];
 };
@@ -216,8 +215,9 @@ struct rowcache {
  * is off), with these columns; the last frame's rows stay findable. */
 void rowcache_begin(struct rowcache *rc, bool text, size_t rows,
 		    const bool shown[TS_COLS], const int order[TS_COLS]);
-/* The last frame's entry for a row of @kind with exactly @st, or NULL. */
-const struct rowcache_entry *rowcache_find(const struct rowcache *rc,
+/* The last frame's entry for a row of @kind with exactly @st, or NULL;
+ * found, it is this frame's. */
+const struct rowcache_entry *rowcache_find(struct rowcache *rc,
 					   const struct ts_mstat *st,
 					   uint8_t kind);
 /* This frame's row: @len bytes of @text, the cells before column @next. */

@@ -122,7 +122,6 @@ static void stat_cells(struct top *t, struct surface *s,
 		memcpy(row, e->text, e->len);
 		row_len = e->len;
 		i = e->next;
-		rowcache_keep(&t->rowcache, st, r->kind, e->text, e->len, i);
 		keep = false;
 	}
 	for (; i < TS_COLS; i++) {

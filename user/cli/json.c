@@ -80,8 +80,6 @@ static void json_value(struct ts_str *out, const struct ts_field *f,
 	uint64_t u64;
 	size_t i;
 
-	if (ts_field_number(out, f, rec))
-		return;
 	name = ts_field_enum_name(f, rec);
 	if (name) {
 		json_text(out, name, strlen(name));
@@ -157,7 +155,10 @@ struct json_plan {
 	uint64_t present[2];
 	size_t n;
 	const struct ts_field *f[JSON_MAX_TYPE];
-	size_t key[JSON_MAX_TYPE];	/* ,"name": at keys.p + key[i] */
+	/* ,"name": at keys.p + key[i], klen[i] bytes (the first key
+	 * without its comma) */
+	size_t key[JSON_MAX_TYPE];
+	size_t klen[JSON_MAX_TYPE];
 	struct ts_str keys;
 };
 
@@ -189,6 +190,13 @@ static void json_plan_build(struct json_plan *p, const struct ts_set *set,
 		ts_str_add(&p->keys, ",\"", 2);
 		json_add(&p->keys, f->name);
 		ts_str_add(&p->keys, "\":", 2);
+	}
+	for (i = 0; i < p->n; i++)
+		p->klen[i] = (i + 1 < p->n ? p->key[i + 1] : p->keys.len) -
+			     p->key[i];
+	if (p->n) {
+		p->key[0]++;
+		p->klen[0]--;
 	}
 	/* KEY_COPY bytes readable from every key's start (key_add) */
 	if (!ts_str_grow(&p->keys, KEY_COPY))
@@ -240,7 +248,7 @@ static void json_object(struct ts_str *out, const struct ts_set *set,
 {
 	const struct json_plan *p = json_plan(set, rec, depth);
 	struct json_plan *own = NULL;
-	size_t i, end;
+	size_t i;
 
 	if (!p) {
 		own = calloc(1, sizeof(*own));
@@ -254,11 +262,10 @@ static void json_object(struct ts_str *out, const struct ts_set *set,
 	}
 	ts_str_add(out, "{", 1);
 	for (i = 0; i < p->n; i++) {
-		end = i + 1 < p->n ? p->key[i + 1] : p->keys.len;
-		/* the first key without its comma */
-		key_add(out, p->keys.p + p->key[i] + !i,
-			end - p->key[i] - !i);
-		json_value(out, p->f[i], rec, depth);
+		key_add(out, p->keys.p + p->key[i], p->klen[i]);
+		/* numbers (most fields) inline, the rest by kind */
+		if (!ts_field_number(out, p->f[i], rec))
+			json_value(out, p->f[i], rec, depth);
 	}
 	ts_str_add(out, "}", 1);
 	if (own) {

@@ -168,8 +168,20 @@ void ts_text_json(struct ts_str *out, const char *s, size_t n)
 {
 	const char *end = s + n;
 	uint32_t cp;
-	size_t len;
+	size_t len = ts_text_plain(s, n);
 
+	/* Most strings (names, states, policies) need no escape: one copy. */
+	if (len == n && (out->len + n + 3 <= out->cap ||
+			 ts_str_grow(out, n + 2))) {
+		char *d = out->p + out->len;
+
+		d[0] = '"';
+		memcpy(d + 1, s, n);
+		d[n + 1] = '"';
+		d[n + 2] = '\0';
+		out->len += n + 2;
+		return;
+	}
 	ts_str_add(out, "\"", 1);
 	while (s < end) {
 		unsigned char c = (unsigned char)*s;

@@ -29,35 +29,6 @@ static void cpuset_text(struct ts_str *out, const uint64_t *set, size_t words)
 	}
 }
 
-bool ts_field_number(struct ts_str *out, const struct ts_field *f,
-		     const void *rec)
-{
-	const char *p = (const char *)rec + f->offset;
-	uint32_t u32;
-	int32_t s32;
-	uint64_t u64;
-
-	switch (f->kind) {
-	case TS_KIND_U8:
-		ts_str_u64(out, *(const uint8_t *)p);
-		return true;
-	case TS_KIND_U32:
-		memcpy(&u32, p, 4);
-		ts_str_u64(out, u32);
-		return true;
-	case TS_KIND_S32:
-		memcpy(&s32, p, 4);
-		ts_str_s64(out, s32);
-		return true;
-	case TS_KIND_U64:
-		memcpy(&u64, p, 8);
-		ts_str_u64(out, u64);
-		return true;
-	default:
-		return false;
-	}
-}
-
 const char *ts_field_enum_name(const struct ts_field *f, const void *rec)
 {
 	const char *(*name)(uint32_t);

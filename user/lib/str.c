@@ -67,34 +67,10 @@ const char *ts_str_get(const struct ts_str *s)
 	return s->p ? s->p : "";
 }
 
-/* @v's digits written backwards to end at @end; returns where they start. */
-static inline char *dec_back(char *end, uint64_t v)
-{
-	static const char pairs[] =
-		"00010203040506070809101112131415161718192021222324"
-		"25262728293031323334353637383940414243444546474849"
-		"50515253545556575859606162636465666768697071727374"
-		"75767778798081828384858687888990919293949596979899";
-
-	/* Two digits per division. */
-	while (v >= 100) {
-		end -= 2;
-		memcpy(end, pairs + v % 100 * 2, 2);
-		v /= 100;
-	}
-	if (v >= 10) {
-		end -= 2;
-		memcpy(end, pairs + v * 2, 2);
-	} else {
-		*--end = (char)('0' + v);
-	}
-	return end;
-}
-
 size_t ts_dec_u64(char *buf, uint64_t v)
 {
 	char tmp[TS_DEC_MAX];
-	const char *d = dec_back(tmp + sizeof(tmp), v);
+	const char *d = ts_dec_back(tmp + sizeof(tmp), v);
 	size_t n = (size_t)(tmp + sizeof(tmp) - d);
 
 	memcpy(buf, d, n);
@@ -110,32 +86,13 @@ size_t ts_dec_s64(char *buf, int64_t v)
 	return 1 + ts_dec_u64(buf + 1, (uint64_t)-(v + 1) + 1);
 }
 
-/* The digits straight into the buffer: no copy through a local. */
-static bool room_for_number(struct ts_str *s)
-{
-	return s->len + TS_DEC_MAX + 2 <= s->cap ||
-	       ts_str_grow(s, TS_DEC_MAX + 1);
-}
-
-void ts_str_u64(struct ts_str *s, uint64_t v)
-{
-	/* The digits end tmp's first half: a copy of TS_DEC_MAX bytes from
-	 * where they start stays inside tmp, and its size is a constant (a
-	 * move or two, not a call); the buffer has room for it.
-	 */
-	char tmp[2 * TS_DEC_MAX];
-	const char *d = dec_back(tmp + TS_DEC_MAX, v);
-
-	if (!room_for_number(s))
-		return;
-	memcpy(s->p + s->len, d, TS_DEC_MAX);
-	s->len += (size_t)(tmp + TS_DEC_MAX - d);
-	s->p[s->len] = '\0';
-}
-
 void ts_str_s64(struct ts_str *s, int64_t v)
 {
-	if (!room_for_number(s))
+	if (v >= 0) {	/* most: nice 0, prio 20 */
+		ts_str_u64(s, (uint64_t)v);
+		return;
+	}
+	if (!ts_str_room_for_number(s))
 		return;
 	s->len += ts_dec_s64(s->p + s->len, v);
 	s->p[s->len] = '\0';

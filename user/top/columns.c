@@ -411,6 +411,17 @@ void cell_text(char *buf, size_t len, enum ts_col c, const struct ts_mstat *s,
 	}
 }
 
+/* @n bytes of @piece at @used in @buf (of @len), if they fit with a NUL. */
+static size_t prefix_piece(char *buf, size_t len, size_t used,
+			   const char *piece, size_t n)
+{
+	if (used + n + 1 > len)
+		return used;
+	memcpy(buf + used, piece, n);
+	buf[used + n] = '\0';
+	return used + n;
+}
+
 void tree_prefix(char *buf, size_t len, const struct ts_row *r,
 		 bool expandable)
 {
@@ -419,12 +430,10 @@ void tree_prefix(char *buf, size_t len, const struct ts_row *r,
 
 	buf[0] = '\0';
 	for (d = 1; d < r->depth && used + 3 < len; d++)
-		used += (size_t)snprintf(buf + used, len - used, "%s",
-					 r->guides & (1u << d) ? "| " : "  ");
+		used = prefix_piece(buf, len, used,
+				    r->guides & (1u << d) ? "| " : "  ", 2);
 	if (r->depth && used + 3 < len)
-		used += (size_t)snprintf(buf + used, len - used, "%s",
-					 r->last ? "`-" : "|-");
-	if (used + 2 < len)
-		snprintf(buf + used, len - used, "%s",
-			 !expandable ? "" : r->expanded ? "-" : "+");
+		used = prefix_piece(buf, len, used, r->last ? "`-" : "|-", 2);
+	if (expandable && used + 2 < len)
+		prefix_piece(buf, len, used, r->expanded ? "-" : "+", 1);
 }

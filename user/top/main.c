@@ -306,6 +306,7 @@ int main(int argc, char **argv)
 	ts_rows_free(&t.rows);
 	ts_cmdlines_free(&t.cmdlines);
 	ts_waits_free(&t.waits);
+	rowcache_free(&t.rowcache);
 	ts_idset_free(&t.expanded);
 	ts_idset_free(&t.tagged_procs);
 	ts_idset_free(&t.tagged_threads);

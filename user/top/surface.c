@@ -104,6 +104,48 @@ static void line_put(struct surface *s, const struct ts_glyph *g)
 	}
 }
 
+/* @n bytes of plain ASCII at the cursor of a text frame (fit to width). */
+static void line_plain(struct surface *s, const char *text, size_t n)
+{
+	int i;
+
+	if (!s->line_grid && s->x >= s->plain_len) {
+		/* columns skipped (surf_pad) are blanks */
+		memset(s->plain + s->plain_len, ' ',
+		       (size_t)(s->x - s->plain_len));
+		memcpy(s->plain + s->x, text, n);
+		s->plain_len = s->x + (int)n;
+		s->base_x = s->plain_len - 1;
+		return;
+	}
+	if (!s->line_grid)
+		line_to_grid(s);
+	for (i = 0; i < (int)n; i++) {
+		s->line[s->x + i][0] = text[i];
+		s->line[s->x + i][1] = '\0';
+	}
+	s->base_x = s->x + (int)n - 1;
+}
+
+void surf_put_plain(struct surface *s, enum role r, const char *text,
+		    size_t n)
+{
+	if (s->curses) {
+		surf_put(s, r, text);
+		return;
+	}
+	if (surf_full(s) || s->x >= s->width)
+		return;
+	if (n > (size_t)(s->width - s->x))
+		n = (size_t)(s->width - s->x);
+	if (!n)
+		return;
+	line_plain(s, text, n);
+	s->x += (int)n;
+	if (s->x > s->line_used)
+		s->line_used = s->x;
+}
+
 void surf_put(struct surface *s, enum role r, const char *text)
 {
 	size_t n = strlen(text), used;
@@ -122,30 +164,14 @@ void surf_put(struct surface *s, enum role r, const char *text)
 		/* Plain ASCII: a column a byte, no glyph to look up. */
 		used = ts_text_plain(text, n);
 		if (used) {
-			int i;
-
 			if (used > (size_t)(s->width - s->x))
 				used = (size_t)(s->width - s->x);
 			if (!used)
 				break;
-			if (s->curses) {
+			if (s->curses)
 				addnstr(text, (int)used);
-			} else if (!s->line_grid && s->x >= s->plain_len) {
-				/* columns skipped (surf_pad) are blanks */
-				memset(s->plain + s->plain_len, ' ',
-				       (size_t)(s->x - s->plain_len));
-				memcpy(s->plain + s->x, text, used);
-				s->plain_len = s->x + (int)used;
-				s->base_x = s->plain_len - 1;
-			} else {
-				if (!s->line_grid)
-					line_to_grid(s);
-				for (i = 0; i < (int)used; i++) {
-					s->line[s->x + i][0] = text[i];
-					s->line[s->x + i][1] = '\0';
-				}
-				s->base_x = s->x + (int)used - 1;
-			}
+			else
+				line_plain(s, text, used);
 			base = TS_TEXT_BASE;
 			s->x += (int)used;
 			text += used;

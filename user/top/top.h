@@ -158,6 +158,10 @@ void surface_text(struct surface *s, FILE *out, int width);
 void surf_put(struct surface *s, enum role r, const char *text);
 void surf_printf(struct surface *s, enum role r, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
+/* @n bytes of @text (NUL-terminated), known plain ASCII (ts_text_plain):
+ * surf_put's result without its checks. */
+void surf_put_plain(struct surface *s, enum role r, const char *text,
+		    size_t n);
 /* @n copies of @ch (any width: no buffer). */
 void surf_fill(struct surface *s, enum role r, char ch, int n);
 /* Spaces in role @r up to column @x (-1: the end of the line). */
@@ -182,6 +186,44 @@ int screen_input_fd(void);
 void screen_end(void);
 int screen_attr(enum role r);
 bool screen_mono(void);
+
+/* rowcache.c: a text frame's rows' leading plain cells, kept with the
+ * values they show, for the rows that did not change since the last frame.
+ */
+struct rowcache_entry {
+	struct ts_mstat st;	/* the values the text was made from */
+	uint32_t key;
+	uint32_t seen;		/* the last frame that drew the row */
+	uint8_t kind;		/* the row's, enum ts_row_kind */
+	uint16_t len;
+	int next;		/* the column (order index) after the text */
+	char text[176];
+};
+struct rowcache {
+	bool on;		/* this frame is a text frame */
+	uint32_t frame;
+	size_t room;		/* entries this frame may still add */
+	struct rowcache_entry *v;
+	size_t n, cap;
+	uint32_t *slot;		/* 1 + index in v; 0 empty */
+	size_t n_slots;		/* a power of 2, at least twice n */
+	bool shown[TS_COLS];	/* the columns the texts hold */
+	int order[TS_COLS];
+};
+
+/* A frame of about @rows rows begins (@text: a text frame, else the cache
+ * is off), with these columns; the last frame's rows stay findable. */
+void rowcache_begin(struct rowcache *rc, bool text, size_t rows,
+		    const bool shown[TS_COLS], const int order[TS_COLS]);
+/* The last frame's entry for a row of @kind with exactly @st, or NULL;
+ * found, it is this frame's. */
+const struct rowcache_entry *rowcache_find(struct rowcache *rc,
+					   const struct ts_mstat *st,
+					   uint8_t kind);
+/* This frame's row: @len bytes of @text, the cells before column @next. */
+void rowcache_keep(struct rowcache *rc, const struct ts_mstat *st,
+		   uint8_t kind, const char *text, size_t len, int next);
+void rowcache_free(struct rowcache *rc);
 
 /* ---- state ---- */
 
@@ -276,6 +318,8 @@ struct top {
 	int footer_x[FOOTER_KEYS + 1];
 	int footer_key[FOOTER_KEYS];
 	int n_footer;
+
+	struct rowcache rowcache;	/* batch frames' unchanged rows */
 };
 
 void top_query(struct top *t);	/* t->q from the UI state */

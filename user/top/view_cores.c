@@ -76,6 +76,8 @@ void view_cores_draw(struct top *t, struct surface *s)
 	if (!s->curses)
 		surf_newline(s);
 	columns_fit(t, s->width - 3, VIEW_CORES, t->shown);
+	rowcache_begin(&t->rowcache, !s->curses, t->rows.n, t->shown,
+		       t->o.order);
 	colhead_draw(t, s, t->shown, "   ");
 	list_draw(t, s, cores_row_draw);
 }

@@ -79,7 +79,7 @@ static void row_flush(struct surface *s, char *row, size_t *len)
 	if (!*len)
 		return;
 	row[*len] = '\0';
-	surf_put(s, ROLE_NORMAL, row);
+	surf_put_plain(s, ROLE_NORMAL, row, *len);	/* row_gather's: plain ASCII */
 	*len = 0;
 }
 
@@ -112,9 +112,19 @@ static void stat_cells(struct top *t, struct surface *s,
 	char row[SURFACE_LINE + 1];
 	size_t row_len = 0;
 	bool tagged = act_tagged(t, r);
-	int i, c;
+	const struct rowcache_entry *e = rowcache_find(&t->rowcache, st,
+						       r->kind);
+	bool keep = t->rowcache.on;	/* the cells gathered, at the first
+					 * cell not gathered */
+	int i = 0, c;
 
-	for (i = 0; i < TS_COLS; i++) {
+	if (e) {	/* the same values as a frame ago: the same text */
+		memcpy(row, e->text, e->len);
+		row_len = e->len;
+		i = e->next;
+		keep = false;
+	}
+	for (; i < TS_COLS; i++) {
 		enum role role;
 
 		c = (int)t->o.order[i];
@@ -125,6 +135,13 @@ static void stat_cells(struct top *t, struct surface *s,
 				  r->kind == TS_ROW_THREAD);
 			if (row_gather(s, row, &row_len, buf))
 				continue;
+		}
+		if (keep) {
+			rowcache_keep(&t->rowcache, st, r->kind, row, row_len,
+				      i);
+			keep = false;
+		}
+		if (c != TS_COL_COMMAND && !s->curses) {
 			row_flush(s, row, &row_len);
 			surf_put(s, ROLE_NORMAL, buf);
 			surf_put(s, ROLE_NORMAL, " ");
@@ -158,8 +175,11 @@ static void stat_cells(struct top *t, struct surface *s,
 			surf_printf(s, selected ? ROLE_SELECTED : ROLE_DIM,
 				    "  <- CPU %u", th->prev_cpu);
 		}
-		surf_put(s, selected ? ROLE_SELECTED : ROLE_NORMAL, " ");
+		surf_put_plain(s, selected ? ROLE_SELECTED : ROLE_NORMAL, " ",
+			       1);
 	}
+	if (keep)
+		rowcache_keep(&t->rowcache, st, r->kind, row, row_len, i);
 	row_flush(s, row, &row_len);
 	surf_pad(s, selected ? ROLE_SELECTED : ROLE_NORMAL, -1);
 	surf_newline(s);
@@ -190,6 +210,8 @@ void view_processes_draw(struct top *t, struct surface *s)
 	if (!s->curses)
 		surf_newline(s);
 	columns_fit(t, s->width, VIEW_PROCESSES, t->shown);
+	rowcache_begin(&t->rowcache, !s->curses, t->rows.n, t->shown,
+		       t->o.order);
 	colhead_draw(t, s, t->shown, "");
 	list_draw(t, s, process_row_draw);
 }

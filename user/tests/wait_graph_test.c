@@ -4,11 +4,16 @@
  * source of owners and names; and the glibc layouts the live source reads.
  */
 #include <linux/futex.h>
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include "kselftest_harness.h"
 #include "threadstat.h"
+#include "internal.h"
 #include "waits.h"
 
 /* Fake owners: owner_of[tid] (and how), by the waiter's tid (< 128). */
@@ -399,6 +404,45 @@ TEST(glibc_rwlock_layout)
 	rw[4] = 0;
 	rw[6] = 0;	/* no writer recorded: readers hold it */
 	EXPECT_EQ(TS_OWNER_UNKNOWN, ts_glibc_rwlock_owner(rw, 2, &owner));
+}
+
+/*
+ * A process with many threads lists two maps lines per thread stack
+ * before its libc: the live source must still find that libc (it skips
+ * lines that name no libc.so.6 without parsing them). The child maps 3000
+ * pages, alternately readable and not so that none merge, below libc.
+ */
+TEST(libc_known_past_many_anonymous_mappings)
+{
+	int ready[2];
+	pid_t child;
+	char c;
+
+	ASSERT_EQ(0, pipe(ready));
+	child = fork();
+	ASSERT_LE(0, child);
+	if (!child) {
+		long page = sysconf(_SC_PAGESIZE);
+		int i;
+
+		for (i = 0; i < 3000; i++)
+			if (mmap(NULL, page, i % 2 ? PROT_READ : PROT_NONE,
+				 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0) == MAP_FAILED)
+				_exit(1);
+		if (write(ready[1], "r", 1) != 1)
+			_exit(1);
+		pause();
+		_exit(0);
+	}
+	close(ready[1]);
+	ASSERT_EQ(1, read(ready[0], &c, 1));
+	close(ready[0]);
+	EXPECT_TRUE(ts_wait_libc_known(child));
+	EXPECT_TRUE(ts_wait_libc_known(getpid()));
+	/* no such process: nothing is known of it */
+	EXPECT_FALSE(ts_wait_libc_known(0x7fffffff));
+	kill(child, SIGKILL);
+	waitpid(child, NULL, 0);
 }
 
 TEST_HARNESS_MAIN

@@ -110,7 +110,7 @@ static void record_to_ts_thread(const struct tsfmt_record *r,
 	t->nice = r->nice;
 	t->prio = r->prio;
 	t->static_prio = r->static_prio;
-	t->cpus_allowed[0] = r->cpus_allowed[0];
+	t->cpus_allowed[0] = r->cpus_allowed;
 	t->sum_exec_runtime = r->sum_exec_runtime;
 	t->utime = r->utime;
 	t->stime = r->stime;

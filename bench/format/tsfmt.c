@@ -45,10 +45,10 @@
 #include <linux/time_namespace.h>
 #include <linux/uidgid.h>
 #include <linux/user_namespace.h>
-#include <linux/version.h>
 #include <net/genetlink.h>
 #include <uapi/linux/threadstat.h>
 
+#include "compat.h"	/* kmod/compat.h: ts_dump_attrs() */
 #include "tsfmt.h"
 
 /* As kmod/thread_get.c. */
@@ -86,7 +86,10 @@ static struct tsfmt_dump **tsfmt_slot(struct netlink_callback *cb)
 	return (struct tsfmt_dump **)cb->ctx;
 }
 
-/* ---- the walk: mirrors kmod/thread_get.c (ts_collect_all ... ts_next_thread), keep in step ---- */
+/*
+ * The walk: mirrors kmod/thread_get.c (ts_collect_all() to
+ * ts_next_thread()), keep in step.
+ */
 
 static void tsfmt_collect(const struct tsfmt_dump *d, struct tsfmt_batch *b)
 {
@@ -174,7 +177,10 @@ static struct task_struct *tsfmt_next_thread(struct tsfmt_dump *d)
 	}
 }
 
-/* ---- one thread's values: mirrors kmod/thread_fill.c (ts_fill_identity, ts_fill_sched), keep in step ---- */
+/*
+ * One thread's values: mirrors kmod/thread_fill.c (ts_fill_identity(),
+ * ts_fill_sched()), keep in step.
+ */
 
 static int tsfmt_read(struct tsfmt_record *r, struct task_struct *task,
 		      const struct tsfmt_dump *d)
@@ -213,7 +219,7 @@ static int tsfmt_read(struct tsfmt_record *r, struct task_struct *task,
 	r->prio = task->prio - MAX_RT_PRIO;
 	r->static_prio = task->static_prio;
 	r->rt_priority = task->rt_priority;
-	r->cpus_allowed[0] = cpumask_bits(allowed)[0];
+	r->cpus_allowed = cpumask_bits(allowed)[0];
 	r->nr_cpus_allowed = task->nr_cpus_allowed;
 	r->sum_exec_runtime = task->se.sum_exec_runtime;
 	r->utime = utime;
@@ -231,7 +237,7 @@ static int tsfmt_read(struct tsfmt_record *r, struct task_struct *task,
 	return 0;
 }
 
-/* ---- the formats ---- */
+/* The formats. */
 
 static int tsfmt_put_u64(struct sk_buff *skb, int type, u64 value)
 {
@@ -241,12 +247,11 @@ static int tsfmt_put_u64(struct sk_buff *skb, int type, u64 value)
 /*
  * Format 0: the attributes of kmod/thread_fill.c in its order, from the
  * record. The CPU set is the production attribute's size (words up to
- * nr_cpu_ids) while that fits the record's one word, as it does in the VM.
+ * nr_cpu_ids) while that is the record's one word, as it is in the VM.
  */
 static int tsfmt_put_attrs(struct sk_buff *skb, const struct tsfmt_record *r)
 {
-	int cpu_bytes = min_t(int, BITS_TO_LONGS(nr_cpu_ids),
-			      ARRAY_SIZE(r->cpus_allowed)) * sizeof(u64);
+	int cpu_bytes = min_t(int, BITS_TO_LONGS(nr_cpu_ids), 1) * sizeof(u64);
 
 	if (nla_put_u32(skb, THREADSTAT_A_THREAD_TID, r->tid) ||
 	    nla_put_u32(skb, THREADSTAT_A_THREAD_TGID, r->tgid) ||
@@ -266,7 +271,7 @@ static int tsfmt_put_attrs(struct sk_buff *skb, const struct tsfmt_record *r)
 	    nla_put_s32(skb, THREADSTAT_A_THREAD_STATIC_PRIO, r->static_prio) ||
 	    nla_put_u32(skb, THREADSTAT_A_THREAD_RT_PRIORITY, r->rt_priority) ||
 	    nla_put(skb, THREADSTAT_A_THREAD_CPUS_ALLOWED, cpu_bytes,
-		    r->cpus_allowed) ||
+		    &r->cpus_allowed) ||
 	    nla_put_u32(skb, THREADSTAT_A_THREAD_NR_CPUS_ALLOWED,
 			r->nr_cpus_allowed) ||
 	    tsfmt_put_u64(skb, THREADSTAT_A_THREAD_SUM_EXEC_RUNTIME,
@@ -405,18 +410,9 @@ static int tsfmt_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
 	return tsfmt_dump_batched(skb, cb, d);
 }
 
-static struct nlattr **tsfmt_attrs(struct netlink_callback *cb)
-{
-#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 2, 0)
-	return genl_info_dump(cb)->attrs;
-#else
-	return genl_dumpit_info(cb)->attrs;
-#endif
-}
-
 static int tsfmt_start(struct netlink_callback *cb)
 {
-	struct nlattr **tb = tsfmt_attrs(cb);
+	struct nlattr **tb = ts_dump_attrs(cb);
 	struct tsfmt_dump *d;
 
 	d = kzalloc(sizeof(*d), GFP_KERNEL);

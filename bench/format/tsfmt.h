@@ -94,7 +94,7 @@ struct tsfmt_record {
 	__u64 nr_migrations;
 	__u64 min_flt;
 	__u64 maj_flt;
-	__u64 cpus_allowed[1];
+	__u64 cpus_allowed;	/* CPUs 0-63 */
 };
 
 #endif /* TSFMT_H */

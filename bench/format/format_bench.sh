@@ -8,15 +8,22 @@
 #   bench/format/format_bench.sh [N [ROUNDS]]      (default 10000 3)
 #
 # With N blocked threads (spawn_threads N --spinners 0: nothing runs but
-# the measurement), each round runs once, in this order:
+# the measurement), first checks that tsfmt's format 4 sends format 0's
+# bytes (format_snapshot --check), then each round runs once, in order:
 #   a   threadstat_snapshot            production dump, default group
 #   f   task_iter_snapshot             BPF task iterator, same fields
 #   0   format_snapshot --format 0     tsfmt: production attributes, decoded
 #                                      by libthreadstat's ts_thread_decode()
+#   0s  format_snapshot --format 0s    the same, decoded by a switch
+#   0n  format_snapshot --format 0n    the same, received, not decoded
+#   4   format_snapshot --format 4     tsfmt: format 0's bytes written in
+#                                      one pass, ts_thread_decode()
+#   4s  format_snapshot --format 4s    the same, decoded by a switch
 #   1   format_snapshot --format 1     tsfmt: a packed record per message
 #   2   format_snapshot --format 2     tsfmt: packed records, many a message
 #   2t  format_snapshot --format 2t    as 2, each turned into a struct ts_thread
 #   3   format_snapshot --format 3     tsfmt: read every thread, send counts
+#   5   format_snapshot --format 5     tsfmt: reference every thread only
 # (the first round of each warms up once, untimed). Prints per method the
 # best wall time of the rounds in µs per thread, the median, the user and
 # system CPU time per thread (medians), and the best wall's ratio to (f)
@@ -63,12 +70,18 @@ echo "format_bench: kernel $kver, $(nproc) vCPU, $threads threads spawned, $roun
 methods=(
 	"a|(a) threadstat dump (production)|threadstat_snapshot"
 	"f|(f) BPF task iterator|task_iter_snapshot"
-	"0|fmt 0 attrs, msg/thread (control)|format/format_snapshot --format 0"
+	"0|fmt 0 attrs, lib decode (control)|format/format_snapshot --format 0"
+	"0s|fmt 0 attrs, switch decode|format/format_snapshot --format 0s"
+	"0n|fmt 0 attrs, not decoded|format/format_snapshot --format 0n"
+	"4|fmt 4 attrs bulk-written, lib|format/format_snapshot --format 4"
+	"4s|fmt 4 attrs bulk-written, switch|format/format_snapshot --format 4s"
 	"1|fmt 1 packed, msg/thread|format/format_snapshot --format 1"
 	"2|fmt 2 packed array|format/format_snapshot --format 2"
 	"2t|fmt 2 -> struct ts_thread|format/format_snapshot --format 2t"
-	"3|fmt 3 walk+read only|format/format_snapshot --format 3"
+	"3|fmt 3 walk+read, counts sent|format/format_snapshot --format 3"
+	"5|fmt 5 walk+reference only|format/format_snapshot --format 5"
 )
+"$bin/format/format_snapshot" --check || { echo "format_bench: format 4 is not format 0's bytes" >&2; exit 1; }
 start=$(date +%s)
 for ((r = 0; r < rounds; r++)); do
 	for m in "${methods[@]}"; do

@@ -18,6 +18,18 @@
  *       and present bits set): what the library's current API would cost
  *       on top of a packed format
  *   3   walk: the module reads every thread and sends only counts
+ *   4   bulk: format 0's bytes written by the module in one pass, decoded
+ *       by ts_thread_decode()
+ *   4s  as 4, decoded by this file's switch over the attribute types
+ *       (the library's checks and results, no tables)
+ *   0s  format 0 decoded by the switch
+ *   0n  format 0 not decoded: messages counted, the tid read for the self
+ *       check (what receiving the attributes costs without decoding)
+ *   5   ref: the module looks up and references every thread, reads
+ *       nothing and sends counts (the walk alone)
+ * "format_snapshot --check" instead compares format 0's and format 4's
+ * bytes thread by thread (threads whose values did not change between
+ * the two dumps must match exactly) and prints the counts.
  * The socket is opened once and reads with a 64 KiB buffer, as the
  * library's. Each snapshot sums a few fields of every thread (as
  * threadstat_snapshot does) and checks the calling thread's own record
@@ -42,13 +54,29 @@
 
 #define RECV_BUF	(64 * 1024)
 
+enum decode {
+	DECODE_LIB,		/* ts_thread_decode() */
+	DECODE_SWITCH,		/* decode_switch() */
+	DECODE_NONE,		/* count messages, read the tid */
+	DECODE_RECORD,		/* packed records into struct tsfmt_record */
+	DECODE_TS_THREAD,	/* packed records into struct ts_thread */
+	DECODE_COUNT,		/* TSFMT_A_COUNT only */
+};
+
 struct fmt_ctx {
 	struct mnl_socket *nl;
 	uint16_t family;
 	uint32_t seq, portid;
 	uint32_t format;
-	bool into_ts_thread;
+	enum decode decode;
+	uint32_t self;		/* gettid(), read once: it is a system call */
 	char *buf;
+	/* --check: each message's attributes kept per tid */
+	bool keep;
+	char **kept;
+	uint32_t *kept_len;
+	uint32_t kept_max;
+	long same, differ, missing;
 	char comm[16];
 	uint64_t checksum;
 	long threads, seen_self;
@@ -73,7 +101,7 @@ static int take_ts_thread(struct fmt_ctx *c, const struct ts_thread *t)
 	c->checksum += t->tid + t->state + t->sum_exec_runtime + t->utime +
 		       t->stime + t->nvcsw + t->nivcsw + t->counters[0];
 	c->threads++;
-	if (t->tid == (uint32_t)gettid()) {
+	if (t->tid == c->self) {
 		if (check_self(c, t->tgid, t->uid, t->comm, t->state))
 			return -1;
 		c->seen_self++;
@@ -152,7 +180,7 @@ static int take_record(struct fmt_ctx *c, const struct nlattr *a)
 		memset(&r, 0, sizeof(r));
 		memcpy(&r, mnl_attr_get_payload(a), len);
 	}
-	if (c->into_ts_thread) {
+	if (c->decode == DECODE_TS_THREAD) {
 		struct ts_thread t;
 
 		record_to_ts_thread(&r, &t);
@@ -161,11 +189,132 @@ static int take_record(struct fmt_ctx *c, const struct nlattr *a)
 	c->checksum += r.tid + r.state + r.sum_exec_runtime + r.utime +
 		       r.stime + r.nvcsw + r.nivcsw;
 	c->threads++;
-	if (r.tid == (uint32_t)gettid()) {
+	if (r.tid == c->self) {
 		if (check_self(c, r.tgid, r.uid, r.comm, (char)r.state))
 			return -1;
 		c->seen_self++;
 	}
+	return 0;
+}
+
+/*
+ * The library's result and checks (lengths per kind, a NUL in the string,
+ * CPU sets in whole words, unknown attributes skipped, truncation fails)
+ * for the default group's attributes, by a switch instead of its tables.
+ */
+static int decode_switch(const void *data, size_t len, struct ts_thread *t)
+{
+	const struct nlattr *a = data;
+	size_t rem = len;
+
+	memset(t, 0, sizeof(*t));
+	while (rem >= sizeof(*a)) {
+		uint16_t type = a->nla_type & NLA_TYPE_MASK;
+		uint16_t alen = a->nla_len - NLA_HDRLEN;
+		const char *v = (const char *)a + NLA_HDRLEN;
+		void *dst = NULL;
+		int want = 4;
+
+		if (a->nla_len < sizeof(*a) || a->nla_len > rem)
+			return -1;
+		switch (type) {
+		case THREADSTAT_A_THREAD_TID: dst = &t->tid; break;
+		case THREADSTAT_A_THREAD_TGID: dst = &t->tgid; break;
+		case THREADSTAT_A_THREAD_PPID: dst = &t->ppid; break;
+		case THREADSTAT_A_THREAD_UID: dst = &t->uid; break;
+		case THREADSTAT_A_THREAD_CPU: dst = &t->cpu; break;
+		case THREADSTAT_A_THREAD_POLICY: dst = &t->policy; break;
+		case THREADSTAT_A_THREAD_NICE: dst = &t->nice; break;
+		case THREADSTAT_A_THREAD_PRIO: dst = &t->prio; break;
+		case THREADSTAT_A_THREAD_STATIC_PRIO: dst = &t->static_prio; break;
+		case THREADSTAT_A_THREAD_RT_PRIORITY: dst = &t->rt_priority; break;
+		case THREADSTAT_A_THREAD_NR_CPUS_ALLOWED:
+			dst = &t->nr_cpus_allowed;
+			break;
+		case THREADSTAT_A_THREAD_START_TIME:
+			dst = &t->start_time; want = 8; break;
+		case THREADSTAT_A_THREAD_SUM_EXEC_RUNTIME:
+			dst = &t->sum_exec_runtime; want = 8; break;
+		case THREADSTAT_A_THREAD_UTIME: dst = &t->utime; want = 8; break;
+		case THREADSTAT_A_THREAD_STIME: dst = &t->stime; want = 8; break;
+		case THREADSTAT_A_THREAD_RUN_DELAY:
+			dst = &t->run_delay; want = 8; break;
+		case THREADSTAT_A_THREAD_PCOUNT: dst = &t->pcount; want = 8; break;
+		case THREADSTAT_A_THREAD_NVCSW: dst = &t->nvcsw; want = 8; break;
+		case THREADSTAT_A_THREAD_NIVCSW: dst = &t->nivcsw; want = 8; break;
+		case THREADSTAT_A_THREAD_NR_MIGRATIONS:
+			dst = &t->nr_migrations; want = 8; break;
+		case THREADSTAT_A_THREAD_MIN_FLT: dst = &t->min_flt; want = 8; break;
+		case THREADSTAT_A_THREAD_MAJ_FLT: dst = &t->maj_flt; want = 8; break;
+		case THREADSTAT_A_THREAD_STATE: dst = &t->state; want = 1; break;
+		case THREADSTAT_A_THREAD_KTHREAD:
+			if (alen)
+				return -1;
+			t->kthread = true;
+			break;
+		case THREADSTAT_A_THREAD_ON_CPU:
+			if (alen)
+				return -1;
+			t->on_cpu = true;
+			break;
+		case THREADSTAT_A_THREAD_COMM:
+			if (!alen || !memchr(v, '\0', alen))
+				return -1;
+			strncpy(t->comm, v, sizeof(t->comm) - 1);
+			t->comm[sizeof(t->comm) - 1] = '\0';
+			break;
+		case THREADSTAT_A_THREAD_CPUS_ALLOWED:
+			if (alen % 8)
+				return -1;
+			memset(t->cpus_allowed, 0, sizeof(t->cpus_allowed));
+			memcpy(t->cpus_allowed, v, alen < sizeof(t->cpus_allowed) ?
+			       alen : sizeof(t->cpus_allowed));
+			break;
+		default:
+			type = 0;	/* unknown: from a newer module, skipped */
+			break;
+		}
+		if (dst) {
+			if (alen != want)
+				return -1;
+			memcpy(dst, v, want);
+		}
+		if (type)
+			set_present(t, type);
+		if ((size_t)MNL_ALIGN(a->nla_len) >= rem)
+			break;
+		rem -= MNL_ALIGN(a->nla_len);
+		a = (const void *)((const char *)a + MNL_ALIGN(a->nla_len));
+	}
+	return t->present[0] & (1ull << THREADSTAT_A_THREAD_TID) ? 0 : -1;
+}
+
+/* --check: keep (format 0) or compare (format 4) one message. */
+static int keep_or_compare(struct fmt_ctx *c, const void *attrs, size_t len)
+{
+	const struct nlattr *a = attrs;
+	uint32_t tid;
+
+	if (len < 8 || (a->nla_type & NLA_TYPE_MASK) != THREADSTAT_A_THREAD_TID)
+		return -1;
+	memcpy(&tid, (const char *)a + NLA_HDRLEN, 4);
+	if (tid > c->kept_max)
+		return -1;
+	if (c->format == TSFMT_FORMAT_ATTRS) {
+		free(c->kept[tid]);
+		c->kept[tid] = malloc(len);
+		if (!c->kept[tid])
+			return -1;
+		memcpy(c->kept[tid], attrs, len);
+		c->kept_len[tid] = len;
+	} else if (!c->kept[tid]) {
+		c->missing++;
+	} else if (c->kept_len[tid] == len && !memcmp(c->kept[tid], attrs, len)) {
+		c->same++;
+	} else {
+		c->differ++;
+	}
+	c->threads++;
 	return 0;
 }
 
@@ -177,18 +326,38 @@ static int take_message(struct fmt_ctx *c, const struct nlmsghdr *nlh)
 	size_t len = mnl_nlmsg_get_payload_len(nlh) - GENL_HDRLEN;
 	const struct nlattr *attr;
 
-	if (c->format == TSFMT_FORMAT_ATTRS) {
+	if (c->keep)
+		return keep_or_compare(c, attrs, len);
+	if (c->decode == DECODE_LIB || c->decode == DECODE_SWITCH) {
 		struct ts_thread t;
 		struct ts_error err;
 		int rc;
 
-		if (ts_thread_decode(attrs, len, &t, &err)) {
-			fprintf(stderr, "format_snapshot: %s\n", err.msg);
+		if (c->decode == DECODE_LIB) {
+			if (ts_thread_decode(attrs, len, &t, &err)) {
+				fprintf(stderr, "format_snapshot: %s\n", err.msg);
+				return -1;
+			}
+		} else if (decode_switch(attrs, len, &t)) {
+			fprintf(stderr, "format_snapshot: malformed message\n");
 			return -1;
 		}
 		rc = take_ts_thread(c, &t);
 		free(t.kernel_stack);	/* none in the default group */
 		return rc;
+	}
+	if (c->decode == DECODE_NONE) {
+		const struct nlattr *a = attrs;
+		uint32_t tid;
+
+		if (len < 8 || (a->nla_type & NLA_TYPE_MASK) !=
+			       THREADSTAT_A_THREAD_TID)
+			return -1;
+		memcpy(&tid, (const char *)a + NLA_HDRLEN, sizeof(tid));
+		c->checksum += tid;
+		c->threads++;
+		c->seen_self += tid == c->self;
+		return 0;
 	}
 	mnl_attr_for_each_payload(attrs, len) {
 		if (mnl_attr_get_type(attr) == TSFMT_A_RECORD) {
@@ -280,7 +449,7 @@ static long snapshot(void *arg)
 			 TSFMT_A_FORMAT, &c->format, sizeof(c->format)) ||
 	    receive(c, false))
 		return -1;
-	if (c->format != TSFMT_FORMAT_WALK && c->seen_self != 1) {
+	if (c->decode != DECODE_COUNT && !c->keep && c->seen_self != 1) {
 		fprintf(stderr, "format_snapshot: own thread seen %ld times\n",
 			c->seen_self);
 		return -1;
@@ -290,23 +459,67 @@ static long snapshot(void *arg)
 	return c->threads;
 }
 
+/* --check: format 0 and format 4 must carry the same bytes. */
+static int check_bulk(struct fmt_ctx *c)
+{
+	c->kept_max = 4 * 1024 * 1024;	/* PID_MAX_LIMIT */
+	c->kept = calloc(c->kept_max + 1, sizeof(*c->kept));
+	c->kept_len = calloc(c->kept_max + 1, sizeof(*c->kept_len));
+	if (!c->kept || !c->kept_len)
+		return 1;
+	c->format = TSFMT_FORMAT_ATTRS;
+	if (snapshot(c) < 0)
+		return 1;
+	c->format = TSFMT_FORMAT_BULK;
+	if (snapshot(c) < 0)
+		return 1;
+	printf("check: format 4 against format 0, thread by thread: %ld byte-identical, %ld differ, %ld not in format 0\n",
+	       c->same, c->differ, c->missing);
+	return c->same > 0 && c->differ * 100 < c->same ? 0 : 1;
+}
+
 int main(int argc, char **argv)
 {
 	struct fmt_ctx c = { 0 };
 	int runs = 5, warmup = 1, rc;
 
-	if (bench_parse(&argc, argv, &runs, &warmup) || argc != 3 ||
-	    strcmp(argv[1], "--format"))
+	static const struct {
+		const char *name;
+		uint32_t format;
+		enum decode decode;
+	} specs[] = {
+		{ "0", TSFMT_FORMAT_ATTRS, DECODE_LIB },
+		{ "0s", TSFMT_FORMAT_ATTRS, DECODE_SWITCH },
+		{ "0n", TSFMT_FORMAT_ATTRS, DECODE_NONE },
+		{ "1", TSFMT_FORMAT_PACKED, DECODE_RECORD },
+		{ "2", TSFMT_FORMAT_ARRAY, DECODE_RECORD },
+		{ "2t", TSFMT_FORMAT_ARRAY, DECODE_TS_THREAD },
+		{ "3", TSFMT_FORMAT_WALK, DECODE_COUNT },
+		{ "4", TSFMT_FORMAT_BULK, DECODE_LIB },
+		{ "4s", TSFMT_FORMAT_BULK, DECODE_SWITCH },
+		{ "5", TSFMT_FORMAT_REF, DECODE_COUNT },
+	};
+	const char *spec = NULL;
+	size_t i;
+
+	if (bench_parse(&argc, argv, &runs, &warmup))
 		goto usage;
-	if (!strcmp(argv[2], "2t")) {
-		c.format = TSFMT_FORMAT_ARRAY;
-		c.into_ts_thread = true;
-	} else if (argv[2][0] >= '0' && argv[2][0] <= '0' + TSFMT_FORMAT_MAX &&
-		   !argv[2][1]) {
-		c.format = argv[2][0] - '0';
-	} else {
+	if (argc == 2 && !strcmp(argv[1], "--check"))
+		c.keep = true;
+	else if (argc == 3 && !strcmp(argv[1], "--format"))
+		spec = argv[2];
+	else
 		goto usage;
+	for (i = 0; spec && i < sizeof(specs) / sizeof(specs[0]); i++)
+		if (!strcmp(spec, specs[i].name))
+			break;
+	if (spec && i == sizeof(specs) / sizeof(specs[0]))
+		goto usage;
+	if (spec) {
+		c.format = specs[i].format;
+		c.decode = specs[i].decode;
 	}
+	c.self = (uint32_t)gettid();
 	prctl(PR_GET_NAME, c.comm);
 	c.buf = malloc(RECV_BUF);
 	c.nl = mnl_socket_open(NETLINK_GENERIC);
@@ -323,14 +536,19 @@ int main(int argc, char **argv)
 			TSFMT_FAMILY_NAME);
 		return 1;
 	}
-	rc = bench_loop(snapshot, &c, runs, warmup);
-	fprintf(stderr, "format_snapshot: format %s checksum %llu, %u interrupted messages\n",
-		argv[2], (unsigned long long)c.checksum, c.interrupted);
+	if (c.keep) {
+		rc = check_bulk(&c);
+	} else {
+		rc = bench_loop(snapshot, &c, runs, warmup);
+		fprintf(stderr, "format_snapshot: format %s checksum %llu, %u interrupted messages\n",
+			spec, (unsigned long long)c.checksum, c.interrupted);
+	}
 	mnl_socket_close(c.nl);
 	free(c.buf);
 	return rc;
 
 usage:
-	fprintf(stderr, "usage: format_snapshot --format 0|1|2|2t|3 [--runs R] [--warmup W]\n");
+	fprintf(stderr, "usage: format_snapshot --format 0|0s|0n|1|2|2t|3|4|4s|5 [--runs R] [--warmup W]\n"
+		"       format_snapshot --check\n");
 	return 2;
 }

@@ -20,16 +20,18 @@ enum {
 };
 
 /*
- * Formats of the reply. TSFMT_FORMAT_ATTRS uses the attribute ids of
- * THREADSTAT_A_THREAD_* (include/uapi/linux/threadstat.h) in the message
- * body; the others use TSFMT_A_*.
+ * Formats of the reply. TSFMT_FORMAT_ATTRS and _BULK use the attribute ids
+ * of THREADSTAT_A_THREAD_* (include/uapi/linux/threadstat.h) in the
+ * message body; the others use TSFMT_A_*.
  */
 enum {
 	TSFMT_FORMAT_ATTRS,	/* 0: a message per thread, production's attributes */
 	TSFMT_FORMAT_PACKED,	/* 1: a message per thread, one TSFMT_A_RECORD */
 	TSFMT_FORMAT_ARRAY,	/* 2: messages of as many TSFMT_A_RECORDs as fit */
 	TSFMT_FORMAT_WALK,	/* 3: records collected, not sent: TSFMT_A_COUNT */
-	TSFMT_FORMAT_MAX = TSFMT_FORMAT_WALK,
+	TSFMT_FORMAT_BULK,	/* 4: format 0's bytes, written in one pass */
+	TSFMT_FORMAT_REF,	/* 5: threads referenced, nothing read or sent */
+	TSFMT_FORMAT_MAX = TSFMT_FORMAT_REF,
 };
 
 enum {

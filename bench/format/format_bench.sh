@@ -24,6 +24,9 @@
 #   2t  format_snapshot --format 2t    as 2, each turned into a struct ts_thread
 #   3   format_snapshot --format 3     tsfmt: read every thread, send counts
 #   5   format_snapshot --format 5     tsfmt: reference every thread only
+#   6   format_snapshot --format 6     tsfmt: format 4's attributes, a nest
+#                                      per thread, many a message; lib decode
+#   6s  format_snapshot --format 6s    the same, decoded by a switch
 # (the first round of each warms up once, untimed). Prints per method the
 # best wall time of the rounds in µs per thread, the median, the user and
 # system CPU time per thread (medians), and the best wall's ratio to (f)
@@ -80,6 +83,8 @@ methods=(
 	"2t|fmt 2 -> struct ts_thread|format/format_snapshot --format 2t"
 	"3|fmt 3 walk+read, counts sent|format/format_snapshot --format 3"
 	"5|fmt 5 walk+reference only|format/format_snapshot --format 5"
+	"6|fmt 6 attr nests batched, lib|format/format_snapshot --format 6"
+	"6s|fmt 6 attr nests batched, switch|format/format_snapshot --format 6s"
 )
 "$bin/format/format_snapshot" --check || { echo "format_bench: format 4 is not format 0's bytes" >&2; exit 1; }
 start=$(date +%s)

@@ -27,6 +27,9 @@
  *       check (what receiving the attributes costs without decoding)
  *   5   ref: the module looks up and references every thread, reads
  *       nothing and sends counts (the walk alone)
+ *   6   nests: format 4's attributes in a nest per thread, many nests a
+ *       message; each nest decoded by ts_thread_decode()
+ *   6s  as 6, decoded by the switch
  * "format_snapshot --check" instead compares format 0's and format 4's
  * bytes thread by thread (threads whose values did not change between
  * the two dumps must match exactly) and prints the counts.
@@ -318,6 +321,27 @@ static int keep_or_compare(struct fmt_ctx *c, const void *attrs, size_t len)
 	return 0;
 }
 
+/* One thread's THREADSTAT_A_THREAD_* attributes, decoded into a struct ts_thread. */
+static int take_attrs(struct fmt_ctx *c, const void *attrs, size_t len)
+{
+	struct ts_thread t;
+	struct ts_error err;
+	int rc;
+
+	if (c->decode == DECODE_LIB) {
+		if (ts_thread_decode(attrs, len, &t, &err)) {
+			fprintf(stderr, "format_snapshot: %s\n", err.msg);
+			return -1;
+		}
+	} else if (decode_switch(attrs, len, &t)) {
+		fprintf(stderr, "format_snapshot: malformed message\n");
+		return -1;
+	}
+	rc = take_ts_thread(c, &t);
+	free(t.kernel_stack);	/* none in the default group */
+	return rc;
+}
+
 /* One data message of the dump. */
 static int take_message(struct fmt_ctx *c, const struct nlmsghdr *nlh)
 {
@@ -328,24 +352,9 @@ static int take_message(struct fmt_ctx *c, const struct nlmsghdr *nlh)
 
 	if (c->keep)
 		return keep_or_compare(c, attrs, len);
-	if (c->decode == DECODE_LIB || c->decode == DECODE_SWITCH) {
-		struct ts_thread t;
-		struct ts_error err;
-		int rc;
-
-		if (c->decode == DECODE_LIB) {
-			if (ts_thread_decode(attrs, len, &t, &err)) {
-				fprintf(stderr, "format_snapshot: %s\n", err.msg);
-				return -1;
-			}
-		} else if (decode_switch(attrs, len, &t)) {
-			fprintf(stderr, "format_snapshot: malformed message\n");
-			return -1;
-		}
-		rc = take_ts_thread(c, &t);
-		free(t.kernel_stack);	/* none in the default group */
-		return rc;
-	}
+	if ((c->decode == DECODE_LIB || c->decode == DECODE_SWITCH) &&
+	    c->format != TSFMT_FORMAT_NESTS)
+		return take_attrs(c, attrs, len);
 	if (c->decode == DECODE_NONE) {
 		const struct nlattr *a = attrs;
 		uint32_t tid;
@@ -360,7 +369,11 @@ static int take_message(struct fmt_ctx *c, const struct nlmsghdr *nlh)
 		return 0;
 	}
 	mnl_attr_for_each_payload(attrs, len) {
-		if (mnl_attr_get_type(attr) == TSFMT_A_RECORD) {
+		if (mnl_attr_get_type(attr) == TSFMT_A_THREAD) {
+			if (take_attrs(c, mnl_attr_get_payload(attr),
+				       mnl_attr_get_payload_len(attr)))
+				return -1;
+		} else if (mnl_attr_get_type(attr) == TSFMT_A_RECORD) {
 			if (take_record(c, attr))
 				return -1;
 		} else if (mnl_attr_get_type(attr) == TSFMT_A_COUNT &&
@@ -498,6 +511,8 @@ int main(int argc, char **argv)
 		{ "4", TSFMT_FORMAT_BULK, DECODE_LIB },
 		{ "4s", TSFMT_FORMAT_BULK, DECODE_SWITCH },
 		{ "5", TSFMT_FORMAT_REF, DECODE_COUNT },
+		{ "6", TSFMT_FORMAT_NESTS, DECODE_LIB },
+		{ "6s", TSFMT_FORMAT_NESTS, DECODE_SWITCH },
 	};
 	const char *spec = NULL;
 	size_t i;
@@ -548,7 +563,7 @@ int main(int argc, char **argv)
 	return rc;
 
 usage:
-	fprintf(stderr, "usage: format_snapshot --format 0|0s|0n|1|2|2t|3|4|4s|5 [--runs R] [--warmup W]\n"
+	fprintf(stderr, "usage: format_snapshot --format 0|0s|0n|1|2|2t|3|4|4s|5|6|6s [--runs R] [--warmup W]\n"
 		"       format_snapshot --check\n");
 	return 2;
 }

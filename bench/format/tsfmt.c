@@ -23,6 +23,8 @@
  *             of an nla_put() call per attribute
  *   5 ref     as 3 without reading: each thread looked up, referenced and
  *             released only; the floor of the walk
+ *   6 nests   format 4's attributes, each thread's in a nest, as many
+ *             nests a message as fit (attributes kept, messages batched)
  *
  * Left out of every format, so also of the control: the process nest
  * production adds to a group leader's message (ts_fill_process(), once per
@@ -306,7 +308,8 @@ static int tsfmt_put_attrs(struct sk_buff *skb, const struct tsfmt_record *r)
  */
 #define TSFMT_BULK_ROOM	320	/* 11 u32, 11 u64, u8, comm, CPU set, 2 flags: 268 */
 
-static void *tsfmt_w(void *p, int type, const void *data, int len)
+static __always_inline void *tsfmt_w(void *p, int type, const void *data,
+				     int len)
 {
 	struct nlattr *a = p;
 
@@ -317,25 +320,34 @@ static void *tsfmt_w(void *p, int type, const void *data, int len)
 	return (char *)a + nla_total_size(len);
 }
 
-static void *tsfmt_w32(void *p, int type, u32 v)
+static __always_inline void *tsfmt_w32(void *p, int type, u32 v)
 {
 	return tsfmt_w(p, type, &v, sizeof(v));
 }
 
-static void *tsfmt_w64(void *p, int type, u64 v)
+static __always_inline void *tsfmt_w64(void *p, int type, u64 v)
 {
 	return tsfmt_w(p, type, &v, sizeof(v));
 }
 
-static int tsfmt_put_bulk(struct sk_buff *skb, const struct tsfmt_record *r)
+/* @nest: inside a TSFMT_A_THREAD nest (format 6), else bare (format 4). */
+static int tsfmt_put_bulk(struct sk_buff *skb, const struct tsfmt_record *r,
+			  bool nest)
 {
 	int cpu_bytes = min_t(int, BITS_TO_LONGS(nr_cpu_ids), 1) * sizeof(u64);
+	struct nlattr *outer = NULL;
 	void *start, *p;
 
-	if (skb_tailroom(skb) < TSFMT_BULK_ROOM)
+	if (skb_tailroom(skb) < TSFMT_BULK_ROOM + (nest ? NLA_HDRLEN : 0))
 		return -EMSGSIZE;
 	start = skb_tail_pointer(skb);
-	p = tsfmt_w32(start, THREADSTAT_A_THREAD_TID, r->tid);
+	p = start;
+	if (nest) {
+		outer = p;
+		outer->nla_type = TSFMT_A_THREAD | NLA_F_NESTED;
+		p = (char *)p + NLA_HDRLEN;
+	}
+	p = tsfmt_w32(p, THREADSTAT_A_THREAD_TID, r->tid);
 	p = tsfmt_w32(p, THREADSTAT_A_THREAD_TGID, r->tgid);
 	p = tsfmt_w32(p, THREADSTAT_A_THREAD_PPID, r->ppid);
 	p = tsfmt_w(p, THREADSTAT_A_THREAD_COMM, r->comm,
@@ -368,6 +380,8 @@ static int tsfmt_put_bulk(struct sk_buff *skb, const struct tsfmt_record *r)
 	p = tsfmt_w64(p, THREADSTAT_A_THREAD_MAJ_FLT, r->maj_flt);
 	if (r->flags & TSFMT_F_ON_CPU)
 		p = tsfmt_w(p, THREADSTAT_A_THREAD_ON_CPU, NULL, 0);
+	if (outer)
+		outer->nla_len = (char *)p - (char *)start;
 	__skb_put(skb, (char *)p - (char *)start);
 	return 0;
 }
@@ -390,7 +404,7 @@ static int tsfmt_put_one(struct sk_buff *skb, struct netlink_callback *cb,
 		if (d->format == TSFMT_FORMAT_ATTRS)
 			err = tsfmt_put_attrs(skb, &r);
 		else if (d->format == TSFMT_FORMAT_BULK)
-			err = tsfmt_put_bulk(skb, &r);
+			err = tsfmt_put_bulk(skb, &r, false);
 		else if (nla_put(skb, TSFMT_A_RECORD, sizeof(r), &r))
 			err = -EMSGSIZE;
 	}
@@ -423,9 +437,10 @@ static int tsfmt_dump_single(struct sk_buff *skb, struct netlink_callback *cb,
 }
 
 /*
- * Formats 2, 3 and 5: one message per skb. Format 2 fills it with record
- * attributes until the next does not fit; formats 3 and 5 take as many
- * threads as format 2 would send in this skb and send only their count.
+ * Formats 2, 3, 5 and 6: one message per skb. Formats 2 and 6 fill it
+ * with record attributes (nests) until the next does not fit; formats 3
+ * and 5 take as many threads as format 2 would send in this skb and send
+ * only their count.
  */
 static int tsfmt_dump_batched(struct sk_buff *skb, struct netlink_callback *cb,
 			      struct tsfmt_dump *d)
@@ -440,7 +455,7 @@ static int tsfmt_dump_batched(struct sk_buff *skb, struct netlink_callback *cb,
 	if (!hdr)
 		return -EMSGSIZE;
 	genl_dump_check_consistent(cb, hdr);
-	if (d->format != TSFMT_FORMAT_ARRAY)
+	if (d->format == TSFMT_FORMAT_WALK || d->format == TSFMT_FORMAT_REF)
 		cap = (skb_tailroom(skb) - nla_total_size(sizeof(u32))) /
 		      nla_total_size(sizeof(struct tsfmt_record));
 
@@ -461,8 +476,20 @@ static int tsfmt_dump_batched(struct sk_buff *skb, struct netlink_callback *cb,
 				break;
 			}
 		}
+		if (d->format == TSFMT_FORMAT_NESTS &&
+		    skb_tailroom(skb) < TSFMT_BULK_ROOM + NLA_HDRLEN) {
+			put_task_struct(task);
+			break;
+		}
 		err = tsfmt_read(&r, task, d);
 		put_task_struct(task);
+		if (!err && d->format == TSFMT_FORMAT_NESTS) {
+			if (tsfmt_put_bulk(skb, &r, true))
+				break;	/* cannot happen: room checked */
+			count++;
+			d->pos++;
+			continue;
+		}
 		if (err) {		/* -ESRCH: reaped; give the room back */
 			if (a)
 				nlmsg_trim(skb, a);
@@ -477,7 +504,7 @@ static int tsfmt_dump_batched(struct sk_buff *skb, struct netlink_callback *cb,
 		count++;
 		d->pos++;
 	}
-	if (d->format != TSFMT_FORMAT_ARRAY &&
+	if ((d->format == TSFMT_FORMAT_WALK || d->format == TSFMT_FORMAT_REF) &&
 	    nla_put_u32(skb, TSFMT_A_COUNT, count))
 		err = -EMSGSIZE;
 	if (err || !count) {

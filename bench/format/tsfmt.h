@@ -31,7 +31,10 @@ enum {
 	TSFMT_FORMAT_WALK,	/* 3: records collected, not sent: TSFMT_A_COUNT */
 	TSFMT_FORMAT_BULK,	/* 4: format 0's bytes, written in one pass */
 	TSFMT_FORMAT_REF,	/* 5: threads referenced, nothing read or sent */
-	TSFMT_FORMAT_MAX = TSFMT_FORMAT_REF,
+	TSFMT_FORMAT_NESTS,	/* 6: format 4's attributes in TSFMT_A_THREAD nests,
+				 * as many a message as fit
+				 */
+	TSFMT_FORMAT_MAX = TSFMT_FORMAT_NESTS,
 };
 
 enum {
@@ -40,6 +43,7 @@ enum {
 	TSFMT_A_FORMAT,		/* u32, request */
 	TSFMT_A_RECORD,		/* struct tsfmt_record (binary) */
 	TSFMT_A_COUNT,		/* u32: threads collected for this message */
+	TSFMT_A_THREAD,		/* nest: one thread's THREADSTAT_A_THREAD_* */
 	__TSFMT_A_MAX,
 	TSFMT_A_MAX = __TSFMT_A_MAX - 1,
 };

@@ -12,6 +12,8 @@
 # bytes (format_snapshot --check), then each round runs once, in order:
 #   a   threadstat_snapshot            production dump, default group
 #   f   task_iter_snapshot             BPF task iterator, same fields
+#   c   procfs_snapshot                /proc stat+status+schedstat, htop's
+#                                      way (left out with FORMAT_PROCFS=0)
 #   0   format_snapshot --format 0     tsfmt: production attributes, decoded
 #                                      by libthreadstat's ts_thread_decode()
 #   0s  format_snapshot --format 0s    the same, decoded by a switch
@@ -29,8 +31,9 @@
 #   6s  format_snapshot --format 6s    the same, decoded by a switch
 # (the first round of each warms up once, untimed). Prints per method the
 # best wall time of the rounds in µs per thread, the median, the user and
-# system CPU time per thread (medians), and the best wall's ratio to (f)
-# and (a)'s to it. Meant for a guest on an instruction-counted clock
+# system CPU time per thread (medians), and the best wall's ratio to (f),
+# (a)'s to it and (c)'s to it (the goal (c)/(a) >= 30, for each format
+# in (a)'s place). Meant for a guest on an instruction-counted clock
 # (TS_VM_ICOUNT=shift=0,sleep=on, --smp 1: 1 µs is 1000 instructions).
 # Needs build/kmod/KVER/threadstat.ko, build/bench/format/KVER/tsfmt.ko,
 # build/bench/format/format_snapshot and the bench tools (make bench-format
@@ -73,6 +76,7 @@ echo "format_bench: kernel $kver, $(nproc) vCPU, $threads threads spawned, $roun
 methods=(
 	"a|(a) threadstat dump (production)|threadstat_snapshot"
 	"f|(f) BPF task iterator|task_iter_snapshot"
+	"c|(c) procfs, htop's way|procfs_snapshot"
 	"0|fmt 0 attrs, lib decode (control)|format/format_snapshot --format 0"
 	"0s|fmt 0 attrs, switch decode|format/format_snapshot --format 0s"
 	"0n|fmt 0 attrs, not decoded|format/format_snapshot --format 0n"
@@ -86,6 +90,7 @@ methods=(
 	"6|fmt 6 attr nests batched, lib|format/format_snapshot --format 6"
 	"6s|fmt 6 attr nests batched, switch|format/format_snapshot --format 6s"
 )
+[[ ${FORMAT_PROCFS:-1} != 0 ]] || methods=("${methods[@]:0:2}" "${methods[@]:3}")
 "$bin/format/format_snapshot" --check || { echo "format_bench: format 4 is not format 0's bytes" >&2; exit 1; }
 start=$(date +%s)
 for ((r = 0; r < rounds; r++)); do
@@ -136,11 +141,12 @@ for m in "${methods[@]}"; do
 done
 echo
 echo "== $kver: N = $n blocked threads, best of $rounds rounds; µs per thread (guest clock)"
-printf '%-36s %8s %8s %8s %8s %7s %8s %8s\n' method best median user sys threads "/(f)" "(a)/"
+printf '%-36s %8s %8s %8s %8s %7s %8s %8s %8s\n' method best median user sys threads "/(f)" "(a)/" "(c)/"
 for m in "${methods[@]}"; do
 	IFS='|' read -r key label _ <<<"$m"
 	read -r b med u s t <<<"$(summary "$tmp/$key.runs")"
 	awk -v l="$label" -v b="$b" -v med="$med" -v u="$u" -v s="$s" -v t="$t" \
-		-v f="${best[f]}" -v a="${best[a]}" 'BEGIN {
-		printf "%-36s %8.2f %8.2f %8.2f %8.2f %7d %8.2f %8.2f\n", l, b, med, u, s, t, b / f, a / b }'
+		-v f="${best[f]}" -v a="${best[a]}" -v c="${best[c]:-}" 'BEGIN {
+		printf "%-36s %8.2f %8.2f %8.2f %8.2f %7d %8.2f %8.2f %8s\n", l, b, med, u, s, t, b / f, a / b,
+			(c == "" ? "-" : sprintf("%.1f", c / b)) }'
 done

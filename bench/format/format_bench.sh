@@ -9,7 +9,8 @@
 #
 # With N blocked threads (spawn_threads N --spinners 0: nothing runs but
 # the measurement), first checks that tsfmt's format 4 sends format 0's
-# bytes (format_snapshot --check), then each round runs once, in order:
+# bytes and that the readers' three decoders agree (format_snapshot
+# --check), then each round runs once, in order:
 #   a   threadstat_snapshot            production dump, default group
 #   f   task_iter_snapshot             BPF task iterator, same fields
 #   c   procfs_snapshot                /proc stat+status+schedstat, htop's
@@ -29,6 +30,9 @@
 #   6   format_snapshot --format 6     tsfmt: format 4's attributes, a nest
 #                                      per thread, many a message; lib decode
 #   6s  format_snapshot --format 6s    the same, decoded by a switch
+#   4f  format_snapshot --format 4f    format 4, decoded by a fast path for
+#                                      this version's attribute sequence
+#   6f  format_snapshot --format 6f    format 6, the same fast path
 # (the first round of each warms up once, untimed). Prints per method the
 # best wall time of the rounds in µs per thread, the median, the user and
 # system CPU time per thread (medians), and the best wall's ratio to (f),
@@ -82,13 +86,15 @@ methods=(
 	"0n|fmt 0 attrs, not decoded|format/format_snapshot --format 0n"
 	"4|fmt 4 attrs bulk-written, lib|format/format_snapshot --format 4"
 	"4s|fmt 4 attrs bulk-written, switch|format/format_snapshot --format 4s"
+	"4f|fmt 4 attrs bulk-written, fast path|format/format_snapshot --format 4f"
+	"6|fmt 6 attr nests batched, lib|format/format_snapshot --format 6"
+	"6s|fmt 6 attr nests batched, switch|format/format_snapshot --format 6s"
+	"6f|fmt 6 attr nests batched, fast path|format/format_snapshot --format 6f"
 	"1|fmt 1 packed, msg/thread|format/format_snapshot --format 1"
 	"2|fmt 2 packed array|format/format_snapshot --format 2"
 	"2t|fmt 2 -> struct ts_thread|format/format_snapshot --format 2t"
 	"3|fmt 3 walk+read, counts sent|format/format_snapshot --format 3"
 	"5|fmt 5 walk+reference only|format/format_snapshot --format 5"
-	"6|fmt 6 attr nests batched, lib|format/format_snapshot --format 6"
-	"6s|fmt 6 attr nests batched, switch|format/format_snapshot --format 6s"
 )
 [[ ${FORMAT_PROCFS:-1} != 0 ]] || methods=("${methods[@]:0:2}" "${methods[@]:3}")
 "$bin/format/format_snapshot" --check || { echo "format_bench: format 4 is not format 0's bytes" >&2; exit 1; }

@@ -30,9 +30,16 @@
  *   6   nests: format 4's attributes in a nest per thread, many nests a
  *       message; each nest decoded by ts_thread_decode()
  *   6s  as 6, decoded by the switch
+ *   4f  as 4, decoded by decode_fast(): the attribute sequence this
+ *       module version sends checked header by header and copied, any
+ *       other message (an unknown attribute from a newer module, another
+ *       order, a length) handed to ts_thread_decode()
+ *   6f  as 6, decoded by decode_fast()
  * "format_snapshot --check" instead compares format 0's and format 4's
  * bytes thread by thread (threads whose values did not change between
- * the two dumps must match exactly) and prints the counts.
+ * the two dumps must match exactly), checks that the three decoders
+ * (library, switch, fast path) give the same struct ts_thread for every
+ * format 4 message, and prints the counts.
  * The socket is opened once and reads with a 64 KiB buffer, as the
  * library's. Each snapshot sums a few fields of every thread (as
  * threadstat_snapshot does) and checks the calling thread's own record
@@ -60,6 +67,7 @@
 enum decode {
 	DECODE_LIB,		/* ts_thread_decode() */
 	DECODE_SWITCH,		/* decode_switch() */
+	DECODE_FAST,		/* decode_fast(), else ts_thread_decode() */
 	DECODE_NONE,		/* count messages, read the tid */
 	DECODE_RECORD,		/* packed records into struct tsfmt_record */
 	DECODE_TS_THREAD,	/* packed records into struct ts_thread */
@@ -80,6 +88,7 @@ struct fmt_ctx {
 	uint32_t *kept_len;
 	uint32_t kept_max;
 	long same, differ, missing;
+	long decoders_agree, decoders_differ, fast_fallbacks;
 	char comm[16];
 	uint64_t checksum;
 	long threads, seen_self;
@@ -292,6 +301,106 @@ static int decode_switch(const void *data, size_t len, struct ts_thread *t)
 	return t->present[0] & (1ull << THREADSTAT_A_THREAD_TID) ? 0 : -1;
 }
 
+/*
+ * The default group's message as this module version sends it, decoded
+ * by checking each attribute header (type and length in one 32-bit
+ * compare) in the expected order and copying the value. Anything else
+ * returns -1 before @t is trusted, and the caller falls back to the
+ * library's generic decoder: a newer module's extra attribute costs the
+ * slow path, never a wrong value.
+ */
+#define HDR(type, len)	((uint32_t)(NLA_HDRLEN + (len)) | (uint32_t)(type) << 16)
+#define FIX(type, field)						\
+	do {								\
+		uint32_t h_;						\
+		if (end - p < NLA_HDRLEN + (long)sizeof(t->field))	\
+			return -1;					\
+		memcpy(&h_, p, 4);					\
+		if (h_ != HDR(THREADSTAT_A_THREAD_##type, sizeof(t->field))) \
+			return -1;					\
+		memcpy(&t->field, p + NLA_HDRLEN, sizeof(t->field));	\
+		p += NLA_ALIGN(NLA_HDRLEN + sizeof(t->field));		\
+	} while (0)
+
+static int decode_fast(const void *data, size_t len, struct ts_thread *t)
+{
+	const char *p = data, *end = p + len;
+	uint64_t present = 0;
+	uint32_t h;
+	uint16_t alen;
+	int type;
+
+	memset(t, 0, sizeof(*t));
+	FIX(TID, tid);
+	FIX(TGID, tgid);
+	FIX(PPID, ppid);
+	if (end - p < NLA_HDRLEN)
+		return -1;
+	memcpy(&h, p, 4);
+	alen = (uint16_t)h - NLA_HDRLEN;
+	if (h >> 16 != THREADSTAT_A_THREAD_COMM || (uint16_t)h < NLA_HDRLEN + 1 ||
+	    alen > sizeof(t->comm) || end - p < NLA_ALIGN(NLA_HDRLEN + alen) ||
+	    p[NLA_HDRLEN + alen - 1] != '\0')
+		return -1;
+	memcpy(t->comm, p + NLA_HDRLEN, alen);
+	p += NLA_ALIGN(NLA_HDRLEN + alen);
+	FIX(UID, uid);
+	FIX(START_TIME, start_time);
+	if (end - p >= NLA_HDRLEN) {
+		memcpy(&h, p, 4);
+		if (h == HDR(THREADSTAT_A_THREAD_KTHREAD, 0)) {
+			t->kthread = true;
+			present |= 1ull << THREADSTAT_A_THREAD_KTHREAD;
+			p += NLA_HDRLEN;
+		}
+	}
+	FIX(STATE, state);
+	FIX(CPU, cpu);
+	FIX(POLICY, policy);
+	FIX(NICE, nice);
+	FIX(PRIO, prio);
+	FIX(STATIC_PRIO, static_prio);
+	FIX(RT_PRIORITY, rt_priority);
+	if (end - p < NLA_HDRLEN)
+		return -1;
+	memcpy(&h, p, 4);
+	alen = (uint16_t)h - NLA_HDRLEN;
+	if (h >> 16 != THREADSTAT_A_THREAD_CPUS_ALLOWED ||
+	    (uint16_t)h < NLA_HDRLEN || alen % 8 ||
+	    alen > sizeof(t->cpus_allowed) || end - p < NLA_HDRLEN + alen)
+		return -1;
+	memcpy(t->cpus_allowed, p + NLA_HDRLEN, alen);
+	p += NLA_HDRLEN + alen;
+	FIX(NR_CPUS_ALLOWED, nr_cpus_allowed);
+	FIX(SUM_EXEC_RUNTIME, sum_exec_runtime);
+	FIX(UTIME, utime);
+	FIX(STIME, stime);
+	FIX(RUN_DELAY, run_delay);
+	FIX(PCOUNT, pcount);
+	FIX(NVCSW, nvcsw);
+	FIX(NIVCSW, nivcsw);
+	FIX(NR_MIGRATIONS, nr_migrations);
+	FIX(MIN_FLT, min_flt);
+	FIX(MAJ_FLT, maj_flt);
+	if (end - p >= NLA_HDRLEN) {
+		memcpy(&h, p, 4);
+		if (h == HDR(THREADSTAT_A_THREAD_ON_CPU, 0)) {
+			t->on_cpu = true;
+			present |= 1ull << THREADSTAT_A_THREAD_ON_CPU;
+			p += NLA_HDRLEN;
+		}
+	}
+	if (p != end)
+		return -1;	/* more than this version knows: slow path */
+	for (type = THREADSTAT_A_THREAD_TID; type <= THREADSTAT_A_THREAD_MAJ_FLT;
+	     type++)
+		if (type != THREADSTAT_A_THREAD_KTHREAD &&
+		    type != THREADSTAT_A_THREAD_ON_CPU)
+			present |= 1ull << type;
+	t->present[0] = present;
+	return 0;
+}
+
 /* --check: keep (format 0) or compare (format 4) one message. */
 static int keep_or_compare(struct fmt_ctx *c, const void *attrs, size_t len)
 {
@@ -312,10 +421,29 @@ static int keep_or_compare(struct fmt_ctx *c, const void *attrs, size_t len)
 		c->kept_len[tid] = len;
 	} else if (!c->kept[tid]) {
 		c->missing++;
-	} else if (c->kept_len[tid] == len && !memcmp(c->kept[tid], attrs, len)) {
-		c->same++;
-	} else {
-		c->differ++;
+	}
+	if (c->format == TSFMT_FORMAT_BULK) {
+		/* The three decoders must agree on every message. */
+		struct ts_thread lib, sw, fast;
+		struct ts_error err;
+
+		if (ts_thread_decode(attrs, len, &lib, &err) ||
+		    decode_switch(attrs, len, &sw))
+			return -1;
+		if (decode_fast(attrs, len, &fast)) {
+			c->fast_fallbacks++;
+			fast = lib;
+		}
+		if (memcmp(&lib, &sw, sizeof(lib)) || memcmp(&lib, &fast, sizeof(lib)))
+			c->decoders_differ++;
+		else
+			c->decoders_agree++;
+	}
+	if (c->format == TSFMT_FORMAT_BULK && c->kept[tid]) {
+		if (c->kept_len[tid] == len && !memcmp(c->kept[tid], attrs, len))
+			c->same++;
+		else
+			c->differ++;
 	}
 	c->threads++;
 	return 0;
@@ -330,6 +458,12 @@ static int take_attrs(struct fmt_ctx *c, const void *attrs, size_t len)
 
 	if (c->decode == DECODE_LIB) {
 		if (ts_thread_decode(attrs, len, &t, &err)) {
+			fprintf(stderr, "format_snapshot: %s\n", err.msg);
+			return -1;
+		}
+	} else if (c->decode == DECODE_FAST) {
+		if (decode_fast(attrs, len, &t) &&
+		    ts_thread_decode(attrs, len, &t, &err)) {
 			fprintf(stderr, "format_snapshot: %s\n", err.msg);
 			return -1;
 		}
@@ -352,7 +486,8 @@ static int take_message(struct fmt_ctx *c, const struct nlmsghdr *nlh)
 
 	if (c->keep)
 		return keep_or_compare(c, attrs, len);
-	if ((c->decode == DECODE_LIB || c->decode == DECODE_SWITCH) &&
+	if ((c->decode == DECODE_LIB || c->decode == DECODE_SWITCH ||
+	     c->decode == DECODE_FAST) &&
 	    c->format != TSFMT_FORMAT_NESTS)
 		return take_attrs(c, attrs, len);
 	if (c->decode == DECODE_NONE) {
@@ -488,7 +623,10 @@ static int check_bulk(struct fmt_ctx *c)
 		return 1;
 	printf("check: format 4 against format 0, thread by thread: %ld byte-identical, %ld differ, %ld not in format 0\n",
 	       c->same, c->differ, c->missing);
-	return c->same > 0 && c->differ * 100 < c->same ? 0 : 1;
+	printf("check: decoders (library, switch, fast path) on format 4: %ld agree, %ld differ; %ld fast-path fallbacks\n",
+	       c->decoders_agree, c->decoders_differ, c->fast_fallbacks);
+	return c->same > 0 && c->differ * 100 < c->same &&
+	       !c->decoders_differ ? 0 : 1;
 }
 
 int main(int argc, char **argv)
@@ -513,6 +651,8 @@ int main(int argc, char **argv)
 		{ "5", TSFMT_FORMAT_REF, DECODE_COUNT },
 		{ "6", TSFMT_FORMAT_NESTS, DECODE_LIB },
 		{ "6s", TSFMT_FORMAT_NESTS, DECODE_SWITCH },
+		{ "4f", TSFMT_FORMAT_BULK, DECODE_FAST },
+		{ "6f", TSFMT_FORMAT_NESTS, DECODE_FAST },
 	};
 	const char *spec = NULL;
 	size_t i;
@@ -563,7 +703,7 @@ int main(int argc, char **argv)
 	return rc;
 
 usage:
-	fprintf(stderr, "usage: format_snapshot --format 0|0s|0n|1|2|2t|3|4|4s|5|6|6s [--runs R] [--warmup W]\n"
+	fprintf(stderr, "usage: format_snapshot --format 0|0s|0n|1|2|2t|3|4|4s|5|6|6s|4f|6f [--runs R] [--warmup W]\n"
 		"       format_snapshot --check\n");
 	return 2;
 }

@@ -30,6 +30,7 @@
 #   6   format_snapshot --format 6     tsfmt: format 4's attributes, a nest
 #                                      per thread, many a message; lib decode
 #   6s  format_snapshot --format 6s    the same, decoded by a switch
+#   7   format_snapshot --format 7     as 5, one look per batch, not two
 #   4f  format_snapshot --format 4f    format 4, decoded by a fast path for
 #                                      this version's attribute sequence
 #   6f  format_snapshot --format 6f    format 6, the same fast path
@@ -95,6 +96,7 @@ methods=(
 	"2t|fmt 2 -> struct ts_thread|format/format_snapshot --format 2t"
 	"3|fmt 3 walk+read, counts sent|format/format_snapshot --format 3"
 	"5|fmt 5 walk+reference only|format/format_snapshot --format 5"
+	"7|fmt 7 as 5, one look per batch|format/format_snapshot --format 7"
 )
 [[ ${FORMAT_PROCFS:-1} != 0 ]] || methods=("${methods[@]:0:2}" "${methods[@]:3}")
 "$bin/format/format_snapshot" --check || { echo "format_bench: format 4 is not format 0's bytes" >&2; exit 1; }

@@ -35,6 +35,7 @@
  *       other message (an unknown attribute from a newer module, another
  *       order, a length) handed to ts_thread_decode()
  *   6f  as 6, decoded by decode_fast()
+ *   7   as 5 with one look at the pid space per batch instead of two
  * "format_snapshot --check" instead compares format 0's and format 4's
  * bytes thread by thread (threads whose values did not change between
  * the two dumps must match exactly), checks that the three decoders
@@ -653,6 +654,7 @@ int main(int argc, char **argv)
 		{ "6s", TSFMT_FORMAT_NESTS, DECODE_SWITCH },
 		{ "4f", TSFMT_FORMAT_BULK, DECODE_FAST },
 		{ "6f", TSFMT_FORMAT_NESTS, DECODE_FAST },
+		{ "7", TSFMT_FORMAT_REF1, DECODE_COUNT },
 	};
 	const char *spec = NULL;
 	size_t i;
@@ -703,7 +705,7 @@ int main(int argc, char **argv)
 	return rc;
 
 usage:
-	fprintf(stderr, "usage: format_snapshot --format 0|0s|0n|1|2|2t|3|4|4s|5|6|6s|4f|6f [--runs R] [--warmup W]\n"
+	fprintf(stderr, "usage: format_snapshot --format 0|0s|0n|1|2|2t|3|4|4s|5|6|6s|4f|6f|7 [--runs R] [--warmup W]\n"
 		"       format_snapshot --check\n");
 	return 2;
 }

@@ -25,6 +25,8 @@
  *             released only; the floor of the walk
  *   6 nests   format 4's attributes, each thread's in a nest, as many
  *             nests a message as fit (attributes kept, messages batched)
+ *   7 ref1    as 5 with one look per batch: what production's second look
+ *             (kept for dump_consistency.c) costs the walk
  *
  * Left out of every format, so also of the control: the process nest
  * production adds to a group leader's message (ts_fill_process(), once per
@@ -150,6 +152,8 @@ static void tsfmt_refill(struct tsfmt_dump *d)
 
 	tsfmt_collect(d, &d->batch);
 	d->pos = 0;
+	if (d->format == TSFMT_FORMAT_REF1)
+		return;
 	for (tries = 0; tries < 4; tries++) {
 		tsfmt_collect(d, &again);
 		if (tsfmt_covers(&d->batch, &again, tsfmt_passed(&d->batch)))
@@ -437,16 +441,18 @@ static int tsfmt_dump_single(struct sk_buff *skb, struct netlink_callback *cb,
 }
 
 /*
- * Formats 2, 3, 5 and 6: one message per skb. Formats 2 and 6 fill it
- * with record attributes (nests) until the next does not fit; formats 3
- * and 5 take as many threads as format 2 would send in this skb and send
- * only their count.
+ * Formats 2, 3, 5, 6 and 7: one message per skb. Formats 2 and 6 fill it
+ * with record attributes (nests) until the next does not fit; formats 3,
+ * 5 and 7 take as many threads as format 2 would send in this skb and
+ * send only their count.
  */
 static int tsfmt_dump_batched(struct sk_buff *skb, struct netlink_callback *cb,
 			      struct tsfmt_dump *d)
 {
 	struct task_struct *task;
 	u32 count = 0, cap = U32_MAX;
+	bool ref = d->format == TSFMT_FORMAT_REF ||
+		   d->format == TSFMT_FORMAT_REF1;
 	void *hdr;
 	int err = 0;
 
@@ -455,7 +461,7 @@ static int tsfmt_dump_batched(struct sk_buff *skb, struct netlink_callback *cb,
 	if (!hdr)
 		return -EMSGSIZE;
 	genl_dump_check_consistent(cb, hdr);
-	if (d->format == TSFMT_FORMAT_WALK || d->format == TSFMT_FORMAT_REF)
+	if (d->format == TSFMT_FORMAT_WALK || ref)
 		cap = (skb_tailroom(skb) - nla_total_size(sizeof(u32))) /
 		      nla_total_size(sizeof(struct tsfmt_record));
 
@@ -463,7 +469,7 @@ static int tsfmt_dump_batched(struct sk_buff *skb, struct netlink_callback *cb,
 		struct tsfmt_record r;
 		struct nlattr *a = NULL;
 
-		if (d->format == TSFMT_FORMAT_REF) {
+		if (ref) {
 			put_task_struct(task);
 			count++;
 			d->pos++;
@@ -504,7 +510,7 @@ static int tsfmt_dump_batched(struct sk_buff *skb, struct netlink_callback *cb,
 		count++;
 		d->pos++;
 	}
-	if ((d->format == TSFMT_FORMAT_WALK || d->format == TSFMT_FORMAT_REF) &&
+	if ((d->format == TSFMT_FORMAT_WALK || ref) &&
 	    nla_put_u32(skb, TSFMT_A_COUNT, count))
 		err = -EMSGSIZE;
 	if (err || !count) {

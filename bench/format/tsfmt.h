@@ -34,7 +34,8 @@ enum {
 	TSFMT_FORMAT_NESTS,	/* 6: format 4's attributes in TSFMT_A_THREAD nests,
 				 * as many a message as fit
 				 */
-	TSFMT_FORMAT_MAX = TSFMT_FORMAT_NESTS,
+	TSFMT_FORMAT_REF1,	/* 7: as 5, one look per batch instead of two */
+	TSFMT_FORMAT_MAX = TSFMT_FORMAT_REF1,
 };
 
 enum {

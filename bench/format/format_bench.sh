@@ -34,7 +34,8 @@
 #   4f  format_snapshot --format 4f    format 4, decoded by a fast path for
 #                                      this version's attribute sequence
 #   6f  format_snapshot --format 6f    format 6, the same fast path
-# (the first round of each warms up once, untimed). Prints per method the
+# (the first round of each warms up once, untimed). FORMAT_SPINNERS=2
+# adds make bench's two part-time spinners. Prints per method the
 # best wall time of the rounds in µs per thread, the median, the user and
 # system CPU time per thread (medians), and the best wall's ratio to (f),
 # (a)'s to it and (c)'s to it (the goal (c)/(a) >= 30, for each format
@@ -69,12 +70,12 @@ want=$((n + 10000))
 (($(</proc/sys/kernel/pid_max) >= 4 * want)) || echo $((4 * want)) >/proc/sys/kernel/pid_max
 (($(</proc/sys/vm/max_map_count) >= 2 * want + 65536)) || echo $((2 * want + 65536)) >/proc/sys/vm/max_map_count
 
-coproc SPAWN { exec "$bin/spawn_threads" "$n" --spinners 0; }
+coproc SPAWN { exec "$bin/spawn_threads" "$n" --spinners "${FORMAT_SPINNERS:-0}"; }
 spawner=$SPAWN_PID
 read -r word _ threads <&"${SPAWN[0]}"
 [[ $word == ready ]] || { echo "format_bench: spawn_threads failed" >&2; exit 1; }
 sleep 1
-echo "format_bench: kernel $kver, $(nproc) vCPU, $threads threads spawned, $rounds rounds," \
+echo "format_bench: kernel $kver, $(nproc) vCPU, $threads threads spawned (${FORMAT_SPINNERS:-0} spinners), $rounds rounds," \
 	"schedstats $(</proc/sys/kernel/sched_schedstats), delayacct $(</proc/sys/kernel/task_delayacct)"
 
 # key | label | program and arguments

@@ -9,6 +9,7 @@
 #
 # usage: bench/format/vm.sh [N [ROUNDS]]   (default 10000 5)
 # Output: $O/bench/format/results-N-KVER.txt (O defaults to build).
+# FORMAT_SPINNERS and FORMAT_PROCFS are passed on to format_bench.sh.
 set -uo pipefail
 
 n=${1:-10000} rounds=${2:-5}
@@ -23,7 +24,8 @@ status=0
 while IFS='	' read -r kver _ _; do
 	echo "#### kernel $kver: format_bench.sh $n $rounds (icount $TS_VM_ICOUNT)"
 	scripts/vm/run.sh --kernel "$kver" --smp 1 --mem 6144 --timeout 3600 \
-		--out "$out/vm-$n-$kver" -- "bench/format/format_bench.sh $n $rounds" \
+		--out "$out/vm-$n-$kver" -- \
+		"FORMAT_SPINNERS=${FORMAT_SPINNERS:-0} FORMAT_PROCFS=${FORMAT_PROCFS:-1} bench/format/format_bench.sh $n $rounds" \
 		2>&1 | tee "$out/results-$n-$kver.txt"
 	((PIPESTATUS[0] == 0)) || { echo "bench-format: kernel $kver: the VM run failed"; status=1; }
 done < <(scripts/kernels.sh)

@@ -17,6 +17,13 @@
 #                   end to end, for 1k, 10k, 50k and 100k threads, and
 #                   CPU_GET/SYSTEM_GET cost at 1k, 10k and 100k, in a VM per
 #                   kernel (bench/; the BPF peer needs clang and bpftool)
+#   make bench-format  what THREAD_GET's message format costs: the bench-only
+#                   tsfmt.ko (bench/format/) sends the default dump's values
+#                   as production's attributes, packed records and packed
+#                   arrays, against (a) and (f), at FORMAT_THREADS threads
+#                   (default 10000) in FORMAT_ROUNDS rounds (default 5), in
+#                   an instruction-counted VM per kernel. Not in make bench
+#                   or make check.
 #   make man       man pages into $(O)/man: doc/man/*.scd by scdoc, and
 #                   threadstat(7) generated from the YNL spec
 #   make install / uninstall / deb   see mk/install.mk (PREFIX, DESTDIR, KVER)
@@ -59,7 +66,7 @@ UNITS := $(foreach f,$(FLAVORS),$(patsubst user/tests/%.c,$(O)/$(f)/tests/%,$(UN
 
 .PHONY: all user modules module selftests unit-tests check stress run lint clean man \
 	check-debug debug-kernel \
-	setup bench-fields bench bench-tools
+	setup bench-fields bench bench-tools bench-format bench-format-tools
 .DEFAULT_GOAL := all
 
 all: user modules selftests man
@@ -184,6 +191,20 @@ bench-tools: $(BENCH_BINS) $(O)/bench/task_iter_snapshot
 
 bench: bench-tools modules $(O)/release/threadstat $(O)/release/threadtop
 	@bench/bench-vm.sh
+
+# The message-format experiment (bench/format/): tsfmt.ko per test kernel
+# in $(O)/bench/format/KVER, its reader, and the tools it runs beside.
+FORMAT_THREADS ?= 10000
+FORMAT_ROUNDS ?= 5
+$(O)/bench/format/format_snapshot: bench/format/format_snapshot.c bench/format/tsfmt.h bench/bench_run.h $(O)/release/libthreadstat.a
+	@mkdir -p $(dir $@)
+	$(CC) $(BASE_CFLAGS) -O2 -o $@ $< $(O)/release/libthreadstat.a $(MNL_LIBS) -lpthread
+bench-format-tools: bench-tools modules $(O)/bench/format/format_snapshot
+	@scripts/kernels.sh | while IFS='	' read -r kver kdir vmlinuz; do \
+		bench/format/build-module.sh "$$kver" "$$kdir" "$(O)/bench/format/$$kver" || exit 1; \
+	done
+bench-format: bench-format-tools
+	@O=$(O) bench/format/vm.sh $(FORMAT_THREADS) $(FORMAT_ROUNDS)
 
 check:
 	@scripts/check.sh

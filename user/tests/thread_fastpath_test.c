@@ -34,6 +34,7 @@ struct shape {
 	bool kthread, on_cpu;
 	bool pad;		/* a strict-alignment kernel's PAD attributes */
 	int cpu_words;		/* cpus-allowed words (nr_cpu_ids / 64) */
+	int cpu_bytes;		/* > 0: cpus-allowed of this many bytes */
 	bool process;		/* a group leader's process nest */
 	bool schedstats, wait;	/* extra groups */
 	bool withheld;
@@ -92,7 +93,8 @@ static void build(struct kmsg *m, const struct shape *s)
 	mnl_attr_put_u32(n, THREADSTAT_A_THREAD_STATIC_PRIO, 115);
 	mnl_attr_put_u32(n, THREADSTAT_A_THREAD_RT_PRIORITY, 0);
 	mnl_attr_put(n, THREADSTAT_A_THREAD_CPUS_ALLOWED,
-		     (size_t)words * 8, cpus);
+		     s->cpu_bytes ? (size_t)s->cpu_bytes : (size_t)words * 8,
+		     cpus);
 	mnl_attr_put_u32(n, THREADSTAT_A_THREAD_NR_CPUS_ALLOWED, 3);
 	put_u64(m, THREADSTAT_A_THREAD_SUM_EXEC_RUNTIME, 5000000001ULL);
 	put_u64(m, THREADSTAT_A_THREAD_UTIME, 3000000000ULL);
@@ -355,6 +357,25 @@ TEST(wrong_length_falls_back)
 	a->nla_len = NLA_HDRLEN + 2;		/* a u16: malformed */
 	EXPECT_EQ(-1, both(p, len, &eq, &lib_rc));
 	EXPECT_EQ(-1, lib_rc);
+}
+
+/* cpus-allowed in bytes, not u64 words: the library rejects it. */
+TEST(cpuset_of_partial_words_falls_back)
+{
+	struct kmsg m;
+	const void *p;
+	size_t len;
+	bool eq;
+	int lib_rc, bytes;
+
+	for (bytes = 1; bytes < 24; bytes++) {
+		if (!(bytes % 8))
+			continue;
+		build(&m, &(struct shape){ .cpu_bytes = bytes });
+		p = payload(&m, &len);
+		EXPECT_EQ(-1, both(p, len, &eq, &lib_rc));
+		EXPECT_EQ(-1, lib_rc);
+	}
 }
 
 TEST(truncated_at_every_length)

@@ -52,7 +52,9 @@ static const uint16_t ts_fast_order[] = {
 
 /* How a step stores its value: ts_decode_one()'s cases, by kind. */
 enum ts_fast_op {
-	TS_FAST_COPY,		/* fixed length, copied as is */
+	TS_FAST_COPY1,		/* fixed length (1, 4, 8), copied as is: */
+	TS_FAST_COPY4,		/* one op per length, so that each copy is */
+	TS_FAST_COPY8,		/* one move, not a copy of a variable length */
 	TS_FAST_BOOL,		/* u8, stored as value != 0 */
 	TS_FAST_FLAG,		/* no payload; may be absent */
 	TS_FAST_STRING,		/* NUL-terminated, strncpy'd */
@@ -65,7 +67,8 @@ struct ts_fast_step {
 	uint16_t offset;	/* of the member in struct ts_thread */
 	uint16_t size;		/* of the member */
 	uint8_t op;		/* enum ts_fast_op */
-	uint8_t len;		/* fixed-length ops: the payload length */
+	uint8_t total;		/* fixed-length ops: header, payload, padding */
+	uint64_t bit;		/* of present[type / 64] */
 };
 
 static struct ts_fast_step ts_fast_steps[TS_FAST_STEPS];
@@ -121,15 +124,21 @@ static void ts_fast_init(void)
 		case TS_KIND_NEST:
 			return;
 		default:
-			if (len <= 0 || (size_t)len > f->size)
+			if ((len != 1 && len != 4 && len != 8) ||
+			    (size_t)len > f->size)
 				return;
-			s->op = TS_FAST_COPY;
+			s->op = len == 1 ? TS_FAST_COPY1 :
+				len == 4 ? TS_FAST_COPY4 : TS_FAST_COPY8;
 			break;
 		}
 		if (len >= 0) {
-			s->len = (uint8_t)len;
+			s->total = (uint8_t)NLA_ALIGN(NLA_HDRLEN + len);
 			s->hdr = ts_fast_hdr(s->type, (uint16_t)len);
 		}
+		/* all in present[0]: one word to fill, not two */
+		if (s->type >= 64)
+			return;
+		s->bit = 1ULL << s->type;
 	}
 	ts_fast_pad = ts_fast_hdr(THREADSTAT_A_THREAD_PAD, 0);
 	ts_fast_ready = true;
@@ -138,16 +147,15 @@ static void ts_fast_init(void)
 int ts_thread_decode_fast(const void *attrs, size_t len,
 			  struct ts_thread *out)
 {
+	const struct ts_fast_step *s, *last = ts_fast_steps + TS_FAST_STEPS;
 	const char *p = attrs, *end = p + len;
-	uint64_t present[2] = { 0, 0 };
-	size_t i;
+	uint64_t present = 0;
 
 	pthread_once(&ts_fast_once, ts_fast_init);
 	if (!ts_fast_ready)
 		return -1;
 	memset(out, 0, sizeof(*out));
-	for (i = 0; i < TS_FAST_STEPS; i++) {
-		const struct ts_fast_step *s = &ts_fast_steps[i];
+	for (s = ts_fast_steps; s < last; s++) {
 		char *dst = (char *)out + s->offset;
 		size_t rem = (size_t)(end - p);
 		struct nlattr a;
@@ -161,25 +169,34 @@ int ts_thread_decode_fast(const void *attrs, size_t len,
 		}
 		memcpy(&h, p, sizeof(h));
 		switch (s->op) {
-		case TS_FAST_COPY:
-			while (h != s->hdr) {
-				if (h != ts_fast_pad || s->len != 8 ||
-				    rem < 2 * (size_t)NLA_HDRLEN)
-					return -1;
+		case TS_FAST_COPY8:
+			while (h == ts_fast_pad && rem >= 2 * (size_t)NLA_HDRLEN) {
 				p += NLA_HDRLEN;
 				rem -= NLA_HDRLEN;
 				memcpy(&h, p, sizeof(h));
 			}
-			if (rem < (size_t)NLA_ALIGN(NLA_HDRLEN + s->len))
+			if (h != s->hdr || rem < s->total)
 				return -1;
-			memcpy(dst, p + NLA_HDRLEN, s->len);
-			p += NLA_ALIGN(NLA_HDRLEN + s->len);
+			memcpy(dst, p + NLA_HDRLEN, 8);
+			p += s->total;
+			break;
+		case TS_FAST_COPY4:
+			if (h != s->hdr || rem < s->total)
+				return -1;
+			memcpy(dst, p + NLA_HDRLEN, 4);
+			p += s->total;
+			break;
+		case TS_FAST_COPY1:
+			if (h != s->hdr || rem < s->total)
+				return -1;
+			*dst = p[NLA_HDRLEN];
+			p += s->total;
 			break;
 		case TS_FAST_BOOL:
-			if (h != s->hdr || rem < (size_t)NLA_ALIGN(NLA_HDRLEN + 1))
+			if (h != s->hdr || rem < s->total)
 				return -1;
 			*(bool *)dst = p[NLA_HDRLEN] != 0;
-			p += NLA_ALIGN(NLA_HDRLEN + 1);
+			p += s->total;
 			break;
 		case TS_FAST_FLAG:
 			if (h != s->hdr)
@@ -209,11 +226,10 @@ int ts_thread_decode_fast(const void *attrs, size_t len,
 			p += NLA_ALIGN((size_t)a.nla_len);
 			break;
 		}
-		present[s->type / 64] |= 1ULL << (s->type % 64);
+		present |= s->bit;
 	}
 	if (p != end)
 		return -1;	/* more than the default group: slow path */
-	out->present[0] = present[0];
-	out->present[1] = present[1];
+	out->present[0] = present;
 	return 0;
 }

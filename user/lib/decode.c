@@ -62,6 +62,11 @@ static const int8_t ts_kind_len[] = {
 	[TS_KIND_LATENCY_MISSING] = 4,
 };
 
+int ts_kind_fixed_len(unsigned int kind)
+{
+	return kind < sizeof(ts_kind_len) ? ts_kind_len[kind] : -1;
+}
+
 /*
  * Attribute accessors, inline: through libmnl's exported functions they
  * were a third of the calls made per attribute, and a dump decodes some

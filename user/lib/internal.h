@@ -64,6 +64,21 @@ void ts_set_rcvbuf(struct ts_client *c, int bytes);
 int ts_decode_set(const struct ts_set *set, void *rec, const void *data,
 		  size_t len, struct ts_error *err);
 
+/* The payload length attributes of @kind (enum ts_kind) must have, or -1
+ * for variable-length kinds: decode.c's rule, also thread_fastpath.c's.
+ */
+int ts_kind_fixed_len(unsigned int kind);
+
+/*
+ * thread_fastpath.c: decode a THREAD_GET reply carrying exactly the
+ * default group's attributes in this module version's order into @out,
+ * as ts_thread_decode() would. -1 for any other message, @out then holding
+ * nothing worth keeping: the caller hands the message to
+ * ts_thread_decode().
+ */
+int ts_thread_decode_fast(const void *attrs, size_t len,
+			  struct ts_thread *out);
+
 /* Append a copy of @item (@size bytes) to the array *@v of *@n items. */
 int ts_vec_push(void **v, size_t *n, size_t *cap, size_t size,
 		const void *item);

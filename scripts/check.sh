@@ -72,6 +72,10 @@ fi
 python3 include/tests/spec_sync_test.py >"$logdir/spec.log" 2>&1
 stage "uapi/spec sync" "$logdir/spec.log" $?
 
+# What a VM run fails on in the guest's kernel log, and what it sets aside.
+scripts/vm/tests/kernel_log_test.sh >"$logdir/kernel-log.log" 2>&1
+stage "vm kernel-log scan" "$logdir/kernel-log.log" $?
+
 unit_pass=0 unit_fail=0
 for t in build/asan/tests/*_test; do
 	# Cases under ASan/UBSan, counted from the harness's totals line.

@@ -160,22 +160,8 @@ elapsed=$(echo "$start $(date +%s.%N)" | awk '{printf "%.1f", $2 - $1}')
 # passed loglevel=4 and also holds the command's output).
 log=$rundir/dmesg.txt
 [[ -s $log ]] || log=$rundir/console.log
-pattern='Oops|BUG:|WARNING:|RCU stall|rcu_.*detected stall|soft lockup|hard LOCKUP|hung_task|blocked for more than|refcount_t:|list_add corruption|list_del corruption|general protection fault|KASAN|UBSAN|kernel BUG|Call Trace|Kernel panic'
-# Known kernel bugs that are not ours are reported, not failed on: Debian's
-# 6.12 sometimes WARNs in sched_cpu_dying() ("CPUn enqueued tasks") when a
-# CPU goes offline, with or without threadstat loaded (reproduced on an
-# untainted kernel). Only that WARNING's own block, up to its end-of-trace
-# line, is set aside; anything else in the log still fails the run.
-known='WARNING:.*sched_cpu_dying'
-filtered=$rundir/dmesg.checked
-awk -v known="$known" '
-	$0 ~ known { skip = 1 }
-	!skip { print }
-	skip && /---\[ end trace/ { skip = 0 }' "$log" >"$filtered" 2>/dev/null || cp "$log" "$filtered"
-while IFS= read -r line; do
-	[[ -n $line ]] && echo "vm: known kernel issue, not ours (ignored): $line" >&2
-done < <(grep -aE "$known" "$log" 2>/dev/null | tr -d '\r')
-problems=$(grep -aE "$pattern" "$filtered" 2>/dev/null | tr -d '\r') || problems=
+# What in it fails the run, and what is set aside: kernel-log.sh.
+problems=$("$here/kernel-log.sh" "$log" "$rundir/dmesg.checked") || problems=
 
 status=
 keep=0

@@ -5,7 +5,8 @@
 #  1. set-up (scripts/setup.sh installs what a fresh Debian 12 lacks)
 #  2. build: tools (release and ASan/UBSan), module per kernel, selftests
 #  3. host: lint (checkpatch, sparse, W=1), make deb and lintian, UAPI/spec
-#     sync, library unit tests under ASan/UBSan and again under valgrind
+#     sync, the VM kernel-log scan's test, library unit tests under
+#     ASan/UBSan and again under valgrind
 #  4. per kernel (scripts/kernels.sh), all at once: a qemu VM loads the module and runs
 #     scripts/guest/run-tests.sh; a failed load, a timeout or any oops, BUG,
 #     WARNING or lockup in the guest's kernel log fails that kernel

@@ -10,6 +10,8 @@
 # TS_STRESS_GUEST_ENV: extra VAR=value words for the guest's tests
 # (make check-debug relaxes the churn rate with it). TS_STRESS_VM_TIMEOUT:
 # seconds per kernel's VM (default 7200; check-debug allows more).
+# TS_STRESS_TEST_TIMEOUT: seconds per test program in the guest (default
+# 3600; check-debug allows more).
 # Ends with "stress: N passed, N failed" (kernels).
 set -uo pipefail
 
@@ -31,7 +33,7 @@ while IFS='	' read -r kver _ _; do
 	start=$(date +%s)
 	# many_threads_test holds 100k threads, ~28 KiB of kernel memory each.
 	scripts/vm/run.sh --kernel "$kver" --mem "${TS_STRESS_MEM:-5120}" --timeout "${TS_STRESS_VM_TIMEOUT:-7200}" -- \
-		"${TS_STRESS_GUEST_ENV:-} TS_PROFILE=long TS_TEST_TIMEOUT=3600 scripts/guest/run-tests.sh" >"$log" 2>&1
+		"${TS_STRESS_GUEST_ENV:-} TS_PROFILE=long TS_TEST_TIMEOUT=${TS_STRESS_TEST_TIMEOUT:-3600} scripts/guest/run-tests.sh" >"$log" 2>&1
 	rc=$?
 	grep -E '^    # (seed|fuzzed|replies|errors|many threads|[0-9.]+ s:)|^    (lifecycle|ts_dump_loop):|guest:' "$log" | sed "s/^/$kver: /"
 	if ((rc == 0)); then

@@ -35,8 +35,9 @@
  * threads created behind the cursor (a list insert per dump and an atomic
  * store per batch).
  *
- * Not for production: no privilege model beyond the family's (every
- * thread is visible to everyone, as /proc without hidepid), no tgid
+ * Not for production: no per-thread privilege model and no hidepid
+ * check, so the dump is for CAP_NET_ADMIN in the initial user namespace
+ * only (GENL_ADMIN_PERM), a caller /proc hides nothing from; no tgid
  * filter, no do request.
  */
 #include <linux/compiler.h>
@@ -565,6 +566,7 @@ static const struct nla_policy tsfmt_policy[TSFMT_A_MAX + 1] = {
 static const struct genl_ops tsfmt_ops[] = {
 	{
 		.cmd = TSFMT_CMD_DUMP,
+		.flags = GENL_ADMIN_PERM,
 		.start = tsfmt_start,
 		.dumpit = tsfmt_dumpit,
 		.done = tsfmt_done,

@@ -14,6 +14,9 @@ set -uo pipefail
 
 log=$1
 filtered=${2:-}
+# A guest's log holds what its threads chose (a comm in "by task NAME"):
+# what goes to a terminal has every byte but printable ASCII as '?'.
+printable() { LC_ALL=C tr -c '[:print:]\n' '?'; }
 if [[ -z $filtered ]]; then
 	filtered=$(mktemp)
 	trap 'rm -f "$filtered"' EXIT
@@ -37,7 +40,7 @@ grep -aq "$boot_marker" "$log" 2>/dev/null && booted=0
 while IFS= read -r line; do
 	[[ -n $line ]] && echo "vm: kernel log problem before userspace, the kernel's own (ignored): $line" >&2
 done < <(awk -v m="$boot_marker" -v booted="$booted" 'index($0, m) { exit } !booted { print }' "$log" 2>/dev/null |
-	grep -aE "$pattern" | tr -d '\r')
+	grep -aE "$pattern" | tr -d '\r' | printable)
 awk -v known="$known" -v m="$boot_marker" -v booted="$booted" '
 	index($0, m) { booted = 1 }
 	!booted { next }
@@ -46,6 +49,6 @@ awk -v known="$known" -v m="$boot_marker" -v booted="$booted" '
 	skip && /---\[ end trace/ { skip = 0 }' "$log" >"$filtered" 2>/dev/null || cp "$log" "$filtered"
 while IFS= read -r line; do
 	[[ -n $line ]] && echo "vm: known kernel issue, not ours (ignored): $line" >&2
-done < <(grep -aE "$known" "$log" 2>/dev/null | tr -d '\r')
-grep -aE "$pattern" "$filtered" 2>/dev/null | tr -d '\r'
+done < <(grep -aE "$known" "$log" 2>/dev/null | tr -d '\r' | printable)
+grep -aE "$pattern" "$filtered" 2>/dev/null | tr -d '\r' | printable
 exit 0

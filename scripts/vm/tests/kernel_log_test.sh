@@ -64,5 +64,16 @@ check init_line_twice_still_checks_after_the_first 1 "$init
 $uaf
 $init"
 
+# a hostile thread name in a report reaches the terminal as '?'s
+printf '%s\n' "$init" $'[  140.0] BUG: KASAN: use-after-free in x by task \e]0;pwn\a\e[2J\x01z' >"$tmp/log"
+out=$("$scan" "$tmp/log" 2>&1)
+if [[ $out == *'by task ?]0;pwn??[2J?z'* ]] && ! LC_ALL=C grep -q $'[\x01-\x08\x0b-\x1f\x7f]' <<<"$out"; then
+	echo "ok hostile_name_in_a_report_is_printed_as_question_marks"
+	pass=$((pass + 1))
+else
+	echo "not ok hostile_name_in_a_report_is_printed_as_question_marks: $(printf %q "$out")"
+	fail=$((fail + 1))
+fi
+
 echo "kernel-log: $pass passed, $fail failed"
 ((fail == 0))

@@ -153,6 +153,12 @@ static const char *check_attrs(const void *p, int len, int set, int depth)
 		adv = NLA_ALIGN(a->nla_len);
 		if (adv > len)
 			adv = len;
+		/* Padding left unzeroed would be kernel memory sent out. */
+		for (int i = a->nla_len; i < adv; i++)
+			if (((const char *)a)[i])
+				return BAD("%s: attribute %d: padding byte %d is %#x",
+					   as->name, type, i - a->nla_len,
+					   ((const unsigned char *)a)[i]);
 		p = (const char *)p + adv;
 		len -= adv;
 	}
@@ -219,6 +225,12 @@ static const char *check_ext_ack(const struct nlmsghdr *nlh, size_t off,
 		adv = NLA_ALIGN(a->nla_len);
 		if (adv > len)
 			adv = len;
+		/* Padding left unzeroed would be kernel memory sent out. */
+		for (int i = a->nla_len; i < adv; i++)
+			if (((const char *)a)[i])
+				return BAD("ext-ack attribute %d: padding byte %d is %#x",
+					   type, i - a->nla_len,
+					   ((const unsigned char *)a)[i]);
 		p += adv;
 		len -= adv;
 	}

@@ -4,6 +4,8 @@
  *
  * The caller holds a reference on the task, so it cannot be freed, but it
  * may exit at any moment; values read here are a racy snapshot, as in /proc.
+ * Identity and scheduling, in every reply, go through attr_writer.h (one
+ * room check per group); the rarer groups use nla_put().
  * The privileged groups (stack, kstack, regs) are filled only when
  * access.c says /proc would show them to this caller for this thread;
  * otherwise "withheld" names them, for this thread.
@@ -19,6 +21,7 @@
 #include <linux/time_namespace.h>
 #include <linux/uidgid.h>
 
+#include "attr_writer.h"
 #include "threadstat.h"
 
 /*
@@ -31,11 +34,19 @@ static u64 ts_start_time(struct task_struct *task)
 	return timens_add_boottime_ns(task->start_boottime);
 }
 
+/* Identity: four u32, comm, start time, kthread. */
+static int ts_identity_room(void)
+{
+	return 4 * TS_ATTR_ROOM_U32 + nla_total_size(TASK_COMM_LEN) +
+	       TS_ATTR_ROOM_U64 + TS_ATTR_ROOM_FLAG;
+}
+
 static int ts_fill_identity(struct sk_buff *skb, struct task_struct *task,
 			    const struct ts_view *view)
 {
 	struct pid_namespace *ns = view->pid_ns;
 	char comm[TASK_COMM_LEN];
+	struct ts_attr_writer w;
 	pid_t tid, tgid, ppid = 0;
 	uid_t uid;
 
@@ -53,59 +64,68 @@ static int ts_fill_identity(struct sk_buff *skb, struct task_struct *task,
 
 	__get_task_comm(comm, sizeof(comm), task);
 
-	if (nla_put_u32(skb, THREADSTAT_A_THREAD_TID, tid) ||
-	    nla_put_u32(skb, THREADSTAT_A_THREAD_TGID, tgid) ||
-	    nla_put_u32(skb, THREADSTAT_A_THREAD_PPID, ppid) ||
-	    nla_put_string(skb, THREADSTAT_A_THREAD_COMM, comm) ||
-	    nla_put_u32(skb, THREADSTAT_A_THREAD_UID, uid) ||
-	    ts_put_u64(skb, THREADSTAT_A_THREAD_START_TIME,
-		       ts_start_time(task)))
+	if (ts_attr_begin(&w, skb, ts_identity_room()))
 		return -EMSGSIZE;
-	if ((task->flags & PF_KTHREAD) &&
-	    nla_put_flag(skb, THREADSTAT_A_THREAD_KTHREAD))
-		return -EMSGSIZE;
+	ts_attr_u32(&w, THREADSTAT_A_THREAD_TID, tid);
+	ts_attr_u32(&w, THREADSTAT_A_THREAD_TGID, tgid);
+	ts_attr_u32(&w, THREADSTAT_A_THREAD_PPID, ppid);
+	ts_attr_string(&w, THREADSTAT_A_THREAD_COMM, comm, sizeof(comm));
+	ts_attr_u32(&w, THREADSTAT_A_THREAD_UID, uid);
+	ts_attr_u64(&w, THREADSTAT_A_THREAD_START_TIME, ts_start_time(task),
+		    TS_ATTR_PAD);
+	if (task->flags & PF_KTHREAD)
+		ts_attr_flag(&w, THREADSTAT_A_THREAD_KTHREAD);
+	ts_attr_end(&w);
 	return 0;
+}
+
+/* Scheduling: state, seven 32-bit values, CPU set, ten u64, on_cpu. */
+static int ts_sched_room(void)
+{
+	return nla_total_size(sizeof(u8)) + 7 * TS_ATTR_ROOM_U32 +
+	       nla_total_size(ts_cpumask_bytes()) + 10 * TS_ATTR_ROOM_U64 +
+	       TS_ATTR_ROOM_FLAG;
 }
 
 static int ts_fill_sched(struct sk_buff *skb, struct task_struct *task)
 {
-	const struct cpumask *allowed = task->cpus_ptr;
+	struct ts_attr_writer w;
 	u64 utime, stime;
 
 	task_cputime_adjusted(task, &utime, &stime);
 
-	if (nla_put_u8(skb, THREADSTAT_A_THREAD_STATE,
-		       task_state_to_char(task)) ||
-	    nla_put_u32(skb, THREADSTAT_A_THREAD_CPU, task_cpu(task)) ||
-	    nla_put_u32(skb, THREADSTAT_A_THREAD_POLICY, task->policy) ||
-	    nla_put_s32(skb, THREADSTAT_A_THREAD_NICE, task_nice(task)) ||
-	    nla_put_s32(skb, THREADSTAT_A_THREAD_PRIO,
-			task->prio - MAX_RT_PRIO) ||
-	    nla_put_s32(skb, THREADSTAT_A_THREAD_STATIC_PRIO,
-			task->static_prio) ||
-	    nla_put_u32(skb, THREADSTAT_A_THREAD_RT_PRIORITY,
-			task->rt_priority) ||
-	    ts_put_cpumask(skb, THREADSTAT_A_THREAD_CPUS_ALLOWED, allowed) ||
-	    nla_put_u32(skb, THREADSTAT_A_THREAD_NR_CPUS_ALLOWED,
-			task->nr_cpus_allowed) ||
-	    ts_put_u64(skb, THREADSTAT_A_THREAD_SUM_EXEC_RUNTIME,
-		       task->se.sum_exec_runtime) ||
-	    ts_put_u64(skb, THREADSTAT_A_THREAD_UTIME, utime) ||
-	    ts_put_u64(skb, THREADSTAT_A_THREAD_STIME, stime) ||
-	    ts_put_u64(skb, THREADSTAT_A_THREAD_RUN_DELAY,
-		       task->sched_info.run_delay) ||
-	    ts_put_u64(skb, THREADSTAT_A_THREAD_PCOUNT,
-		       task->sched_info.pcount) ||
-	    ts_put_u64(skb, THREADSTAT_A_THREAD_NVCSW, task->nvcsw) ||
-	    ts_put_u64(skb, THREADSTAT_A_THREAD_NIVCSW, task->nivcsw) ||
-	    ts_put_u64(skb, THREADSTAT_A_THREAD_NR_MIGRATIONS,
-		       task->se.nr_migrations) ||
-	    ts_put_u64(skb, THREADSTAT_A_THREAD_MIN_FLT, task->min_flt) ||
-	    ts_put_u64(skb, THREADSTAT_A_THREAD_MAJ_FLT, task->maj_flt))
+	if (ts_attr_begin(&w, skb, ts_sched_room()))
 		return -EMSGSIZE;
-	if (READ_ONCE(task->on_cpu) &&
-	    nla_put_flag(skb, THREADSTAT_A_THREAD_ON_CPU))
-		return -EMSGSIZE;
+	ts_attr_u8(&w, THREADSTAT_A_THREAD_STATE, task_state_to_char(task));
+	ts_attr_u32(&w, THREADSTAT_A_THREAD_CPU, task_cpu(task));
+	ts_attr_u32(&w, THREADSTAT_A_THREAD_POLICY, task->policy);
+	ts_attr_s32(&w, THREADSTAT_A_THREAD_NICE, task_nice(task));
+	ts_attr_s32(&w, THREADSTAT_A_THREAD_PRIO, task->prio - MAX_RT_PRIO);
+	ts_attr_s32(&w, THREADSTAT_A_THREAD_STATIC_PRIO, task->static_prio);
+	ts_attr_u32(&w, THREADSTAT_A_THREAD_RT_PRIORITY, task->rt_priority);
+	ts_attr_put(&w, THREADSTAT_A_THREAD_CPUS_ALLOWED,
+		    cpumask_bits(task->cpus_ptr), ts_cpumask_bytes());
+	ts_attr_u32(&w, THREADSTAT_A_THREAD_NR_CPUS_ALLOWED,
+		    task->nr_cpus_allowed);
+	ts_attr_u64(&w, THREADSTAT_A_THREAD_SUM_EXEC_RUNTIME,
+		    task->se.sum_exec_runtime, TS_ATTR_PAD);
+	ts_attr_u64(&w, THREADSTAT_A_THREAD_UTIME, utime, TS_ATTR_PAD);
+	ts_attr_u64(&w, THREADSTAT_A_THREAD_STIME, stime, TS_ATTR_PAD);
+	ts_attr_u64(&w, THREADSTAT_A_THREAD_RUN_DELAY,
+		    task->sched_info.run_delay, TS_ATTR_PAD);
+	ts_attr_u64(&w, THREADSTAT_A_THREAD_PCOUNT, task->sched_info.pcount,
+		    TS_ATTR_PAD);
+	ts_attr_u64(&w, THREADSTAT_A_THREAD_NVCSW, task->nvcsw, TS_ATTR_PAD);
+	ts_attr_u64(&w, THREADSTAT_A_THREAD_NIVCSW, task->nivcsw, TS_ATTR_PAD);
+	ts_attr_u64(&w, THREADSTAT_A_THREAD_NR_MIGRATIONS,
+		    task->se.nr_migrations, TS_ATTR_PAD);
+	ts_attr_u64(&w, THREADSTAT_A_THREAD_MIN_FLT, task->min_flt,
+		    TS_ATTR_PAD);
+	ts_attr_u64(&w, THREADSTAT_A_THREAD_MAJ_FLT, task->maj_flt,
+		    TS_ATTR_PAD);
+	if (READ_ONCE(task->on_cpu))
+		ts_attr_flag(&w, THREADSTAT_A_THREAD_ON_CPU);
+	ts_attr_end(&w);
 	return 0;
 }
 

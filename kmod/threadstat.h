@@ -219,6 +219,21 @@ static inline int ts_put_u64(struct sk_buff *skb, int type, u64 value)
 }
 
 /**
+ * ts_cpumask_bytes() - length of a CPU set attribute
+ *
+ * The ABI's CPU set is a bitmap of u64 words, the kernel's cpumask bits
+ * up to nr_cpu_ids.
+ *
+ * Return: bytes of cpumask_bits() that a CPU set attribute carries.
+ */
+static inline int ts_cpumask_bytes(void)
+{
+	/* The kernel's bitmap is the ABI's where a long is a u64. */
+	BUILD_BUG_ON(sizeof(long) != sizeof(u64));
+	return BITS_TO_LONGS(nr_cpu_ids) * sizeof(long);
+}
+
+/**
  * ts_put_cpumask() - put a CPU set as the ABI's bitmap of u64 words
  * @skb: message being built
  * @type: attribute type
@@ -231,10 +246,7 @@ static inline int ts_put_u64(struct sk_buff *skb, int type, u64 value)
 static inline int ts_put_cpumask(struct sk_buff *skb, int type,
 				 const struct cpumask *mask)
 {
-	/* The kernel's bitmap is the ABI's where a long is a u64. */
-	BUILD_BUG_ON(sizeof(long) != sizeof(u64));
-	return nla_put(skb, type, BITS_TO_LONGS(nr_cpu_ids) * sizeof(long),
-		       cpumask_bits(mask));
+	return nla_put(skb, type, ts_cpumask_bytes(), cpumask_bits(mask));
 }
 
 #endif /* _THREADSTAT_H */

@@ -12,15 +12,17 @@
  * tsfmt_record, and sends it in the format the request names:
  *
  *   0 attrs   a message per thread, the production attributes (same ids,
- *             same order, same nla_put calls): the control, which must cost
- *             what the production dump costs
+ *             same order) put by an nla_put call each: production's writer
+ *             until kmod/attr_writer.h, and the control, which cost what the
+ *             production dump cost then
  *   1 packed  a message per thread holding one binary record attribute
  *   2 array   messages holding as many record attributes as fit in the skb
  *   3 walk    records read, not sent: one message per skb with a count
  *             (as many threads per skb as format 2 puts there); the floor
  *   4 bulk    format 0's bytes (the same attributes, so the same ABI and
  *             decoder), written in one pass after one room check instead
- *             of an nla_put() call per attribute
+ *             of an nla_put() call per attribute: what production does
+ *             since kmod/attr_writer.h (one room check per group there)
  *   5 ref     as 3 without reading: each thread looked up, referenced and
  *             released only; the floor of the walk
  *   6 nests   format 4's attributes, each thread's in a nest, as many

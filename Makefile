@@ -52,6 +52,15 @@ $(O)/asan/%: FLAVOR_CFLAGS := -O1 -fno-omit-frame-pointer \
 
 LIB_SRCS := $(wildcard user/lib/*.c)
 CLI_SRCS := $(wildcard user/cli/*.c) $(wildcard user/exporter/*.c)
+# The library's fast path against the module's real messages, in the VM
+# (scripts/guest/run-tests.sh; not *_test: the host has no module). The
+# wrap shows it each message the library hands to the fast path.
+FASTPATH_LIVE := $(O)/release/tests/fastpath_live
+$(FASTPATH_LIVE): user/tests/fastpath_live.c $(O)/release/libthreadstat.a
+	@mkdir -p $(dir $@)
+	$(CC) $(BASE_CFLAGS) $(FLAVOR_CFLAGS) -pthread -Wl,--wrap=ts_thread_decode_fast \
+		-o $@ $< $(filter %.a,$^) $(MNL_LIBS)
+
 # threadstat exporter's HTTP server (user/exporter/) opens libmicrohttpd
 # with dlopen (http.c): linked, it cost every command its start-up.
 TOP_SRCS := $(wildcard user/top/*.c)
@@ -141,7 +150,7 @@ $(O)/asan/tests/exporter_%: user/tests/exporter_%.c $(patsubst %.c,$(O)/asan/%.o
 	@mkdir -p $(dir $@)
 	$(CC) $(BASE_CFLAGS) $(FLAVOR_CFLAGS) -isystem $(KSFT_DIR) -o $@ $^ $(MNL_LIBS)
 
-unit-tests: $(UNITS) $(WAIT_PROG)
+unit-tests: $(UNITS) $(WAIT_PROG) $(FASTPATH_LIVE)
 
 # Benchmarks: programs that print numbers (run them in the VM, as root,
 # with the module loaded).

@@ -88,6 +88,8 @@ run_cli() { run_suite cli user/tests/cli_test.py build/asan/threadstat "$@"; }
 run_top() { run_suite threadtop user/tests/threadtop_test.py build/asan/threadtop "$@"; }
 run_waits() { run_suite waits user/tests/waits_test.py build/asan/threadstat \
 	build/release/tests/deadlock_prog; }
+# The library's fast path on the module's real messages (fastpath_live.c).
+run_counted fastpath_live fastpath_live 300 build/release/tests/fastpath_live
 run_cli
 run_waits
 run_top

@@ -286,11 +286,15 @@ for n in $counts; do
 		printf '(%s) CPU per thread, medians: user %s µs, system %s µs\n' "$k" \
 			"$(median_per_thread user_us "$tmp/$k.runs")" "$(median_per_thread sys_us "$tmp/$k.runs")"
 	done
-	if ((n > full_max)); then
-		cli_us[$n]=$(awk -v b="$best_t" -v t="$a_threads" 'BEGIN { printf "%.3f", b / t }')
-		a_us[$n]=$(awk -v b="$best_a" -v t="$a_threads" 'BEGIN { printf "%.3f", b / t }')
-		continue
-	fi
+	# The goals' inputs, for every N: above full_max the rest of the
+	# loop is skipped, and the threadtop goal is at 50k.
+	a_us[$n]=$(awk -v b="$best_a" -v t="$a_threads" 'BEGIN { printf "%.3f", b / t }')
+	cli_us[$n]=$(awk -v b="$best_t" -v t="$a_threads" 'BEGIN { printf "%.3f", b / t }')
+	declare "goal_af_$n=$(awk -v a="$best_a" -v f="$best_f" 'BEGIN { printf "%.2f", a / f }')"
+	declare "goal_j_$n=$(awk -v a="$best_a" -v j="$best_j" 'BEGIN { printf "%.2f", j / a }')"
+	declare "goal_t_$n=$(awk -v a="$best_a" -v t="$best_t" 'BEGIN { printf "%.2f", t / a }')"
+	declare "goal_h_$n=$(awk -v c="$cpu_a" -v h="$top_h" 'BEGIN { printf "%.2f", h * 1000 / c }')"
+	((n <= full_max)) || continue
 	# shellcheck disable=SC2154 # best_*/cpu_* are declared in the loop above
 	awk -v a="$best_a" -v c="$best_c" -v d="$best_d" -v ca="$cpu_a" -v cc="$cpu_c" -v cd="$cpu_d" 'BEGIN {
 		printf "ratios (wall): (c)/(a) = %.1f   (d)/(a) = %.1f      (CPU time: (c)/(a) = %.1f   (d)/(a) = %.1f)\n",
@@ -306,12 +310,6 @@ for n in $counts; do
 	grep -h 'interrupted dumps' "$tmp"/*.err | awk '{ s += $(NF - 2) } END { if (s) printf "note: %d dumps were flagged interrupted (thread set changed)\n", s }' || true
 	rm -f "$tmp"/*.err
 
-	a_us[$n]=$(awk -v b="$best_a" -v t="$a_threads" 'BEGIN { printf "%.3f", b / t }')
-	cli_us[$n]=$(awk -v b="$best_t" -v t="$a_threads" 'BEGIN { printf "%.3f", b / t }')
-	declare "goal_af_$n=$(awk -v a="$best_a" -v f="$best_f" 'BEGIN { printf "%.2f", a / f }')"
-	declare "goal_j_$n=$(awk -v a="$best_a" -v j="$best_j" 'BEGIN { printf "%.2f", j / a }')"
-	declare "goal_t_$n=$(awk -v a="$best_a" -v t="$best_t" 'BEGIN { printf "%.2f", t / a }')"
-	declare "goal_h_$n=$(awk -v c="$cpu_a" -v h="$top_h" 'BEGIN { printf "%.2f", h * 1000 / c }')"
 	ratio_c[$n]=$(awk -v a="$best_a" -v c="$best_c" 'BEGIN { printf "%.1f", c / a }')
 done
 
